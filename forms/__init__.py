@@ -1,0 +1,1 @@
+"""WTForms for every page: shared pieces in common.py and validators.py, one module per list."""

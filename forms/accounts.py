@@ -1,0 +1,58 @@
+"""Forms for logging in, applying for an account and the secretariat's account management."""
+from flask_wtf.file import FileField, FileRequired
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import EqualTo, Length
+
+from .common import BaseForm, chosen, required
+from .validators import Email, MaxChars, Phone, Username
+
+
+class LoginForm(BaseForm):
+    username = StringField("登录名", validators=[required("登录名"), MaxChars(40)])
+    password = PasswordField("密码", validators=[required("密码"), MaxChars(128)])
+    submit = SubmitField("登录")
+
+
+class ChangePasswordForm(BaseForm):
+    current = PasswordField("当前密码", validators=[required("当前密码"), MaxChars(128)])
+    new = PasswordField("新密码", validators=[
+        required("新密码"), Length(min=8, message="新密码至少8位"), MaxChars(128)])
+    confirm = PasswordField("再次输入新密码", validators=[
+        required("新密码"), EqualTo("new", message="两次输入的新密码不一致")])
+    submit = SubmitField("修改密码")
+
+
+class UnitFields(BaseForm):
+    """The facts of a recommending unit, shared by the application and the secretariat's form."""
+
+    organisation_name = StringField("单位名称", validators=[required("单位名称"), MaxChars(100)])
+    unit_type = SelectField("单位类型", validators=[chosen("单位类型")], validate_choice=True)
+    contact = StringField("联系人", validators=[required("联系人"), MaxChars(30)])
+    phone = StringField("联系电话", validators=[required("联系电话"), MaxChars(30), Phone()])
+    email = StringField("电子邮箱", validators=[required("电子邮箱"), MaxChars(100), Email()])
+    username = StringField("登录名", validators=[required("登录名"), Username()],
+                           description="3–40位字母、数字或 _ . -")
+
+    def set_unit_types(self, unit_types):
+        self.unit_type.choices = [("", "请选择")] + [(t.code, t.name) for t in unit_types]
+
+
+class ApplyForm(UnitFields):
+    password = PasswordField("密码", validators=[
+        required("密码"), Length(min=8, message="密码至少8位"), MaxChars(128)])
+    confirm = PasswordField("再次输入密码", validators=[
+        required("密码"), EqualTo("password", message="两次输入的密码不一致")])
+    submit = SubmitField("提交申请")
+
+
+class NewUnitForm(UnitFields):
+    submit = SubmitField("创建账号")
+
+
+class ImportUnitsForm(BaseForm):
+    file = FileField("XLSX 文件", validators=[FileRequired("请选择要导入的 XLSX 文件")])
+    submit = SubmitField("导入")
+
+
+class DecisionForm(BaseForm):
+    comment = StringField("意见", validators=[MaxChars(200)])

@@ -1,0 +1,107 @@
+"""kczg: the 科创中国 list nomination platform. `create_app()` builds the Flask app."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from . import config
+from .db import database, init_database
+from .extensions import csrf, htmx, login_manager
+
+log = logging.getLogger(__name__)
+
+ERROR_MESSAGES = {
+    400: ("请求无效", "提交的内容无法识别，请返回上一页检查后重试。"),
+    403: ("无权访问", "您的账号无权查看此页面。"),
+    404: ("页面不存在", "您要找的页面不存在，或您无权查看。"),
+    405: ("请求方式不正确", "该页面不支持这种请求方式。"),
+    413: ("上传内容过大", "上传的文件或提交的内容超过了允许的大小，请压缩后重试。"),
+    500: ("服务器内部错误", "服务器处理请求时出错，请稍后重试；如持续出现，请联系技术支持。"),
+}
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    instance = config.instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    app.config.update(config.from_environment(instance))
+    app.config.update(overrides or {})
+
+    init_database(app.config["DATABASE_URL"])
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    _register_db_hooks(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from .cli import kczg_cli
+
+    app.cli.add_command(kczg_cli)
+    _check_static(app)
+    return app
+
+
+def _register_db_hooks(app: Flask) -> None:
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .public.views import bp as public_bp
+    from .review.views import bp as review_bp
+    from .secretariat.views import bp as secretariat_bp
+    from .unit.views import bp as unit_bp
+
+    for bp in (public_bp, auth_bp, unit_bp, review_bp, secretariat_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None):
+        title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message or default), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return render_error(400, "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。")
+
+    for code in (400, 403, 404, 405, 413):
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(500)
+    def _internal(e):
+        log.exception("500 on %s", request.path)
+        return render_error(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .rules import calendar
+
+    def local_time(value, fmt="%Y-%m-%d %H:%M"):
+        return calendar.format_local(value, app.config["KCZG_TZ"], fmt)
+
+    app.jinja_env.filters["local_time"] = local_time
+
+
+def _check_static(app: Flask) -> None:
+    if not (Path(app.static_folder) / "vendor" / "htmx.min.js").exists():
+        log.warning("static/vendor/htmx.min.js is missing: run ./run serve (or scripts/setup.sh) "
+                    "to fetch htmx from the npm registry")

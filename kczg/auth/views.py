@@ -1,0 +1,109 @@
+"""Logging in and out, applying for a unit account, changing one's password."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forms.accounts import ApplyForm, ChangePasswordForm, LoginForm
+from kczg.access import home_url
+from kczg.models import AccountApplication, UnitType, User, utcnow
+from kczg.passwords import dummy_verify, hash_password, verify_password
+from kczg.rules import throttle
+from kczg.services.accounts import AccountError, apply_for_account
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        from flask import current_app
+
+        cfg = current_app.config
+        username, ip = form.username.data, request.remote_addr or ""
+        if throttle.is_locked(username, ip, cfg["LOGIN_MAX_FAILURES"],
+                              cfg["LOGIN_WINDOW_MINUTES"]):
+            form.form_errors.append(
+                f"登录失败次数过多，账号已暂时锁定，请{cfg['LOGIN_WINDOW_MINUTES']}分钟后再试。")
+            return render_template("auth/login.html", form=form), 429
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            dummy_verify(form.password.data)
+        if user and verify_password(user.password_hash, form.password.data):
+            if not user.active:
+                form.form_errors.append("该账号已停用，请联系联合体秘书处。")
+                status = 403
+            else:
+                throttle.record_attempt(username, ip, True)
+                user.last_login_at = utcnow()
+                user.save()
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")) or home_url(user))
+        else:
+            pending = (AccountApplication.select()
+                       .where(AccountApplication.username == username,
+                              AccountApplication.status == "pending").first())
+            throttle.record_attempt(username, ip, False)
+            if pending and verify_password(pending.password_hash, form.password.data):
+                form.form_errors.append("您的账号申请正在由联合体秘书处审核，通过后即可登录。")
+            else:
+                form.form_errors.append("登录名或密码不正确。")
+            status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+def apply():
+    form = ApplyForm()
+    form.set_unit_types(UnitType.select().order_by(UnitType.position))
+    if form.validate_on_submit():
+        try:
+            apply_for_account(
+                organisation_name=form.organisation_name.data,
+                unit_type=UnitType.get(UnitType.code == form.unit_type.data),
+                contact=form.contact.data, phone=form.phone.data, email=form.email.data,
+                username=form.username.data, password=form.password.data)
+        except AccountError as e:
+            getattr(form, e.field).errors.append(str(e))
+        else:
+            return render_template("auth/apply_done.html", organisation=form.organisation_name.data)
+    return render_template("auth/apply.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append("当前密码不正确")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("新密码不能与当前密码相同")
+        else:
+            current_user.password_hash = hash_password(form.new.data)
+            current_user.must_change_password = False
+            current_user.save()
+            flash("密码已修改。", "success")
+            return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
+    return render_template("auth/change_password.html", form=form)

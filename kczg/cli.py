@@ -1,0 +1,92 @@
+"""`flask --app wsgi kczg …`: init, load-campaign, create-user, demo."""
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from kczg.campaigns import DEFAULT_CAMPAIGN, CampaignFileError, current_campaign, load_campaign
+from kczg.db import database
+from kczg.migrate import migrate
+from kczg.models import ROLES, ReviewBody, UnitType, User
+from kczg.passwords import hash_password
+
+kczg_cli = AppGroup("kczg", help="kczg administration.")
+
+
+@kczg_cli.command("init")
+@click.option("--campaign", "campaign_file", type=click.Path(exists=True, path_type=Path),
+              default=DEFAULT_CAMPAIGN, show_default=True,
+              help="Campaign file to load when no campaign is loaded yet.")
+def init_command(campaign_file):
+    """Create or migrate the schema; load the campaign if none is loaded. Idempotent."""
+    with database.connection_context():
+        applied = migrate()
+        click.echo(f"schema: {len(applied)} migration(s) applied" if applied
+                   else "schema: up to date")
+        campaign = current_campaign()
+        if campaign is None:
+            campaign = load_campaign(campaign_file)
+            click.echo(f"campaign {campaign.slug} loaded from {campaign_file}")
+        else:
+            click.echo(f"campaign {campaign.slug} already loaded (use load-campaign to reload)")
+
+
+@kczg_cli.command("load-campaign")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def load_campaign_command(file):
+    """Create or update the campaign described by FILE (overwrites its stored calendar)."""
+    with database.connection_context():
+        try:
+            campaign = load_campaign(file)
+        except CampaignFileError as e:
+            raise click.ClickException(str(e))
+        click.echo(f"campaign {campaign.slug}: {campaign.lists.count()} lists, "
+                   f"{campaign.review_bodies.count()} review bodies loaded")
+
+
+@kczg_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--body", "body_short_id", help="Review body short id (review and expert roles).")
+@click.option("--unit", "unit_name", help="Recommending unit name (unit role).")
+@click.option("--unit-type", default="other", show_default=True)
+def create_user_command(username, role, password, body_short_id, unit_name, unit_type):
+    """Create an account of any role."""
+    from kczg.services.accounts import AccountError, create_unit_account
+
+    with database.connection_context():
+        if User.select().where(User.username == username).exists():
+            raise click.ClickException(f"user {username} exists")
+        if role == "unit":
+            if not unit_name:
+                raise click.ClickException("--unit is required for the unit role")
+            try:
+                create_unit_account(organisation_name=unit_name,
+                                    unit_type=UnitType.get(UnitType.code == unit_type),
+                                    contact="", phone="", email="", username=username,
+                                    password=password, must_change_password=False)
+            except AccountError as e:
+                raise click.ClickException(str(e))
+        else:
+            body = None
+            if role in ("review", "expert"):
+                campaign = current_campaign()
+                body = campaign and ReviewBody.get_or_none(campaign=campaign,
+                                                           short_id=body_short_id or "")
+                if body is None:
+                    raise click.ClickException("--body must name a review body short id")
+            User.create(username=username, role=role, password_hash=hash_password(password),
+                        review_body=body, display_name=body.name if body else "")
+        click.echo(f"created {role} account {username}")
+
+
+@kczg_cli.command("demo")
+def demo_command():
+    """Load the demo accounts (password kczg-demo) and move the calendar so that it is open."""
+    from kczg import demo
+
+    with database.connection_context():
+        demo.load()
+        for line in demo.summary():
+            click.echo(line)

@@ -1,0 +1,46 @@
+"""Settings from the environment, with safe defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("KCZG_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def load_secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance: Path) -> dict:
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'kczg.sqlite3'}",
+        "SECRET_KEY": load_secret_key(instance),
+        "KCZG_TZ": os.environ.get("KCZG_TZ", "Asia/Shanghai"),
+        # Uploads (stamped scans, attachments) are at most 20 MB each; leave room for the form.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("KCZG_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # a form kept open all day must still submit
+        "WTF_I18N_ENABLED": False,  # WTForms' own zh messages (forms/common.py)
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("KCZG_SECURE_COOKIES", "") == "1",
+        # Login throttling: this many failures within the window locks the name (and the IP).
+        "LOGIN_MAX_FAILURES": int(os.environ.get("KCZG_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("KCZG_LOGIN_WINDOW_MINUTES", "15")),
+        # argon2 cost; tests lower it (see tests/conftest.py), production keeps the library default
+        "ARGON2_PARAMS": {},
+    }

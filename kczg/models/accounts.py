@@ -1,0 +1,77 @@
+"""Who uses the platform: recommending units, review bodies, experts, the secretariat."""
+import peewee
+from flask_login import UserMixin
+
+from .base import BaseModel, utcnow
+from .campaign import ReviewBody, UnitType
+
+ROLES = {
+    "unit": "推荐单位",
+    "review": "初评机构",
+    "expert": "评审专家",
+    "secretariat": "联合体秘书处",
+}
+
+
+class Organisation(BaseModel):
+    """推荐单位: the recommending organisation a unit account belongs to."""
+
+    name = peewee.CharField(unique=True)
+    unit_type = peewee.ForeignKeyField(UnitType, backref="organisations")
+    contact = peewee.CharField(default="")
+    phone = peewee.CharField(default="")
+    email = peewee.CharField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class User(UserMixin, BaseModel):
+    username = peewee.CharField(unique=True)
+    password_hash = peewee.CharField()
+    role = peewee.CharField(index=True)
+    display_name = peewee.CharField(default="")
+    organisation = peewee.ForeignKeyField(Organisation, null=True, backref="users")
+    review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="users")
+    active = peewee.BooleanField(default=True)
+    must_change_password = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_login_at = peewee.DateTimeField(null=True)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_name(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class AccountApplication(BaseModel):
+    """A unit's request for an account, approved or rejected by the secretariat."""
+
+    organisation_name = peewee.CharField()
+    unit_type = peewee.ForeignKeyField(UnitType)
+    contact = peewee.CharField()
+    phone = peewee.CharField()
+    email = peewee.CharField()
+    username = peewee.CharField()
+    password_hash = peewee.CharField()
+    status = peewee.CharField(default="pending", index=True)  # pending / approved / rejected
+    comment = peewee.CharField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    decided_at = peewee.DateTimeField(null=True)
+    decided_by = peewee.ForeignKeyField(User, null=True)
+
+    STATUS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+
+    @property
+    def status_name(self) -> str:
+        return self.STATUS[self.status]
+
+
+class LoginAttempt(BaseModel):
+    """One login try, kept to throttle guessing (see kczg.rules.throttle)."""
+
+    username = peewee.CharField(index=True)
+    ip = peewee.CharField(default="", index=True)
+    succeeded = peewee.BooleanField(default=False)
+    at = peewee.DateTimeField(default=utcnow, index=True)

@@ -1,0 +1,131 @@
+"""What a campaign is: its lists, domains, review bodies, calendar and contacts.
+
+Loaded from one data file per campaign (kczg/campaigns/*.toml); the secretariat may later move
+dates, so every rule reads these rows, never the file or a constant.
+"""
+import peewee
+
+from .base import BaseModel, utcnow
+
+
+class Campaign(BaseModel):
+    slug = peewee.CharField(unique=True)
+    title = peewee.CharField()
+    notice_title = peewee.CharField()
+    notice_text = peewee.TextField(default="")
+    issuer = peewee.CharField(default="")
+    platform_url = peewee.CharField(default="")
+    timezone = peewee.CharField(default="Asia/Shanghai")
+    # Naive UTC instants; the labels are the notice's own wording.
+    submission_deadline = peewee.DateTimeField()
+    submission_deadline_label = peewee.CharField()
+    initial_results_deadline = peewee.DateTimeField()
+    initial_results_deadline_label = peewee.CharField()
+    is_current = peewee.BooleanField(default=True)
+    # Days the demo command moved the calendar by (0 for a real campaign); shown on every page.
+    demo_shift_days = peewee.IntegerField(default=0)
+    loaded_at = peewee.DateTimeField(default=utcnow)
+
+
+class ReviewBody(BaseModel):
+    """初评机构: one of the bodies that review what is routed to them."""
+
+    campaign = peewee.ForeignKeyField(Campaign, backref="review_bodies", on_delete="CASCADE")
+    short_id = peewee.CharField()
+    name = peewee.CharField()
+    scope = peewee.CharField(default="")
+    contact = peewee.CharField(default="")
+    phones = peewee.CharField(default="")  # "/"-separated, as the notice writes them
+    email = peewee.CharField(default="")
+    address = peewee.CharField(default="")
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("campaign", "short_id"), True),)
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p for p in self.phones.split("/") if p]
+
+
+class NominationList(BaseModel):
+    """榜单. `quota_scope` is "list" (per unit per list) or "domain" (per unit per domain)."""
+
+    campaign = peewee.ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE")
+    code = peewee.CharField()
+    name = peewee.CharField()
+    size = peewee.IntegerField()
+    quota = peewee.IntegerField(null=True)
+    quota_scope = peewee.CharField(default="list")
+    is_open = peewee.BooleanField(default=True)
+    status_note = peewee.CharField(default="")
+    description = peewee.TextField(default="")
+    review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="lists")
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("campaign", "code"), True),)
+
+    @property
+    def has_domains(self) -> bool:
+        return self.quota_scope == "domain"
+
+    @property
+    def quota_text(self) -> str:
+        if not self.is_open or self.quota is None:
+            return self.status_note or "—"
+        if self.has_domains:
+            return f"每个领域不超过{self.quota}项"
+        return f"不超过{self.quota}项"
+
+
+class Domain(BaseModel):
+    """领域 of a list (先导技术榜 has six), each routed to its own review body."""
+
+    list = peewee.ForeignKeyField(NominationList, backref="domains", on_delete="CASCADE")
+    code = peewee.CharField()
+    name = peewee.CharField()
+    review_body = peewee.ForeignKeyField(ReviewBody, backref="domains")
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("list", "code"), True),)
+
+
+class Phase(BaseModel):
+    """A stage of 三、工作安排; start and end are inclusive days in the campaign's time zone."""
+
+    campaign = peewee.ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE")
+    key = peewee.CharField()
+    name = peewee.CharField()
+    start = peewee.DateField()
+    end = peewee.DateField()
+    label = peewee.CharField(default="")
+    description = peewee.TextField(default="")
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("campaign", "key"), True),)
+
+
+class Contact(BaseModel):
+    """工作咨询 and 申报系统技术咨询 contacts."""
+
+    campaign = peewee.ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE")
+    kind = peewee.CharField()
+    organisation = peewee.CharField(default="")
+    person = peewee.CharField(default="")
+    phones = peewee.CharField(default="")
+    position = peewee.IntegerField(default=0)
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p for p in self.phones.split("/") if p]
+
+
+class UnitType(BaseModel):
+    """Kinds of recommending unit named by 二、推荐渠道 (全国学会, 省级科协, …)."""
+
+    code = peewee.CharField(unique=True)
+    name = peewee.CharField()
+    position = peewee.IntegerField(default=0)

@@ -1,0 +1,87 @@
+"""The public site: the notice, the lists and their sizes, the calendar, the contacts."""
+from flask import Blueprint, abort, render_template
+
+from peewee import JOIN
+
+from kczg.campaigns import current_campaign
+from kczg.models import Contact, Domain, NominationList, Phase, ReviewBody
+from kczg.rules import calendar
+
+bp = Blueprint("public", __name__)
+
+
+def _campaign_or_404():
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def calendar_context(campaign):
+    now = calendar.now_utc()
+    upcoming = calendar.next_milestone(campaign, now)
+    return {
+        "now": now,
+        "current_phases": calendar.current_phases(campaign, now),
+        "next_milestone": upcoming,
+        "countdown": calendar.countdown_text(upcoming.remaining(now)) if upcoming else None,
+        "submission_open": calendar.submission_open(campaign, now),
+        "submission_left": calendar.countdown_text(
+            calendar.aware(campaign.submission_deadline) - now),
+    }
+
+
+def lists_with_routing(campaign):
+    """The campaign's lists with their domains and review bodies, in three queries."""
+    lists = list(NominationList.select(NominationList, ReviewBody)
+                 .join(ReviewBody, on=NominationList.review_body, join_type=JOIN.LEFT_OUTER)
+                 .where(NominationList.campaign == campaign)
+                 .order_by(NominationList.position))
+    domains = (Domain.select(Domain, ReviewBody).join(ReviewBody)
+               .where(Domain.list.in_([lst.id for lst in lists])).order_by(Domain.position))
+    by_list = {}
+    for d in domains:
+        by_list.setdefault(d.list_id, []).append(d)
+    for lst in lists:
+        lst.domain_rows = by_list.get(lst.id, [])
+    return lists
+
+
+@bp.route("/")
+def home():
+    campaign = current_campaign()
+    if campaign is None:
+        return render_template("public/no_campaign.html"), 503
+    bodies = list(campaign.review_bodies.order_by(ReviewBody.position))
+    return render_template(
+        "public/home.html", campaign=campaign, lists=lists_with_routing(campaign),
+        phases=list(campaign.phases.order_by(Phase.position)), bodies=bodies,
+        contacts=list(campaign.contacts.order_by(Contact.position)),
+        **calendar_context(campaign))
+
+
+@bp.route("/lists/<code>")
+def list_detail(code):
+    campaign = _campaign_or_404()
+    lst = next((x for x in lists_with_routing(campaign) if x.code == code), None)
+    if lst is None:
+        abort(404)
+    routing = ([(d.review_body, f"{d.name}领域") for d in lst.domain_rows] if lst.domain_rows
+               else [(lst.review_body, lst.name)] if lst.review_body else [])
+    return render_template("public/list.html", campaign=campaign, lst=lst, routing=routing,
+                           **calendar_context(campaign))
+
+
+@bp.route("/notice")
+def notice():
+    campaign = _campaign_or_404()
+    return render_template("public/notice.html", campaign=campaign,
+                           paragraphs=[p.strip() for p in campaign.notice_text.splitlines()
+                                       if p.strip()])
+
+
+@bp.route("/partials/countdown")
+def countdown():
+    campaign = _campaign_or_404()
+    return render_template("public/_countdown.html", campaign=campaign,
+                           **calendar_context(campaign))

@@ -1,0 +1,35 @@
+"""The initial review body's and its experts' pages."""
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from kczg.access import role_required
+from kczg.models import Domain, NominationList
+from kczg.public.views import calendar_context
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+def routed_to(body):
+    """What the notice routes to this body: whole lists and single domains."""
+    lists = list(NominationList.select().where(NominationList.review_body == body)
+                 .order_by(NominationList.position))
+    domains = list(Domain.select(Domain, NominationList).join(NominationList)
+                   .where(Domain.review_body == body).order_by(NominationList.position,
+                                                               Domain.position))
+    return [lst.name for lst in lists] + [f"{d.list.name}（{d.name}领域）" for d in domains]
+
+
+@bp.route("/")
+@role_required("review")
+def dashboard():
+    body = current_user.review_body
+    return render_template("review/dashboard.html", body=body, routed=routed_to(body),
+                           campaign=body.campaign, **calendar_context(body.campaign))
+
+
+@bp.route("/expert")
+@role_required("expert")
+def expert_dashboard():
+    body = current_user.review_body
+    return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
+                           campaign=body.campaign)

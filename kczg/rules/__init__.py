@@ -1,0 +1,1 @@
+"""The platform's rules as plain functions, with no Flask in them."""

@@ -1,0 +1,90 @@
+"""The campaign calendar: which phase is current, what comes next, whether submission is open.
+
+Every answer is computed from the stored campaign (which the secretariat may change), in the
+campaign's own time zone, never from constants.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from kczg.models import Campaign, Phase
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(naive_utc: datetime) -> datetime:
+    return naive_utc.replace(tzinfo=timezone.utc)
+
+
+def local(campaign: Campaign, instant: datetime) -> datetime:
+    return instant.astimezone(ZoneInfo(campaign.timezone))
+
+
+def format_local(value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "%Y-%m-%d %H:%M"):
+    """Render a stored (naive UTC) or aware datetime in the campaign's zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = aware(value)
+    return value.astimezone(ZoneInfo(tz)).strftime(fmt)
+
+
+def submission_open(campaign: Campaign, at: datetime | None = None) -> bool:
+    """True while the stored submission deadline has not passed (server time, any zone)."""
+    at = at or now_utc()
+    return at < aware(campaign.submission_deadline)
+
+
+def current_phases(campaign: Campaign, at: datetime | None = None) -> list[Phase]:
+    """The phases whose days include today in the campaign's zone (they may overlap)."""
+    today = local(campaign, at or now_utc()).date()
+    return [p for p in campaign.phases.order_by(Phase.position) if p.start <= today <= p.end]
+
+
+@dataclass
+class Milestone:
+    label: str
+    at: datetime  # aware UTC
+
+    def remaining(self, at: datetime) -> timedelta:
+        return self.at - at
+
+
+def _day_start(campaign: Campaign, day: date) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(campaign.timezone)).astimezone(timezone.utc)
+
+
+def milestones(campaign: Campaign) -> list[Milestone]:
+    items = [
+        Milestone(f"网上申报截止（{campaign.submission_deadline_label}）",
+                  aware(campaign.submission_deadline)),
+        Milestone(f"初评结果报送截止（{campaign.initial_results_deadline_label}）",
+                  aware(campaign.initial_results_deadline)),
+    ]
+    for p in campaign.phases.order_by(Phase.position):
+        items.append(Milestone(f"{p.name}阶段开始", _day_start(campaign, p.start)))
+        items.append(Milestone(f"{p.name}阶段结束",
+                               _day_start(campaign, p.end + timedelta(days=1))))
+    return sorted(items, key=lambda m: m.at)
+
+
+def next_milestone(campaign: Campaign, at: datetime | None = None) -> Milestone | None:
+    at = at or now_utc()
+    return next((m for m in milestones(campaign) if m.at > at), None)
+
+
+def countdown_text(delta: timedelta) -> str:
+    """A remaining time as Chinese text: 12天3小时5分 (minutes shown only in the last day)."""
+    seconds = max(int(delta.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days}天{hours}小时"
+    if hours:
+        return f"{hours}小时{minutes}分"
+    return f"{minutes}分"

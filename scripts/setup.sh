@@ -1,0 +1,68 @@
+# Sourced by ./run: installs whatever is missing on a fresh Debian machine. Idempotent and quiet
+# when everything is already there.
+
+HTMX_VERSION=2.0.11   # htmx.org, major version 2; templates are written against the htmx 2 docs
+DEBIAN_PACKAGES=(
+  fonts-noto-cjk          # Chinese glyphs: Noto Sans/Serif CJK SC
+  libharfbuzz-subset0     # WeasyPrint subsetting (60x slower without it, shared/FINDINGS.md)
+  libpango-1.0-0 libpangoft2-1.0-0
+  poppler-utils           # pdftoppm / pdffonts for looking at and testing PDFs
+  chromium                # browser tests (Playwright drives Debian's chromium)
+  python3-venv
+  nodejs npm              # only to fetch the htmx script from the npm registry
+)
+
+say() { printf '\033[1m[kczg]\033[0m %s\n' "$*" >&2; }
+
+setup_debian() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    case $p in
+      nodejs) command -v node >/dev/null && continue ;;
+      npm) command -v npm >/dev/null && continue ;;
+      python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
+    esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_python() {
+  local stamp=.venv/.kczg-installed want
+  want=$(sha256sum pyproject.toml | cut -c1-16)
+  if [ ! -x .venv/bin/python ]; then
+    say "creating .venv"
+    python3 -m venv .venv
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages"
+    .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+    echo "$want" > "$stamp"
+  fi
+}
+
+setup_htmx() {
+  local target=static/vendor/htmx.min.js
+  if [ -s "$target" ] && grep -q "$HTMX_VERSION" static/vendor/htmx.version 2>/dev/null; then
+    return 0
+  fi
+  say "fetching htmx.org@$HTMX_VERSION from the npm registry"
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null && tar xzf htmx.org-*.tgz)
+  mkdir -p static/vendor
+  cp "$tmp/package/dist/htmx.min.js" "$target"
+  echo "$HTMX_VERSION" > static/vendor/htmx.version
+  rm -rf "$tmp"
+}
+
+setup_all() {
+  setup_debian
+  setup_python
+  setup_htmx
+}

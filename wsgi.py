@@ -1,0 +1,3 @@
+from kczg import create_app
+
+app = create_app()
