@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from . import config
@@ -52,13 +52,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_db_hooks(app: Flask) -> None:
+    # Close only a connection this request opened (a CLI command or a test may hold one).
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        g.kczg_opened_db = database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):
-        if not database.is_closed():
+        if g.pop("kczg_opened_db", False) and not database.is_closed():
             database.close()
 
 

@@ -66,11 +66,13 @@ def _ensure_user(username: str, **fields) -> User:
     return user
 
 
-def load(today: date | None = None) -> None:
+def load(today: date | None = None, move_calendar: bool = True) -> None:
+    """Create (or reset) the demo accounts; unless told not to, move the calendar to `today`."""
     with database.atomic():
         campaign = current_campaign() or load_campaign(DEFAULT_CAMPAIGN)
-        today = today or datetime.now(ZoneInfo(campaign.timezone)).date()
-        shift_calendar(campaign, today)
+        if move_calendar:
+            today = today or datetime.now(ZoneInfo(campaign.timezone)).date()
+            shift_calendar(campaign, today)
         _ensure_user("secretariat", role="secretariat", display_name="“科创中国”联合体秘书处")
         for username, name, type_code, contact, phone, email in DEMO_UNITS:
             org = Organisation.get_or_none(Organisation.name == name) or Organisation.create(

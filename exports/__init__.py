@@ -1,0 +1,1 @@
+"""PDF, DOCX, XLSX and bundle exporters."""

@@ -1,0 +1,98 @@
+"""The public site shows the notice's lists, sizes, quotas, calendar and contacts."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+LIST_NAMES = ["先导技术榜", "新锐企业榜", "产学研融通组织榜", "开源创新榜", "科技创业投资机构榜",
+              "青年创业榜", "突破短板关键技术榜（装备制造领域）"]
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def test_home_shows_the_seven_lists_sizes_quotas_and_bodies(client):
+    body = text(client.get("/"))
+    for name in LIST_NAMES:
+        assert name in body
+    for fragment in ("<td>100项（6个领域合计）</td>", "<td>每个领域不超过2项</td>", "<td>不超过5项</td>",
+                     "<td>70项</td>", "<td>90项</td>", "另行通知"):
+        assert fragment in body, fragment
+    for domain in ("电子信息领域", "装备制造领域", "先进材料领域", "生物医药领域", "资源环境领域",
+                   "现代农林领域"):
+        assert domain in body
+    assert body.count('class="contact"') == 10
+    for fact in ("郑伯龙", "zhangpu@gei.com.cn", "北京市西城区白纸坊东街2号经济日报社综合楼8层",
+                 "徐春淼", "15810910998", "祝翠", "13041190068", "010-63589150"):
+        assert fact in body
+
+
+def test_home_shows_the_deadline_phase_and_countdown(client):
+    with time_machine.travel(datetime(2021, 10, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        body = text(client.get("/"))
+    assert "网上申报截止时间：<strong>2021年10月30日24时</strong>" in body
+    assert "当前阶段：" in body and "<strong>组织征集</strong>" in body
+    assert "申报进行中" in body
+    assert "距离网上申报截止（2021年10月30日24时）还有" in body and "2天12小时" in body
+
+
+def test_after_the_deadline_the_site_says_closed(client):
+    with time_machine.travel(datetime(2021, 10, 31, 0, 0, 1, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        body = text(client.get("/partials/countdown"))
+    assert "申报已截止" in body and "申报进行中" not in body
+
+
+def test_countdown_partial_is_an_htmx_fragment(client):
+    r = client.get("/partials/countdown", headers={"HX-Request": "true"})
+    body = text(r)
+    assert r.status_code == 200 and "<html" not in body
+    assert 'hx-trigger="every 60s"' in body
+
+
+def test_list_pages(client):
+    body = text(client.get("/lists/xdjs"))
+    assert "先导技术榜" in body and "中国科协生命科学学会联合体" in body and "负责：生物医药领域" in body
+    body = text(client.get("/lists/qncy"))
+    assert "本榜单另行通知，暂不在本平台开放申报" in body
+    assert client.get("/lists/nope").status_code == 404
+    assert client.get("/lists/%3Cscript%3E").status_code == 404
+
+
+def test_notice_page(client):
+    body = text(client.get("/notice"))
+    assert "中国科协办公厅关于征集遴选2021“科创中国”榜单的通知" in body
+    assert "申报截止时间为2021年10月30日24时" in body
+
+
+def test_htmx_is_served_from_our_static_files(client):
+    body = text(client.get("/"))
+    assert '<script src="/static/vendor/htmx.min.js"' in body
+    assert "unpkg" not in body and "cdn" not in body.lower()
+    r = client.get("/static/vendor/htmx.min.js")
+    assert r.status_code == 200 and b"htmx" in r.data[:2000]
+    r.close()
+
+
+def test_pages_are_chinese_and_mobile_ready(client):
+    body = text(client.get("/"))
+    assert '<html lang="zh-CN">' in body and 'name="viewport"' in body
+
+
+def test_unknown_page_is_a_chinese_404(client):
+    r = client.get("/does-not-exist")
+    assert r.status_code == 404 and "页面不存在" in text(r)
+
+
+def test_oversized_body_is_a_friendly_413(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    r = client.post("/login", data={"username": "x" * 5000, "password": "y"})
+    assert r.status_code == 413 and "上传内容过大" in text(r)
+
+
+def test_invalid_utf8_does_not_500(client):
+    r = client.post("/login", data=b"username=%FF%FE&password=%C3%28",
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status_code in (400, 401) and r.status_code != 500
+    r = client.get("/lists/%FF")
+    assert r.status_code == 404
