@@ -51,7 +51,8 @@ def test_home_shows_the_deadline_phase_and_countdown(client):
     assert "网上申报截止时间：<strong>2021年10月30日24时</strong>" in body
     assert "当前阶段：" in body and "<strong>组织征集</strong>" in body
     assert "申报进行中" in body
-    assert "距离网上申报截止（2021年10月30日24时）还有" in body and "2天12小时" in body
+    assert "距离网上申报截止还有 <strong class=\"time-left\">2天12小时</strong>" in body
+    assert "下一节点" not in body  # the deadline is the next milestone itself
 
 
 def test_after_the_deadline_the_site_says_closed(client):
