@@ -36,3 +36,12 @@ def init_database(url: str) -> peewee.Database:
 
 def is_postgres() -> bool:
     return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def write_transaction():
+    """A transaction that takes the write lock at once: on SQLite BEGIN IMMEDIATE, so two
+    submissions of one unit are serialised before either counts its quota (PostgreSQL callers
+    lock the unit's row instead, see kczg.rules.transitions)."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()

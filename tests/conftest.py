@@ -124,3 +124,44 @@ def as_user(client):
     return _as
 
 
+
+
+# --- nominations ---------------------------------------------------------------------------
+
+IN_COLLECTION = "2021-10-20 12:00:00+08:00"  # a day when the 2021 collection is open
+
+
+@pytest.fixture
+def collection_open():
+    """Freeze the clock inside the 2021 collection phase (the clock keeps ticking)."""
+    import time_machine
+
+    with time_machine.travel(IN_COLLECTION, tick=True) as traveller:
+        yield traveller
+
+
+VERSION_RE = re.compile(r'id="version" name="version" value="(\d+)"')
+
+
+def page_version(client, nomination_id: int) -> int:
+    html = client.get(f"/unit/nominations/{nomination_id}").get_data(as_text=True)
+    return int(VERSION_RE.search(html).group(1))
+
+
+def new_nomination(client, code: str, domain: str | None = None) -> int:
+    data = {"csrf_token": csrf_token(client, "/unit/"), "list": code}
+    if domain:
+        data["domain"] = domain
+    r = client.post("/unit/nominations/new", data=data)
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def post_nomination(client, nomination_id: int, data: dict, action: str = "save",
+                    version: int | None = None, path: str = ""):
+    payload = dict(data)
+    payload["csrf_token"] = csrf_token(client, "/unit/")
+    payload["version"] = str(version if version is not None else page_version(client,
+                                                                             nomination_id))
+    payload["action"] = action
+    return client.post(f"/unit/nominations/{nomination_id}{path}", data=payload)

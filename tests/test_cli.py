@@ -1,4 +1,5 @@
 """The administration commands: init (idempotent), load-campaign, create-user, demo."""
+import re
 from datetime import date, datetime
 
 import pytest
@@ -25,7 +26,7 @@ def run(app, *args, input=None):
 
 def test_init_is_idempotent(fresh_app):
     out = run(fresh_app, "init")
-    assert "1 migration(s) applied" in out and "campaign 2021 loaded" in out
+    assert re.search(r"\d+ migration\(s\) applied", out) and "campaign 2021 loaded" in out
     out = run(fresh_app, "init")
     assert "schema: up to date" in out and "already loaded" in out
     with database.connection_context():

@@ -112,3 +112,12 @@ def application_decide(app_id, decision):
     except accounts.AccountError as e:
         flash(str(e), "error")
     return redirect(url_for(".applications"))
+
+
+@bp.route("/duplicates")
+@role_required("secretariat")
+def duplicates():
+    from kczg.rules.duplicates import duplicate_groups
+
+    return render_template("secretariat/duplicates.html",
+                           groups=duplicate_groups(current_campaign()))

@@ -1,19 +1,375 @@
-"""The recommending unit's pages."""
-from flask import Blueprint, render_template
-from flask_login import current_user
+"""The recommending unit's pages: dashboard, nomination forms, attachments, history.
 
+Thin views: they parse the request, call a rule in kczg.rules.transitions (or a helper in
+kczg.services), and render a page or an htmx partial. Every nomination is fetched through
+`own_nomination`, which answers 404 for anything that is not this unit's.
+"""
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+from peewee import JOIN
+
+from forms.common import group_errors
+from forms.registry import form_class
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
+from kczg.models import (Attachment, Domain, Nomination, NominationConflict, NominationHistory,
+                         NominationList, utcnow)
 from kczg.public.views import calendar_context, lists_with_routing
+from kczg.rules import calendar, permissions, quota, transitions
+from kczg.services import files
+from kczg.services import nominations as svc
 
 bp = Blueprint("unit", __name__, url_prefix="/unit")
+
+
+def own_nomination(nomination_id: int) -> Nomination:
+    nomination = Nomination.get_or_none(Nomination.id == nomination_id)
+    if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
+        abort(404)
+    return nomination
+
+
+def _quota_lines(campaign):
+    return quota.usage(current_user.organisation, lists_with_routing(campaign)) if campaign else []
 
 
 @bp.route("/")
 @role_required("unit")
 def dashboard():
     campaign = current_campaign()
+    lists = lists_with_routing(campaign) if campaign else []
+    rows = list(Nomination.select(Nomination, NominationList, Domain)
+                .join(NominationList).switch(Nomination)
+                .join(Domain, JOIN.LEFT_OUTER)
+                .where(Nomination.organisation == current_user.organisation)
+                .order_by(NominationList.position, Domain.position, Nomination.id))
+    scans = list(Attachment.select().where(Attachment.organisation == current_user.organisation,
+                                           Attachment.kind == "stamped_scan"))
     context = calendar_context(campaign) if campaign else {}
-    return render_template("unit/dashboard.html", campaign=campaign,
-                           organisation=current_user.organisation,
-                           lists=lists_with_routing(campaign) if campaign else [], **context)
+    return render_template("unit/dashboard.html", campaign=campaign, lists=lists,
+                           organisation=current_user.organisation, nominations=rows,
+                           quota_lines=quota.usage(current_user.organisation, lists),
+                           scans=scans, **context)
+
+
+@bp.route("/quota")
+@role_required("unit")
+def quota_partial():
+    return render_template("unit/_quota.html", quota_lines=_quota_lines(current_campaign()))
+
+
+@bp.route("/nominations/new", methods=["POST"])
+@role_required("unit")
+def nomination_new():
+    campaign = current_campaign()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == request.form.get("list", ""))
+    if lst is None or form_class(lst.code) is None:
+        if lst is not None:
+            flash(f"{lst.name}{lst.status_note or '未开放申报'}。", "error")
+            return redirect(url_for(".dashboard"))
+        abort(404)
+    domain = None
+    if lst.has_domains:
+        domain = Domain.get_or_none(Domain.list == lst, Domain.code == request.form.get("domain"))
+        if domain is None:
+            flash("请选择所属领域。", "error")
+            return redirect(url_for(".dashboard"))
+    try:
+        nomination = transitions.create_draft(current_user, lst, domain)
+    except transitions.Refused as e:
+        flash(str(e), "error")
+        return redirect(url_for(".dashboard"))
+    return redirect(url_for(".nomination", nomination_id=nomination.id))
+
+
+def _editable(nomination: Nomination) -> bool:
+    return nomination.status == "draft" and calendar.submission_open(nomination.list.campaign)
+
+
+def _page(nomination, form, status=200, message=None, message_kind="error"):
+    editable = _editable(nomination)
+    template = "unit/nomination_edit.html" if editable else "unit/nomination_view.html"
+    attachments = list(nomination.attachments.order_by(Attachment.id))
+    conflicts = list(nomination.conflicts.where(NominationConflict.resolved == False))  # noqa: E712
+    return render_template(
+        template, nomination=nomination, form=form, message=message, message_kind=message_kind,
+        attachments=attachments, conflicts=conflicts, group_errors=group_errors,
+        quota_lines=[q for q in _quota_lines(nomination.list.campaign)
+                     if q.list.id == nomination.list_id
+                     and (q.domain is None or q.domain.id == nomination.domain_id)],
+        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign)), status
+
+
+@bp.route("/nominations/<int:nomination_id>", methods=["GET"])
+@role_required("unit")
+def nomination(nomination_id):
+    nomination = own_nomination(nomination_id)
+    return _page(nomination, svc.build_form(nomination))
+
+
+def _based_on() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+
+
+def _check_size():
+    if len(request.form) > svc.MAX_KEYS:
+        abort(413)
+
+
+@bp.route("/nominations/<int:nomination_id>", methods=["POST"])
+@role_required("unit")
+def nomination_post(nomination_id):
+    """The page's own submit buttons (they work with JavaScript off): save, submit, add a row,
+    remove a row. Whatever the outcome, what the user typed is kept and shown again."""
+    nomination = own_nomination(nomination_id)
+    _check_size()
+    action = request.form.get("action", "save")
+    formdata = request.form
+    if action.startswith("remove:"):
+        _, group, index = (action.split(":") + ["", ""])[:3]
+        formdata = svc.without_row(formdata, group, int(index) if index.isdigit() else -1)
+    form = svc.build_form(nomination, formdata)
+    if action.startswith("add:"):
+        svc.add_row(form, action.split(":", 1)[1])
+    raw = svc.raw_from(formdata)
+    derived = svc.derived(form, nomination)
+    changed = svc.changed_fields(nomination, raw)
+    try:
+        if action == "submit":
+            if not form.validate():
+                saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
+                                               derived, changed)
+                return _page(saved, form, 422, "提交未成功：请按标红的提示修改后再提交。"
+                             "您填写的内容已保存为草稿。")
+            submitted = transitions.submit(nomination.id, current_user, raw, form.clean_data(),
+                                           _based_on(), derived, changed)
+            flash(f"“{submitted.display_title}”已提交。", "success")
+            return redirect(url_for(".nomination", nomination_id=nomination.id))
+        saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(), derived,
+                                       changed)
+    except transitions.Stale as e:
+        return _page(Nomination.get_by_id(nomination.id), form, 409, str(e))
+    except transitions.Refused as e:
+        # keep everything typed: a refused submission is saved as a draft where still possible
+        try:
+            saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
+                                           derived, changed)
+        except transitions.Refused:
+            saved = Nomination.get_by_id(nomination.id)
+        return _page(saved, form, 409, str(e) + ("（您填写的内容已保存为草稿。）"
+                                                if saved.status == "draft" else ""))
+    message = None if action.startswith(("add:", "remove:")) else \
+        f"草稿已保存（{calendar.format_local(utcnow(), fmt='%H:%M:%S')}）。"
+    return _page(saved, form, 200, message, "success")
+
+
+@bp.route("/nominations/<int:nomination_id>/autosave", methods=["POST"])
+@role_required("unit")
+def nomination_autosave(nomination_id):
+    """htmx: store the draft as typed (valid or not); answers the '已保存 HH:MM:SS' mark."""
+    nomination = own_nomination(nomination_id)
+    _check_size()
+    form = svc.build_form(nomination, request.form)
+    raw = svc.raw_from(request.form)
+    try:
+        saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
+                                       svc.derived(form, nomination),
+                                       svc.changed_fields(nomination, raw))
+    except transitions.Stale as e:
+        return render_template("unit/_save_status.html", error=str(e), conflict=True,
+                               nomination=nomination), 409
+    except transitions.Refused as e:
+        return render_template("unit/_save_status.html", error=str(e), conflict=False,
+                               nomination=nomination), 423
+    return render_template("unit/_save_status.html", nomination=saved, error=None,
+                           saved_at=calendar.format_local(saved.updated_at, fmt="%H:%M:%S"))
+
+
+@bp.route("/nominations/<int:nomination_id>/validate/<name>", methods=["POST"])
+@role_required("unit")
+def nomination_validate(nomination_id, name):
+    """htmx: validate the whole form as typed and answer one field with its errors."""
+    nomination = own_nomination(nomination_id)
+    form = svc.build_form(nomination, request.form)
+    form.validate()
+    field = svc.find_field(form, name)
+    if field is None:
+        abort(404)
+    return render_template("unit/_field.html", field=field, nomination=nomination)
+
+
+@bp.route("/nominations/<int:nomination_id>/rows/<group>", methods=["POST"])
+@role_required("unit")
+def nomination_rows(nomination_id, group):
+    """htmx: add a row to, or remove row N from, a repeating group; answers that group."""
+    nomination = own_nomination(nomination_id)
+    formdata = request.form
+    remove = request.args.get("remove", "")
+    if remove.isdigit():
+        formdata = svc.without_row(formdata, group, int(remove))
+    form = svc.build_form(nomination, formdata)
+    rows = form.row_groups().get(group)
+    if rows is None:
+        abort(404)
+    if request.args.get("add"):
+        svc.add_row(form, group)
+    response = make_response(render_template("unit/_rows.html", rows=rows, nomination=nomination,
+                                             group_errors=group_errors))
+    response.headers["HX-Trigger"] = "kczg:changed"  # autosave what the rows now hold
+    return response
+
+
+def _status_action(nomination_id, action, done):
+    nomination = own_nomination(nomination_id)
+    try:
+        getattr(transitions, action)(nomination.id, current_user)
+    except transitions.Refused as e:
+        flash(str(e), "error")
+    else:
+        flash(done.format(title=nomination.display_title), "success")
+    if action == "delete_draft":
+        return redirect(url_for(".dashboard"))
+    return redirect(url_for(".nomination", nomination_id=nomination.id))
+
+
+@bp.route("/nominations/<int:nomination_id>/withdraw", methods=["POST"])
+@role_required("unit")
+def nomination_withdraw(nomination_id):
+    return _status_action(nomination_id, "withdraw", "“{title}”已撤回，不再计入推荐名额。")
+
+
+@bp.route("/nominations/<int:nomination_id>/reopen", methods=["POST"])
+@role_required("unit")
+def nomination_reopen(nomination_id):
+    return _status_action(nomination_id, "reopen",
+                          "“{title}”已转为草稿，可以修改；修改后请重新提交。")
+
+
+@bp.route("/nominations/<int:nomination_id>/delete", methods=["POST"])
+@role_required("unit")
+def nomination_delete(nomination_id):
+    return _status_action(nomination_id, "delete_draft", "草稿“{title}”已删除。")
+
+
+@bp.route("/nominations/<int:nomination_id>/history")
+@role_required("unit")
+def nomination_history(nomination_id):
+    nomination = own_nomination(nomination_id)
+    rows = list(nomination.history.order_by(NominationHistory.id.desc()))
+    conflicts = list(nomination.conflicts.order_by(NominationConflict.id.desc()))
+    return render_template("unit/history.html", nomination=nomination, rows=rows,
+                           conflicts=conflicts, campaign=nomination.list.campaign)
+
+
+@bp.route("/nominations/<int:nomination_id>/conflicts/<int:conflict_id>")
+@role_required("unit")
+def nomination_conflict(nomination_id, conflict_id):
+    """The copy kept when a save was refused as stale, shown as a form to copy from."""
+    nomination = own_nomination(nomination_id)
+    conflict = NominationConflict.get_or_none(NominationConflict.id == conflict_id,
+                                              NominationConflict.nomination == nomination)
+    if conflict is None:
+        abort(404)
+    from werkzeug.datastructures import MultiDict
+
+    form = svc.build_form(nomination, MultiDict([(k, v) for k, vs in conflict.raw.items()
+                                                 for v in vs]))
+    return render_template("unit/conflict.html", nomination=nomination, conflict=conflict,
+                           form=form, campaign=nomination.list.campaign)
+
+
+@bp.route("/nominations/<int:nomination_id>/conflicts/<int:conflict_id>/resolve",
+          methods=["POST"])
+@role_required("unit")
+def nomination_conflict_resolve(nomination_id, conflict_id):
+    nomination = own_nomination(nomination_id)
+    NominationConflict.update(resolved=True).where(NominationConflict.id == conflict_id,
+                                                   NominationConflict.nomination == nomination) \
+        .execute()
+    flash("冲突副本已标记为已处理。", "info")
+    return redirect(url_for(".nomination", nomination_id=nomination.id))
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+def _store_upload(**fields):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise files.UploadError("请选择要上传的文件")
+    stored = files.store(upload.stream, upload.filename)
+    return Attachment.create(uploaded_by=current_user, organisation=current_user.organisation,
+                             **fields, **stored)
+
+
+@bp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
+@role_required("unit")
+def attachment_upload(nomination_id):
+    nomination = own_nomination(nomination_id)
+    try:
+        transitions.check_open(nomination.list)
+        if nomination.status != "draft":
+            raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
+        att = _store_upload(list=nomination.list, nomination=nomination, kind="material")
+        transitions.record_history(nomination, current_user, "attached", nomination.version,
+                                   [att.original_name])
+        flash(f"已上传“{att.original_name}”。", "success")
+    except (files.UploadError, transitions.Refused) as e:
+        flash(str(e), "error")
+    return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
+
+
+@bp.route("/lists/<code>/scan", methods=["POST"])
+@role_required("unit")
+def scan_upload(code):
+    campaign = current_campaign()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == code)
+    if lst is None or not lst.is_open:
+        abort(404)
+    try:
+        transitions.check_open(lst)
+        att = _store_upload(list=lst, nomination=None, kind="stamped_scan")
+        flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "success")
+    except (files.UploadError, transitions.Refused) as e:
+        flash(str(e), "error")
+    return redirect(url_for(".dashboard") + "#scans")
+
+
+def own_attachment(attachment_id: int) -> Attachment:
+    att = Attachment.get_or_none(Attachment.id == attachment_id)
+    if att is None or not permissions.can_download_attachment(current_user, att):
+        abort(404)
+    return att
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required("unit")
+def attachment_download(attachment_id):
+    att = own_attachment(attachment_id)
+    return send_file(files.path_of(att), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.original_name)
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@role_required("unit")
+def attachment_delete(attachment_id):
+    att = own_attachment(attachment_id)
+    try:
+        transitions.check_open(att.list)
+        if att.nomination_id and att.nomination.status != "draft":
+            raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
+        name, nomination = att.original_name, att.nomination
+        files.remove(att)
+        if nomination:
+            transitions.record_history(nomination, current_user, "detached", nomination.version, [name])
+        flash(f"已删除“{name}”。", "info")
+    except transitions.Refused as e:
+        flash(str(e), "error")
+    if att.nomination_id:
+        return redirect(url_for(".nomination", nomination_id=att.nomination_id) + "#attachments")
+    return redirect(url_for(".dashboard") + "#scans")

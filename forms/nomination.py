@@ -1,0 +1,41 @@
+"""What every nomination form class has, whichever list it is for."""
+from .common import BaseForm, RecommenderBlock, Rows
+
+
+class NominationForm(RecommenderBlock, BaseForm):
+    LIST_CODE = ""
+    SECTIONS: list[tuple[str, list[str]]] = []
+    TITLE_FIELD = ""          # the field that names the nomination (技术名称, 企业名称, …)
+    DEDUPE_FIELD = ""         # 统一社会信用代码 or repository URL: the same from two units is flagged
+    DOMAIN_FIELD = ""         # set on per-domain lists (先导技术榜)
+
+    @classmethod
+    def sections(cls):
+        return cls.SECTIONS + [cls.RECOMMENDER_SECTION]
+
+    def row_groups(self) -> dict[str, Rows]:
+        return {f.name: f for f in self if isinstance(f, Rows)}
+
+    def clean_data(self) -> dict:
+        """The validated data to store and print: rows left empty are dropped; dates, decimals
+        and numbers as JSON-friendly values."""
+        out = {}
+        for f in self:
+            if f.name == "csrf_token":
+                continue
+            if isinstance(f, Rows):
+                out[f.name] = [{k: _plain(v) for k, v in row.items()} for row in f.clean_rows]
+            else:
+                out[f.name] = _plain(f.data)
+        return out
+
+
+def _plain(value):
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -1,0 +1,123 @@
+"""One realistic, valid nomination per list, as a browser would post it (flat form fields).
+
+The demo command submits these for the demo units; the tests use them as the valid example of
+each form. The 统一社会信用代码 values pass the GB 32100-2015 check.
+"""
+
+COMMON = {
+    "contact_name": "王明",
+    "contact_phone": "010-68283463",
+    "contact_email": "kczg@example.org",
+    "opinion": "该成果创新性突出，产业化前景良好，经本单位组织专家评议，同意推荐。",
+    "pledge": "y",
+}
+
+SAMPLES: dict[str, dict[str, str]] = {
+    "xdjs": {
+        "domain": "dzxx",
+        "tech_name": "面向边缘计算的低功耗人工智能芯片架构",
+        "first_unit": "北京示例微电子科技有限公司",
+        "first_unit_uscc": "91110108551385082Q",
+        "other_units-0-name": "清华大学",
+        "other_units-1-name": "中国科学院计算技术研究所",
+        "people-0-name": "张伟", "people-0-unit": "北京示例微电子科技有限公司",
+        "people-0-title": "研究员", "people-0-contribution": "总体架构设计与技术路线制定",
+        "people-1-name": "李娜", "people-1-unit": "清华大学", "people-1-title": "教授",
+        "people-1-contribution": "稀疏计算单元与编译器协同优化",
+        "summary": "本技术提出一种存算一体的神经网络加速架构，在28纳米工艺下实现每瓦10万亿次运算，"
+                   "支持主流深度学习模型在端侧设备上的实时推理。",
+        "innovations": "1. 提出可重构的稀疏计算阵列；2. 设计面向低比特量化的片上存储层次；"
+                       "3. 研制配套的编译工具链，模型部署周期缩短60%。",
+        "trl": "7",
+        "ip-0-kind": "发明专利", "ip-0-name": "一种稀疏神经网络加速方法及装置",
+        "ip-0-number": "ZL201910000001.X", "ip-0-granted": "2020-06-18",
+        "ip-1-kind": "软件著作权", "ip-1-name": "边缘智能编译器软件V1.0",
+        "ip-1-number": "2020SR0000001", "ip-1-granted": "2020-03-02",
+        "application": "已在智能安防、工业质检等领域的12家企业批量应用，累计出货芯片30万片。",
+        "sales_new": "18500.50",
+        "profit_new": "3200",
+    },
+    "xrqy": {
+        "company_name": "杭州示例智能科技有限公司",
+        "uscc": "91350100M000100Y43",
+        "founded": "2016-05-20",
+        "registered_capital": "5000",
+        "province": "浙江省", "city": "杭州市",
+        "legal_rep": "陈晨",
+        "employees": "320", "rd_staff": "180",
+        "revenue_2018": "4200", "revenue_2019": "9800", "revenue_2020": "21000",
+        "rd_2018": "1500", "rd_2019": "2600", "rd_2020": "4100",
+        "financing-0-round": "A轮", "financing-0-amount": "8000",
+        "financing-0-investors": "示例创业投资基金", "financing-0-date": "2018-09-01",
+        "financing-1-round": "B轮", "financing-1-amount": "30000",
+        "financing-1-investors": "示例产业投资集团", "financing-1-date": "2020-11-15",
+        "core_ip-0-kind": "发明专利", "core_ip-0-name": "一种机器视觉缺陷检测方法",
+        "core_ip-0-number": "ZL201810000002.3", "core_ip-0-granted": "2019-12-10",
+        "business": "企业专注于工业机器视觉检测，自主研发高精度成像与深度学习检测算法。",
+        "growth": "近三年营业收入年均增长超过120%，产品已进入新能源电池、汽车零部件等行业头部企业。",
+    },
+    "cxyrt": {
+        "org_name": "长三角示例先进制造产业技术创新联盟",
+        "org_type": "产业技术创新战略联盟",
+        "founded": "2017-03-08",
+        "lead_unit": "示例机械研究总院",
+        "lead_uscc": "91110108551385082Q",
+        "members-0-name": "上海交通大学", "members-0-kind": "高校",
+        "members-1-name": "示例装备制造股份有限公司", "members-1-kind": "企业",
+        "members-2-name": "江苏省示例产业技术研究院", "members-2-kind": "科研院所",
+        "mechanism": "实行理事会领导下的秘书处负责制，设立联合研发基金，成果收益按投入比例共享。",
+        "achievements": "组织实施联合攻关项目26项，制定团体标准9项，孵化科技型企业14家。",
+        "transfer_income": "12600",
+    },
+    "kycx": {
+        "project_name": "示例分布式数据库",
+        "category": "项目",
+        "repo_url": "https://gitee.com/example/distributed-db",
+        "license": "MulanPSL-2.0",
+        "first_release": "2019-08-01",
+        "maintainer": "示例开源软件基金会",
+        "stars": "12800", "forks": "2300", "contributors": "460", "commits_last_year": "5200",
+        "adopters-0-name": "示例银行股份有限公司",
+        "adopters-1-name": "示例证券有限责任公司",
+        "intro": "面向金融级场景的开源分布式关系型数据库，兼容主流SQL语法，支持强一致与高可用。",
+        "innovation": "提出多副本日志复制与全局时钟结合的事务机制，跨地域部署时延降低40%。",
+        "community": "拥有来自80余家企业的贡献者，每月举办线上技术分享，建有中文文档与培训认证体系。",
+    },
+    "kjtz": {
+        "org_name": "示例科技创业投资管理有限公司",
+        "uscc": "91350100M000100Y43",
+        "founded": "2012-10-10",
+        "aum": "85.5",
+        "funds": "12",
+        "projects": "210",
+        "early_ratio": "65",
+        "cases-0-company": "示例量子科技有限公司", "cases-0-round": "天使轮",
+        "cases-0-amount": "2000", "cases-0-date": "2017-04-01", "cases-0-exit": "未退出",
+        "cases-1-company": "示例生物医药有限公司", "cases-1-round": "A轮",
+        "cases-1-amount": "5000", "cases-1-date": "2016-07-12", "cases-1-exit": "科创板上市后部分退出",
+        "post_investment": "建立投后服务平台，为被投企业提供人才招聘、市场拓展和后续融资服务。",
+        "intro": "专注早期硬科技投资，重点关注集成电路、生物医药和新材料领域。",
+    },
+    "tpdb": {
+        "tech_name": "高精度数控机床主轴关键技术",
+        "unit": "示例机床集团有限公司",
+        "unit_uscc": "91110108551385082Q",
+        "weak_link": "高速精密电主轴长期依赖进口，是高档数控机床的短板环节。",
+        "indicators-0-indicator": "最高转速", "indicators-0-ours": "24000 r/min",
+        "indicators-0-foreign": "24000 r/min",
+        "indicators-1-indicator": "径向跳动", "indicators-1-ours": "≤1 μm",
+        "indicators-1-foreign": "≤1 μm",
+        "localization": "产品已替代进口用于航空结构件加工，价格为进口产品的60%。",
+        "trl": "8",
+        "ip-0-kind": "发明专利", "ip-0-name": "一种电主轴热变形补偿方法",
+        "ip-0-number": "ZL201710000003.6", "ip-0-granted": "2019-05-21",
+        "application": "已在8家航空航天制造企业应用，累计装机400余台。",
+    },
+}
+
+
+def sample(code: str, **overrides) -> dict[str, str]:
+    """The valid example for list `code` with the common block, changed by `overrides`."""
+    data = {**SAMPLES[code], **COMMON}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

@@ -1,0 +1,103 @@
+"""Nominations (推荐), their history and saved versions, and the files units upload."""
+import json
+
+import peewee
+
+from .accounts import Organisation, User
+from .base import BaseModel, utcnow
+from .campaign import Domain, NominationList
+
+STATUS = {"draft": "草稿", "submitted": "已提交", "withdrawn": "已撤回"}
+
+
+class JSONField(peewee.TextField):
+    """JSON in a text column: the same on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class Nomination(BaseModel):
+    """One candidate a unit nominates for one list (and domain, for per-domain lists).
+
+    `raw` is the form exactly as typed (field name -> list of strings), so a draft keeps even
+    invalid input; `clean` is the validated data, set when the nomination is submitted.
+    `version` grows with every save and refuses stale writes.
+    """
+
+    list = peewee.ForeignKeyField(NominationList, backref="nominations")
+    domain = peewee.ForeignKeyField(Domain, null=True, backref="nominations")
+    organisation = peewee.ForeignKeyField(Organisation, backref="nominations")
+    title = peewee.CharField(default="")
+    raw = JSONField(default=dict)
+    clean = JSONField(null=True)
+    status = peewee.CharField(default="draft", index=True)
+    version = peewee.IntegerField(default=1)
+    # normalised 统一社会信用代码 or repository URL: the same key from two units is flagged
+    dedupe_key = peewee.CharField(default="", index=True)
+    created_by = peewee.ForeignKeyField(User, backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    submitted_at = peewee.DateTimeField(null=True)
+
+    @property
+    def status_name(self) -> str:
+        return STATUS[self.status]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "（未命名）"
+
+
+class NominationHistory(BaseModel):
+    """Who did what to a nomination, when, and which fields changed."""
+
+    nomination = peewee.ForeignKeyField(Nomination, backref="history", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="+")
+    at = peewee.DateTimeField(default=utcnow)
+    action = peewee.CharField()  # created saved submitted withdrawn reopened conflict
+    fields = JSONField(default=list)  # labels of the fields that changed
+    version = peewee.IntegerField()
+
+    ACTIONS = {"created": "创建草稿", "saved": "保存", "submitted": "提交", "withdrawn": "撤回",
+               "reopened": "重新编辑", "conflict": "保存冲突（已另存）",
+               "attached": "上传附件", "detached": "删除附件"}
+
+    @property
+    def action_name(self) -> str:
+        return self.ACTIONS.get(self.action, self.action)
+
+
+class NominationConflict(BaseModel):
+    """A save refused as stale: what the user sent is kept beside the stored version."""
+
+    nomination = peewee.ForeignKeyField(Nomination, backref="conflicts", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="+")
+    at = peewee.DateTimeField(default=utcnow)
+    based_on_version = peewee.IntegerField()
+    stored_version = peewee.IntegerField()
+    raw = JSONField()
+    resolved = peewee.BooleanField(default=False)
+
+
+class Attachment(BaseModel):
+    """A file a unit uploaded: supporting material of a nomination, or the stamped scan
+    (盖章扫描件) of its recommendation for one list. Stored outside static/ under a random name."""
+
+    KINDS = {"material": "证明材料", "stamped_scan": "盖章扫描件"}
+
+    organisation = peewee.ForeignKeyField(Organisation, backref="attachments")
+    list = peewee.ForeignKeyField(NominationList, backref="attachments")
+    nomination = peewee.ForeignKeyField(Nomination, null=True, backref="attachments",
+                                        on_delete="CASCADE")
+    kind = peewee.CharField()
+    original_name = peewee.CharField()
+    stored_name = peewee.CharField(unique=True)
+    content_type = peewee.CharField()
+    size = peewee.IntegerField()
+    sha256 = peewee.CharField()
+    uploaded_by = peewee.ForeignKeyField(User, backref="+")
+    uploaded_at = peewee.DateTimeField(default=utcnow)

@@ -1,0 +1,65 @@
+"""Per-unit quotas: submitted nominations per unit, per list, and per domain where the list
+says so (先导技术榜). Drafts and withdrawn nominations do not count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import fn
+
+from kczg.models import Domain, Nomination, NominationList, Organisation
+
+
+@dataclass
+class QuotaLine:
+    list: NominationList
+    domain: Domain | None
+    used: int
+    quota: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.list.name}·{self.domain.name}" if self.domain else self.list.name
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.quota
+
+
+def submitted_count(org: Organisation, lst: NominationList, domain: Domain | None) -> int:
+    query = Nomination.select().where(Nomination.organisation == org, Nomination.list == lst,
+                                      Nomination.status == "submitted")
+    if lst.has_domains:
+        query = query.where(Nomination.domain == domain)
+    return query.count()
+
+
+def quota_refusal(org: Organisation, lst: NominationList, domain: Domain | None) -> str | None:
+    """The Chinese message refusing one more submission, or None when there is room."""
+    if not lst.is_open or lst.quota is None:
+        return f"{lst.name}{lst.status_note or '未开放申报'}"
+    used = submitted_count(org, lst, domain)
+    if used < lst.quota:
+        return None
+    where = f"{lst.name}“{domain.name}”领域" if lst.has_domains and domain else lst.name
+    return (f"本单位{where}已提交{used}项，已达推荐名额上限（{lst.quota}项）。"
+            "如需更换，请先撤回一项已提交的推荐。")
+
+
+def usage(org: Organisation, lists: list[NominationList]) -> list[QuotaLine]:
+    """Every open list's (and domain's) quota and how much of it the unit used: one query."""
+    counts = {}
+    rows = (Nomination.select(Nomination.list, Nomination.domain, fn.COUNT(Nomination.id))
+            .where(Nomination.organisation == org, Nomination.status == "submitted")
+            .group_by(Nomination.list, Nomination.domain).tuples())
+    for list_id, domain_id, n in rows:
+        counts[(list_id, domain_id)] = n
+    lines = []
+    for lst in lists:
+        if not lst.is_open or lst.quota is None:
+            continue
+        if lst.has_domains:
+            for d in lst.domain_rows:
+                lines.append(QuotaLine(lst, d, counts.get((lst.id, d.id), 0), lst.quota))
+        else:
+            lines.append(QuotaLine(lst, None, counts.get((lst.id, None), 0), lst.quota))
+    return lines

@@ -1,0 +1,181 @@
+"""Every change of a nomination's state goes through one function here: it checks the phase
+(deadline), the quota and the version in one transaction, records the history, and refuses
+with a Chinese message the view shows next to the form.
+
+Quota under concurrency: the unit's row is the lock. On SQLite the transaction starts with
+BEGIN IMMEDIATE (one writer at a time); on PostgreSQL it takes SELECT … FOR UPDATE on the
+organisation, so two submissions of one unit (two tabs, two users) count one after the other.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kczg.db import database, is_postgres, write_transaction
+from kczg.models import (Domain, Nomination, NominationConflict, NominationHistory,
+                         NominationList, Organisation, User, utcnow)
+from kczg.rules import calendar, quota
+
+HISTORY_MERGE_WINDOW = timedelta(minutes=10)  # autosaves by one user within it share a row
+
+
+class Refused(Exception):
+    """The action is not allowed now; the message says why, in Chinese."""
+
+
+class Stale(Refused):
+    """The nomination changed since the user loaded it; what they sent was kept aside."""
+
+    def __init__(self, message: str, stored_version: int, conflict_id: int):
+        super().__init__(message)
+        self.stored_version, self.conflict_id = stored_version, conflict_id
+
+
+def check_open(nomination_list: NominationList, now: datetime | None = None) -> None:
+    campaign = nomination_list.campaign
+    if not calendar.submission_open(campaign, now):
+        raise Refused(f"网上申报已于{campaign.submission_deadline_label}（北京时间）截止，"
+                      "不能再新建、修改、提交或撤回推荐。")
+
+
+def _lock_unit(organisation_id: int) -> None:
+    if is_postgres():
+        Organisation.select(Organisation.id).where(Organisation.id == organisation_id) \
+            .for_update().get()
+
+
+def record_history(nomination: Nomination, user: User, action: str, version: int,
+             fields: list[str] = ()) -> None:
+    if action == "saved":
+        last = (NominationHistory.select().where(NominationHistory.nomination == nomination)
+                .order_by(NominationHistory.id.desc()).first())
+        if (last and last.action == "saved" and last.user_id == user.id
+                and utcnow() - last.at < HISTORY_MERGE_WINDOW):
+            last.fields = sorted(set(last.fields) | set(fields))
+            last.at, last.version = utcnow(), version
+            last.save()
+            return
+    NominationHistory.create(nomination=nomination, user=user, action=action,
+                             fields=list(fields), version=version)
+
+
+def _reload(nomination_id: int) -> Nomination:
+    return Nomination.get_by_id(nomination_id)
+
+
+def create_draft(user: User, nomination_list: NominationList, domain: Domain | None,
+                 now: datetime | None = None) -> Nomination:
+    check_open(nomination_list, now)
+    if not nomination_list.is_open:
+        raise Refused(f"{nomination_list.name}{nomination_list.status_note or '未开放申报'}")
+    with database.atomic():
+        n = Nomination.create(list=nomination_list, domain=domain,
+                              organisation=user.organisation, created_by=user)
+        record_history(n, user, "created", n.version)
+    return n
+
+
+def _record_conflict(nomination: Nomination, user: User, raw: dict, based_on: int) -> Stale:
+    """Keep what the user sent beside the stored version. Further autosaves from the same stale
+    page update that one copy instead of piling up new ones."""
+    with database.atomic():
+        conflict = (NominationConflict.select()
+                    .where(NominationConflict.nomination == nomination,
+                           NominationConflict.user == user,
+                           NominationConflict.based_on_version == based_on,
+                           NominationConflict.resolved == False)  # noqa: E712
+                    .first())
+        if conflict:
+            conflict.raw, conflict.at, conflict.stored_version = raw, utcnow(), nomination.version
+            conflict.save()
+        else:
+            conflict = NominationConflict.create(nomination=nomination, user=user, raw=raw,
+                                                 based_on_version=based_on,
+                                                 stored_version=nomination.version)
+            record_history(nomination, user, "conflict", nomination.version)
+    return Stale(f"这份推荐已在其他页面或由其他用户修改（当前为第{nomination.version}版，"
+                 f"您编辑的是第{based_on}版）。为避免覆盖，您刚才的内容已另存为冲突副本，"
+                 "请刷新页面查看最新内容后再合并修改。", nomination.version, conflict.id)
+
+
+def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
+               derived: dict, changed: list[str], now: datetime | None = None) -> Nomination:
+    """Store what the user typed (valid or not). `derived` holds title, dedupe_key, domain."""
+    nomination = _reload(nomination_id)
+    check_open(nomination.list, now)
+    if nomination.status != "draft":
+        raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
+    with database.atomic():
+        updated = (Nomination.update(raw=raw, version=Nomination.version + 1, updated_at=utcnow(),
+                                     **derived)
+                   .where(Nomination.id == nomination_id, Nomination.status == "draft",
+                          Nomination.version == based_on_version).execute())
+        if updated:
+            nomination = _reload(nomination_id)
+            if changed:
+                record_history(nomination, user, "saved", nomination.version, changed)
+            return nomination
+    nomination = _reload(nomination_id)
+    if nomination.status != "draft":
+        raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
+    raise _record_conflict(nomination, user, raw, based_on_version)
+
+
+def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_version: int,
+           derived: dict, changed: list[str], now: datetime | None = None) -> Nomination:
+    """Submit a validated draft: deadline, version and quota checked under the unit's lock."""
+    stale = None
+    with write_transaction():
+        nomination = _reload(nomination_id)
+        check_open(nomination.list, now)
+        _lock_unit(nomination.organisation_id)
+        nomination = _reload(nomination_id)
+        if nomination.status != "draft":
+            raise Refused("这份推荐已提交，无需重复提交。")
+        if nomination.version != based_on_version:
+            stale = nomination
+        else:
+            domain = derived.get("domain", nomination.domain)
+            refusal = quota.quota_refusal(nomination.organisation, nomination.list, domain)
+            if refusal:
+                raise Refused(refusal)
+            Nomination.update(raw=raw, clean=clean, status="submitted", submitted_at=utcnow(),
+                              version=Nomination.version + 1, updated_at=utcnow(), **derived) \
+                .where(Nomination.id == nomination_id).execute()
+            nomination = _reload(nomination_id)
+            record_history(nomination, user, "submitted", nomination.version, changed)
+            return nomination
+    raise _record_conflict(stale, user, raw, based_on_version)
+
+
+def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], new: str,
+                   action: str, wrong_state: str, now: datetime | None) -> Nomination:
+    with write_transaction():
+        nomination = _reload(nomination_id)
+        check_open(nomination.list, now)
+        if nomination.status not in expected:
+            raise Refused(wrong_state)
+        Nomination.update(status=new, version=Nomination.version + 1, updated_at=utcnow()) \
+            .where(Nomination.id == nomination_id).execute()
+        nomination = _reload(nomination_id)
+        record_history(nomination, user, action, nomination.version)
+    return nomination
+
+
+def withdraw(nomination_id: int, user: User, now: datetime | None = None) -> Nomination:
+    """撤回: a submitted nomination leaves the review and frees its quota place."""
+    return _change_status(nomination_id, user, ("submitted",), "withdrawn", "withdrawn",
+                          "只有已提交的推荐可以撤回。", now)
+
+
+def reopen(nomination_id: int, user: User, now: datetime | None = None) -> Nomination:
+    """重新编辑: a submitted or withdrawn nomination becomes a draft again (not counted)."""
+    return _change_status(nomination_id, user, ("submitted", "withdrawn"), "draft", "reopened",
+                          "这份推荐已是草稿，可直接编辑。", now)
+
+
+def delete_draft(nomination_id: int, user: User, now: datetime | None = None) -> None:
+    nomination = _reload(nomination_id)
+    check_open(nomination.list, now)
+    if nomination.status != "draft":
+        raise Refused("只能删除草稿；已提交的推荐请先撤回。")
+    nomination.delete_instance(recursive=True)

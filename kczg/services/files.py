@@ -1,0 +1,72 @@
+"""Uploaded files: PDF, JPG and PNG only (checked by content, not by name), at most 20 MB,
+stored under instance/uploads/ with random names, never under static/."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from kczg.models import Attachment
+
+MAX_BYTES = 20 * 1024 * 1024
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+]
+
+
+class UploadError(ValueError):
+    pass
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, mime, ext in SIGNATURES:
+        if head.startswith(magic):
+            return mime, ext
+    return None
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(stream, original_name: str) -> dict:
+    """Copy an upload to disk in chunks, checking type and size; returns the Attachment fields."""
+    head = stream.read(16)
+    kind = sniff(head)
+    if kind is None:
+        raise UploadError("只能上传 PDF、JPG 或 PNG 文件（按文件内容判断，改扩展名无效）")
+    mime, ext = kind
+    stored_name = secrets.token_hex(16) + ext
+    target = upload_dir() / stored_name
+    digest, size = hashlib.sha256(head), len(head)
+    try:
+        with open(target, "xb") as out:
+            out.write(head)
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise UploadError("文件不能超过20 MB，请压缩后重新上传")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    name = os.path.basename((original_name or "").replace("\\", "/"))[:150] or f"附件{ext}"
+    return {"original_name": name, "stored_name": stored_name, "content_type": mime,
+            "size": size, "sha256": digest.hexdigest()}
+
+
+def path_of(attachment: Attachment) -> Path:
+    return upload_dir() / attachment.stored_name
+
+
+def remove(attachment: Attachment) -> None:
+    path_of(attachment).unlink(missing_ok=True)
+    attachment.delete_instance()

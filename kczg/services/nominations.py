@@ -1,0 +1,117 @@
+"""Between a nomination's stored rows and its WTForms form: build the form from what was typed,
+derive the title and duplicate key, tell which fields changed."""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import MultiDict
+
+from forms.nomination import NominationForm
+from forms.registry import field_labels, form_class
+from forms.validators import normalize_uscc
+from kczg.models import Domain, Nomination
+
+# form keys that are not the user's data
+CONTROL_KEYS = {"csrf_token", "version", "action"}
+MAX_KEYS = 3000  # a form has a few hundred inputs at most; refuse absurd payloads
+
+
+def raw_from(formdata: MultiDict) -> dict[str, list[str]]:
+    return {k: formdata.getlist(k) for k in formdata.keys() if k not in CONTROL_KEYS}
+
+
+def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> NominationForm:
+    """The list's form bound to `formdata`, or to what the nomination holds."""
+    cls = form_class(nomination.list.code)
+    if formdata is None:
+        formdata = MultiDict([(k, v) for k, values in (nomination.raw or {}).items()
+                              for v in values])
+        if not formdata:
+            formdata = None
+    form = cls(formdata=formdata, meta={"csrf": False}) if formdata is not None \
+        else cls(formdata=None, meta={"csrf": False})
+    if cls.DOMAIN_FIELD:
+        form.set_domains(nomination.list.domains.order_by(Domain.position))
+        if formdata is None and nomination.domain_id:
+            form.domain.data = nomination.domain.code
+    if formdata is None:
+        _prefill(form, nomination)
+    return form
+
+
+def _prefill(form: NominationForm, nomination: Nomination) -> None:
+    """A new draft starts with the unit's contact details."""
+    org = nomination.organisation
+    form.contact_name.data = org.contact
+    form.contact_phone.data = org.phone
+    form.contact_email.data = org.email
+
+
+def derived(form: NominationForm, nomination: Nomination) -> dict:
+    """Columns kept beside the raw data: title, duplicate key, domain (valid values only)."""
+    cls = type(form)
+    title = (form[cls.TITLE_FIELD].raw_data or [""])[0].strip()[:200] if cls.TITLE_FIELD else ""
+    key = ""
+    if cls.DEDUPE_FIELD:
+        value = (form[cls.DEDUPE_FIELD].raw_data or [""])[0]
+        key = normalize_uscc(value) if "uscc" in cls.DEDUPE_FIELD else \
+            value.strip().lower().removesuffix("/").removesuffix(".git")
+        key = key[:200]
+    out = {"title": title, "dedupe_key": key}
+    if cls.DOMAIN_FIELD:
+        code = (form[cls.DOMAIN_FIELD].raw_data or [""])[0]
+        domain = Domain.get_or_none(Domain.list == nomination.list, Domain.code == code)
+        if domain is not None:
+            out["domain"] = domain
+    return out
+
+
+def top_level(key: str) -> str:
+    return key.split("-", 1)[0]
+
+
+def changed_fields(nomination: Nomination, new_raw: dict) -> list[str]:
+    """Labels of the fields whose values differ between the stored and the new raw data."""
+    old = nomination.raw or {}
+    names = {top_level(k) for k in set(old) | set(new_raw) if old.get(k) != new_raw.get(k)}
+    labels = field_labels(form_class(nomination.list.code))
+    return sorted(labels.get(n, n) for n in names if n in labels)
+
+
+def find_field(form: NominationForm, name: str):
+    """A field by its full input name, including row fields such as people-0-name."""
+    for field in form:
+        if field.name == name:
+            return field
+        if hasattr(field, "entries"):
+            for entry in field.entries:
+                for sub in entry.form:
+                    if sub.name == name:
+                        return sub
+    return None
+
+
+def add_row(form: NominationForm, group: str) -> bool:
+    """Append an empty row to a repeating group, up to its limit."""
+    rows = form.row_groups().get(group)
+    if rows is None or len(rows.entries) >= rows.max_rows:
+        return False
+    rows.append_entry()
+    return True
+
+
+def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
+    """The form data with row `index` of `group` removed and later rows renumbered, so every
+    other value typed stays where it was."""
+    pattern = re.compile(rf"^{re.escape(group)}-(\d+)-(.+)$")
+    out = MultiDict()
+    for key, value in formdata.items(multi=True):
+        m = pattern.match(key)
+        if not m:
+            out.add(key, value)
+            continue
+        row = int(m.group(1))
+        if row == index:
+            continue
+        out.add(f"{group}-{row - 1 if row > index else row}-{m.group(2)}", value)
+    return out

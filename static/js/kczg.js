@@ -1,0 +1,38 @@
+// kczg: the few behaviours htmx attributes do not cover.
+// Autosave retries: a save that fails (network down, server error) says so and tries again.
+(function () {
+  var RETRY_MS = 4000;
+  var timer = null;
+
+  function status(text, cls) {
+    var el = document.getElementById("save-status");
+    if (!el) return;
+    el.className = "save-status " + cls;
+    el.textContent = text;
+  }
+
+  function isAutosave(evt) {
+    var elt = evt.detail && evt.detail.elt;
+    return elt && elt.id === "autosave";
+  }
+
+  function retryLater() {
+    status("保存失败，正在重试…（请勿关闭页面）", "failed");
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var box = document.getElementById("autosave");
+      if (box) htmx.trigger(box, "kczg:retry");
+    }, RETRY_MS);
+  }
+
+  document.addEventListener("htmx:sendError", function (evt) { if (isAutosave(evt)) retryLater(); });
+  document.addEventListener("htmx:responseError", function (evt) { if (isAutosave(evt)) retryLater(); });
+  document.addEventListener("htmx:timeout", function (evt) { if (isAutosave(evt)) retryLater(); });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (!isAutosave(evt)) return;
+    var mark = document.getElementById("save-status");
+    // after a conflict, stop autosaving this stale page (the server kept a copy)
+    if (mark && mark.dataset.stop === "1") { evt.preventDefault(); return; }
+    status("正在保存…", "saving");
+  });
+})();
