@@ -8,7 +8,6 @@ import os
 import re
 import tempfile
 
-import peewee
 import pytest
 
 os.environ.setdefault("KCZG_INSTANCE", tempfile.mkdtemp(prefix="kczg-test-instance-"))

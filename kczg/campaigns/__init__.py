@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kczg.db import database
-from kczg.models import (Campaign, Contact, Domain, NominationList, Phase, ReviewBody,
-                         UnitType)
+from kczg.models import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 
 CAMPAIGN_DIR = Path(__file__).resolve().parent
 DEFAULT_CAMPAIGN = CAMPAIGN_DIR / "kczg-2021.toml"

@@ -30,7 +30,7 @@ import peewee as pw
 from peewee_migrate import Migrator
 
 with suppress(ImportError):
-    import playhouse.postgres_ext as pw_pext
+    pass
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
@@ -46,6 +46,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         clean = pw.TextField(null=True)
         status = pw.CharField(default='draft', index=True, max_length=255)
         version = pw.IntegerField(default=1)
+        last_editor = pw.CharField(default='', max_length=255)
         dedupe_key = pw.CharField(default='', index=True, max_length=255)
         created_by = pw.ForeignKeyField(column_name='created_by_id', field='id', model=migrator.orm['user'])
         created_at = pw.DateTimeField()

@@ -2,8 +2,7 @@
 from .accounts import ROLES, AccountApplication, LoginAttempt, Organisation, User
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
-from .nominations import (STATUS, Attachment, Nomination, NominationConflict,
-                          NominationHistory)
+from .nominations import STATUS, Attachment, Nomination, NominationConflict, NominationHistory
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,

@@ -36,6 +36,8 @@ class Nomination(BaseModel):
     clean = JSONField(null=True)
     status = peewee.CharField(default="draft", index=True)
     version = peewee.IntegerField(default=1)
+    # the page (browser tab) that made the latest save: its own racing autosaves are not conflicts
+    last_editor = peewee.CharField(default="")
     # normalised 统一社会信用代码 or repository URL: the same key from two units is flagged
     dedupe_key = peewee.CharField(default="", index=True)
     created_by = peewee.ForeignKeyField(User, backref="+")

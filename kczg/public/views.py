@@ -1,6 +1,5 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
 from flask import Blueprint, abort, render_template
-
 from peewee import JOIN
 
 from kczg.campaigns import current_campaign

@@ -5,6 +5,7 @@ from flask_login import current_user
 from kczg.access import role_required
 from kczg.models import Domain, NominationList
 from kczg.public.views import calendar_context
+from kczg.services import files
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -33,3 +34,9 @@ def expert_dashboard():
     body = current_user.review_body
     return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
                            campaign=body.campaign)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required("review")
+def attachment_download(attachment_id):
+    return files.send(files.attachment_for(current_user, attachment_id))

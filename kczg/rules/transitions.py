@@ -11,8 +11,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kczg.db import database, is_postgres, write_transaction
-from kczg.models import (Domain, Nomination, NominationConflict, NominationHistory,
-                         NominationList, Organisation, User, utcnow)
+from kczg.models import (
+    Domain,
+    Nomination,
+    NominationConflict,
+    NominationHistory,
+    NominationList,
+    Organisation,
+    User,
+    utcnow,
+)
 from kczg.rules import calendar, quota
 
 HISTORY_MERGE_WINDOW = timedelta(minutes=10)  # autosaves by one user within it share a row
@@ -97,18 +105,27 @@ def _record_conflict(nomination: Nomination, user: User, raw: dict, based_on: in
                  "请刷新页面查看最新内容后再合并修改。", nomination.version, conflict.id)
 
 
+def _current(based_on_version: int, editor: str):
+    """The version check: the page saw the latest version, or made it itself (a page's own
+    autosave may still be in flight when it saves again; other pages conflict)."""
+    same_page = (Nomination.last_editor == editor) if editor else False
+    return (Nomination.version == based_on_version) | same_page
+
+
 def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
-               derived: dict, changed: list[str], now: datetime | None = None) -> Nomination:
-    """Store what the user typed (valid or not). `derived` holds title, dedupe_key, domain."""
+               derived: dict, changed: list[str], now: datetime | None = None,
+               editor: str = "") -> Nomination:
+    """Store what the user typed (valid or not). `derived` holds title, dedupe_key, domain;
+    `editor` names the page that sends it."""
     nomination = _reload(nomination_id)
     check_open(nomination.list, now)
     if nomination.status != "draft":
         raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
     with database.atomic():
         updated = (Nomination.update(raw=raw, version=Nomination.version + 1, updated_at=utcnow(),
-                                     **derived)
+                                     last_editor=editor, **derived)
                    .where(Nomination.id == nomination_id, Nomination.status == "draft",
-                          Nomination.version == based_on_version).execute())
+                          _current(based_on_version, editor)).execute())
         if updated:
             nomination = _reload(nomination_id)
             if changed:
@@ -121,7 +138,8 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
 
 
 def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_version: int,
-           derived: dict, changed: list[str], now: datetime | None = None) -> Nomination:
+           derived: dict, changed: list[str], now: datetime | None = None,
+           editor: str = "") -> Nomination:
     """Submit a validated draft: deadline, version and quota checked under the unit's lock."""
     stale = None
     with write_transaction():
@@ -131,7 +149,8 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
         nomination = _reload(nomination_id)
         if nomination.status != "draft":
             raise Refused("这份推荐已提交，无需重复提交。")
-        if nomination.version != based_on_version:
+        if nomination.version != based_on_version and not (
+                editor and nomination.last_editor == editor):
             stale = nomination
         else:
             domain = derived.get("domain", nomination.domain)
@@ -139,7 +158,8 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
             if refusal:
                 raise Refused(refusal)
             Nomination.update(raw=raw, clean=clean, status="submitted", submitted_at=utcnow(),
-                              version=Nomination.version + 1, updated_at=utcnow(), **derived) \
+                              version=Nomination.version + 1, updated_at=utcnow(),
+                              last_editor=editor, **derived) \
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id)
             record_history(nomination, user, "submitted", nomination.version, changed)

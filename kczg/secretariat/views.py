@@ -10,7 +10,8 @@ from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.models import AccountApplication, Organisation, UnitType, User
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.services import accounts
+from kczg.rules.duplicates import duplicate_groups
+from kczg.services import accounts, files
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -117,7 +118,11 @@ def application_decide(app_id, decision):
 @bp.route("/duplicates")
 @role_required("secretariat")
 def duplicates():
-    from kczg.rules.duplicates import duplicate_groups
-
     return render_template("secretariat/duplicates.html",
                            groups=duplicate_groups(current_campaign()))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required("secretariat")
+def attachment_download(attachment_id):
+    return files.send(files.attachment_for(current_user, attachment_id))

@@ -70,3 +70,23 @@ def path_of(attachment: Attachment) -> Path:
 def remove(attachment: Attachment) -> None:
     path_of(attachment).unlink(missing_ok=True)
     attachment.delete_instance()
+
+
+def send(attachment: Attachment):
+    """The download response; callers have checked who may see it."""
+    from flask import send_file
+
+    return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+def attachment_for(user, attachment_id: int) -> Attachment:
+    """The attachment if `user` may download it, else 404 (never say it exists)."""
+    from flask import abort
+
+    from kczg.rules.permissions import can_download_attachment
+
+    att = Attachment.get_or_none(Attachment.id == attachment_id)
+    if att is None or not can_download_attachment(user, att):
+        abort(404)
+    return att

@@ -12,7 +12,7 @@ from forms.validators import normalize_uscc
 from kczg.models import Domain, Nomination
 
 # form keys that are not the user's data
-CONTROL_KEYS = {"csrf_token", "version", "action"}
+CONTROL_KEYS = {"csrf_token", "version", "editor", "action"}
 MAX_KEYS = 3000  # a form has a few hundred inputs at most; refuse absurd payloads
 
 

@@ -4,8 +4,18 @@ Thin views: they parse the request, call a rule in kczg.rules.transitions (or a 
 kczg.services), and render a page or an htmx partial. Every nomination is fetched through
 `own_nomination`, which answers 404 for anything that is not this unit's.
 """
-from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
-                   send_file, url_for)
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from peewee import JOIN
 
@@ -13,8 +23,15 @@ from forms.common import group_errors
 from forms.registry import form_class
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
-from kczg.models import (Attachment, Domain, Nomination, NominationConflict, NominationHistory,
-                         NominationList, utcnow)
+from kczg.models import (
+    Attachment,
+    Domain,
+    Nomination,
+    NominationConflict,
+    NominationHistory,
+    NominationList,
+    utcnow,
+)
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import calendar, permissions, quota, transitions
 from kczg.services import files
@@ -95,6 +112,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
     conflicts = list(nomination.conflicts.where(NominationConflict.resolved == False))  # noqa: E712
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
+        editor=request.form.get("editor") or secrets.token_hex(8),
         attachments=attachments, conflicts=conflicts, group_errors=group_errors,
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
@@ -114,6 +132,10 @@ def _based_on() -> int:
         return int(request.form.get("version", ""))
     except ValueError:
         abort(400)
+
+
+def _editor() -> str:
+    return request.form.get("editor", "")[:32]
 
 
 def _check_size():
@@ -137,28 +159,25 @@ def nomination_post(nomination_id):
     if action.startswith("add:"):
         svc.add_row(form, action.split(":", 1)[1])
     raw = svc.raw_from(formdata)
-    derived = svc.derived(form, nomination)
-    changed = svc.changed_fields(nomination, raw)
+    args = dict(user=current_user, raw=raw, based_on_version=_based_on(),
+                derived=svc.derived(form, nomination),
+                changed=svc.changed_fields(nomination, raw), editor=_editor())
     try:
         if action == "submit":
             if not form.validate():
-                saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
-                                               derived, changed)
+                saved = transitions.save_draft(nomination.id, **args)
                 return _page(saved, form, 422, "提交未成功：请按标红的提示修改后再提交。"
                              "您填写的内容已保存为草稿。")
-            submitted = transitions.submit(nomination.id, current_user, raw, form.clean_data(),
-                                           _based_on(), derived, changed)
+            submitted = transitions.submit(nomination.id, clean=form.clean_data(), **args)
             flash(f"“{submitted.display_title}”已提交。", "success")
             return redirect(url_for(".nomination", nomination_id=nomination.id))
-        saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(), derived,
-                                       changed)
+        saved = transitions.save_draft(nomination.id, **args)
     except transitions.Stale as e:
         return _page(Nomination.get_by_id(nomination.id), form, 409, str(e))
     except transitions.Refused as e:
         # keep everything typed: a refused submission is saved as a draft where still possible
         try:
-            saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
-                                           derived, changed)
+            saved = transitions.save_draft(nomination.id, **args)
         except transitions.Refused:
             saved = Nomination.get_by_id(nomination.id)
         return _page(saved, form, 409, str(e) + ("（您填写的内容已保存为草稿。）"
@@ -179,7 +198,7 @@ def nomination_autosave(nomination_id):
     try:
         saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
                                        svc.derived(form, nomination),
-                                       svc.changed_fields(nomination, raw))
+                                       svc.changed_fields(nomination, raw), editor=_editor())
     except transitions.Stale as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=True,
                                nomination=nomination), 409
@@ -340,25 +359,16 @@ def scan_upload(code):
     return redirect(url_for(".dashboard") + "#scans")
 
 
-def own_attachment(attachment_id: int) -> Attachment:
-    att = Attachment.get_or_none(Attachment.id == attachment_id)
-    if att is None or not permissions.can_download_attachment(current_user, att):
-        abort(404)
-    return att
-
-
 @bp.route("/attachments/<int:attachment_id>")
 @role_required("unit")
 def attachment_download(attachment_id):
-    att = own_attachment(attachment_id)
-    return send_file(files.path_of(att), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.original_name)
+    return files.send(files.attachment_for(current_user, attachment_id))
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
 @role_required("unit")
 def attachment_delete(attachment_id):
-    att = own_attachment(attachment_id)
+    att = files.attachment_for(current_user, attachment_id)
     try:
         transitions.check_open(att.list)
         if att.nomination_id and att.nomination.status != "draft":

@@ -290,3 +290,25 @@ def test_duplicates_across_units_are_flagged_for_the_secretariat(as_user, client
     assert "91350100M000100Y43" in page and "https://gitee.com/example/distributed-db" in page
     assert "中国电子学会" in page and "浙江省科学技术协会" in page
     assert "同一企业（另一单位推荐）" in page
+
+
+def test_a_pages_own_racing_saves_are_not_conflicts(as_user, db):
+    """One page autosaves and, before the answer arrives, saves again with the old version:
+    the page's newest content wins. Another page with the same old version conflicts."""
+    client = as_user("unit-a")
+    nid = new_nomination(client, "kycx")
+    v = page_version(client, nid)
+    tab_a = {"editor": "tab-a"}
+    assert post_nomination(client, nid, {**tab_a, "project_name": "一"}, version=v,
+                           path="/autosave").status_code == 200
+    assert post_nomination(client, nid, {**tab_a, "project_name": "一二"}, version=v,
+                           path="/autosave").status_code == 200
+    r = post_nomination(client, nid, {**sample("kycx"), **tab_a}, "submit", version=v)
+    assert r.status_code == 302
+    assert Nomination.get_by_id(nid).status == "submitted"
+    nid2 = new_nomination(client, "kycx")
+    v2 = page_version(client, nid2)
+    post_nomination(client, nid2, {**tab_a, "project_name": "A"}, version=v2, path="/autosave")
+    r = post_nomination(client, nid2, {"editor": "tab-b", "project_name": "B"}, version=v2,
+                        path="/autosave")
+    assert r.status_code == 409

@@ -1,8 +1,7 @@
 """The public site shows the notice's lists, sizes, quotas, calendar and contacts."""
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-import re
 
 import time_machine
 
