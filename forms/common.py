@@ -99,9 +99,12 @@ class Rows(FieldList):
             ok = False
         return ok
 
+    def filled_entries(self) -> list:
+        return [e for e in self.entries if not e.form.is_empty()]
+
     @property
     def clean_rows(self) -> list[dict]:
-        return [e.form.data for e in self.entries if not e.form.is_empty()]
+        return [e.form.data for e in self.filled_entries()]
 
 
 # FieldList.errors is a list of per-entry errors; keep group-level messages apart from them

@@ -32,6 +32,10 @@ def test_every_list_can_be_filled_and_submitted(as_user, db):
         assert r.status_code == 302, (code, text(r)[:2000])
         page = text(client.get(f"/unit/nominations/{nid}"))
         assert "已提交" in page and "重新编辑" in page
+        # the read-only page shows every row typed
+        for key, value in sample(code).items():
+            if re.match(r"^[a-z_]+-\d+-(name|company|indicator|round)$", key):
+                assert f"<td>{value}</td>" in page, (code, key)
         n = Nomination.get_by_id(nid)
         assert n.status == "submitted" and n.clean["pledge"] is True
     quota = re.sub(r"<[^>]+>|\s+", "", text(client.get("/unit/quota")))

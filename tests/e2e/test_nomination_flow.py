@@ -1,0 +1,120 @@
+"""In a real browser: unit-a fills a 先导技术榜 nomination with autosave, reloads, adds and
+removes a 主要完成人 row, submits, sees the quota move, and is refused when the domain is full."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from kczg.db import database
+from kczg.demo_data import sample
+from kczg.models import Domain, NominationList, User
+from kczg.rules import transitions
+from tests.e2e.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("collection_open")]
+
+
+def seed(app, status: str):
+    """A valid 电子信息 nomination of unit-a, submitted or left as a draft."""
+    from werkzeug.datastructures import MultiDict
+
+    from kczg.services import nominations as svc
+
+    with app.app_context(), database.connection_context():
+        user = User.get(User.username == "unit-a")
+        lst = NominationList.get(NominationList.code == "xdjs")
+        domain = Domain.get(Domain.list == lst, Domain.code == "dzxx")
+        n = transitions.create_draft(user, lst, domain)
+        data = MultiDict(sample("xdjs", tech_name=f"预置的{status}技术"))
+        form = svc.build_form(n, data)
+        assert form.validate(), form.errors
+        args = dict(user=user, raw=svc.raw_from(data), based_on_version=n.version,
+                    derived=svc.derived(form, n), changed=[])
+        if status == "submitted":
+            transitions.submit(n.id, clean=form.clean_data(), **args)
+        else:
+            transitions.save_draft(n.id, **args)
+        return n.id
+
+
+def fill(page, data: dict):
+    for name, value in data.items():
+        el = page.locator(f'[name="{name}"]')
+        tag = el.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if tag.startswith("SELECT"):
+            el.select_option(value)
+        elif tag == "INPUT:checkbox":
+            el.check()
+        else:
+            el.fill(value)
+
+
+def login(page, base):
+    page.goto(base + "/login")
+    page.get_by_label("登录名").fill("unit-a")
+    page.get_by_label("密码").fill("kczg-demo")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/unit/")
+
+
+def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
+    seed(app, "submitted")            # 电子信息 1/2 used before we start
+    full_draft = seed(app, "draft")   # submitted last, when the domain is full
+    login(page, live_server)
+    expect(page.locator('#quota [data-label="先导技术榜·电子信息"]')).to_contain_text("1/2")
+
+    new = page.locator("form.new-item", has_text="先导技术榜")
+    new.locator("select[name=domain]").select_option("dzxx")
+    new.get_by_role("button", name="新建").click()
+    page.wait_for_url(re.compile(r"/unit/nominations/\d+$"))
+    url = page.url
+
+    # type one field: the autosave mark appears, and a reload shows the value
+    page.locator('[name="tech_name"]').fill("浏览器填写的人工智能芯片技术")
+    expect(page.locator("#save-status")).to_contain_text(re.compile(r"已保存 \d\d:\d\d:\d\d"))
+    page.reload()
+    expect(page.locator('[name="tech_name"]')).to_have_value("浏览器填写的人工智能芯片技术")
+
+    # rows: the sample has two of each group; one row is there to start with
+    for group, label in (("other_units", "添加一个"), ("people", "添加一人"), ("ip", "添加一项")):
+        page.locator(f"#rows-{group} .add-row").click()
+        expect(page.locator(f"#rows-{group} .row-entry")).to_have_count(2)
+    data = sample("xdjs", tech_name="浏览器填写的人工智能芯片技术")
+    fill(page, {k: v for k, v in data.items() if k != "domain"})
+
+    # add a third 主要完成人, then remove it: the others keep what was typed
+    page.locator("#rows-people .add-row").click()
+    expect(page.locator("#rows-people .row-entry")).to_have_count(3)
+    page.locator('[name="people-2-name"]').fill("临时添加")
+    page.locator("#rows-people .row-entry").nth(2).get_by_role("button", name="删除").click()
+    expect(page.locator("#rows-people .row-entry")).to_have_count(2)
+    expect(page.locator('[name="people-1-name"]')).to_have_value("李娜")
+    expect(page.locator('[name="tech_name"]')).to_have_value("浏览器填写的人工智能芯片技术")
+    expect(page.locator("#save-status")).to_contain_text("已保存")
+
+    # inline validation: a wrong code is flagged next to the field when it changes
+    page.locator('[name="first_unit_uscc"]').fill("91350100M000100Y44")
+    page.locator('[name="first_unit_uscc"]').blur()
+    expect(page.locator("#f-first_unit_uscc .error")).to_have_text("统一社会信用代码校验位不正确，请核对")
+    page.locator('[name="first_unit_uscc"]').fill("91110108551385082Q")
+    page.locator('[name="first_unit_uscc"]').blur()
+    expect(page.locator("#f-first_unit_uscc .error")).to_have_count(0)
+    shot(page, "nomination-form")
+
+    page.get_by_role("button", name="提交推荐").click()
+    page.wait_for_url(url)
+    expect(page.locator(".flash-success")).to_contain_text("已提交")
+    expect(page.locator(".quota-inline")).to_contain_text("先导技术榜·电子信息 2/2 已提交")
+    shot(page, "nomination-submitted")
+    page.goto(live_server + "/unit/")
+    expect(page.locator('#quota [data-label="先导技术榜·电子信息"]')).to_contain_text("2/2")
+    expect(page.locator('#quota [data-label="先导技术榜·电子信息"]')).to_contain_text("名额已满")
+    shot(page, "unit-dashboard-quota")
+
+    # the domain is full: the prepared draft is refused with a clear message, nothing lost
+    page.goto(f"{live_server}/unit/nominations/{full_draft}")
+    page.get_by_role("button", name="提交推荐").click()
+    expect(page.locator("#page-message")).to_contain_text(
+        "本单位先导技术榜“电子信息”领域已提交2项，已达推荐名额上限（2项）")
+    expect(page.locator('[name="tech_name"]')).to_have_value("预置的draft技术")
+    shot(page, "nomination-quota-full", full_page=False)
