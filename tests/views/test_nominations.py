@@ -221,7 +221,8 @@ def test_inline_validation_answers_one_field(as_user):
     data["csrf_token"] = csrf_token(client, "/unit/")
     r = client.post(f"/unit/nominations/{nid}/validate/uscc", data=data)
     body = r.get_data(as_text=True)
-    assert r.status_code == 200 and body.count('class="field') == 1
+    assert r.status_code == 200 and body.count('class="errors"') == 1
+    assert 'id="err-uscc"' in body and "<input" not in body  # only the error box comes back
     assert "统一社会信用代码校验位不正确" in body
     r = client.post(f"/unit/nominations/{nid}/validate/financing-0-amount",
                     data={**data, "financing-0-amount": "-5"})
