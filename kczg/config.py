@@ -31,6 +31,9 @@ def from_environment(instance: Path) -> dict:
         or f"sqlite:///{instance / 'kczg.sqlite3'}",
         "SECRET_KEY": load_secret_key(instance),
         "KCZG_TZ": os.environ.get("KCZG_TZ", "Asia/Shanghai"),
+        # the address printed under every document's QR code (/verify/<code>)
+        "KCZG_BASE_URL": os.environ.get("KCZG_BASE_URL",
+                                        f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
         # Uploads (stamped scans, attachments) are at most 20 MB each; leave room for the form.
         "MAX_CONTENT_LENGTH": int(os.environ.get("KCZG_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # a form kept open all day must still submit
@@ -41,6 +44,8 @@ def from_environment(instance: Path) -> dict:
         # Login throttling: this many failures within the window locks the name (and the IP).
         "LOGIN_MAX_FAILURES": int(os.environ.get("KCZG_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("KCZG_LOGIN_WINDOW_MINUTES", "15")),
+        # render a nomination's 申报书 and letter in the background as soon as it is submitted
+        "KCZG_PRERENDER_DOCUMENTS": os.environ.get("KCZG_PRERENDER_DOCUMENTS", "1") == "1",
         # argon2 cost; tests lower it (see tests/conftest.py), production keeps the library default
         "ARGON2_PARAMS": {},
     }

@@ -53,15 +53,20 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def bare_app(database_url):
+def bare_app(database_url, tmp_path):
     """The app on an empty, migrated database with the 2021 campaign loaded."""
     from kczg import create_app
     from kczg.campaigns import load_campaign
     from kczg.db import database
     from kczg.migrate import migrate
+    from kczg.tasks import huey
 
+    huey.immediate = True  # background jobs run in-process, in memory
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "SECRET_KEY": "test-secret", "ARGON2_PARAMS": FAST_ARGON2})
+                      "SECRET_KEY": "test-secret", "ARGON2_PARAMS": FAST_ARGON2,
+                      "KCZG_PRERENDER_DOCUMENTS": False,
+                      "KCZG_BASE_URL": "https://kczg.example.org"})
+    app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         database.connect(reuse_if_open=True)
         migrate()

@@ -2,12 +2,14 @@
 from .accounts import ROLES, AccountApplication, LoginAttempt, Organisation, User
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
+from .documents import BundleBuild, DocumentRecord
 from .nominations import STATUS, Attachment, Nomination, NominationConflict, NominationHistory
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
     Organisation, User, AccountApplication, LoginAttempt,
     Nomination, NominationHistory, NominationConflict, Attachment,
+    DocumentRecord, BundleBuild,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "ROLES", "STATUS",

@@ -1,5 +1,5 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from peewee import JOIN
 
 from kczg.campaigns import current_campaign
@@ -84,3 +84,21 @@ def countdown():
     campaign = _campaign_or_404()
     return render_template("public/_countdown.html", campaign=campaign,
                            **calendar_context(campaign))
+
+
+@bp.route("/verify", methods=["GET"])
+@bp.route("/verify/<code>")
+def verify(code=None):
+    """Anyone holding a printed copy checks it here: what it was generated from, and whether a
+    newer version replaced it."""
+    from exports.verify import normalize_code
+    from kczg.models import DocumentRecord
+
+    if code is None and request.args.get("code"):
+        return redirect(url_for(".verify", code=normalize_code(request.args["code"])[:20]))
+    record = None
+    if code:
+        record = DocumentRecord.get_or_none(DocumentRecord.code == normalize_code(code)[:20])
+    status = 404 if code and record is None else 200
+    return render_template("public/verify.html", code=code, record=record,
+                           campaign=current_campaign()), status

@@ -2,22 +2,30 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from kczg import downloads
 from kczg.access import role_required
 from kczg.models import Domain, NominationList
 from kczg.public.views import calendar_context
+from kczg.services import documents as docs
 from kczg.services import files
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 
-def routed_to(body):
-    """What the notice routes to this body: whole lists and single domains."""
+def routed_scopes(body):
+    """What the notice routes to this body, as (bundle scope key, name): whole lists and
+    single domains."""
     lists = list(NominationList.select().where(NominationList.review_body == body)
                  .order_by(NominationList.position))
     domains = list(Domain.select(Domain, NominationList).join(NominationList)
                    .where(Domain.review_body == body).order_by(NominationList.position,
                                                                Domain.position))
-    return [lst.name for lst in lists] + [f"{d.list.name}（{d.name}领域）" for d in domains]
+    return [(f"list:{lst.code}", lst.name) for lst in lists] + \
+        [(f"list:{d.list.code}:{d.code}", f"{d.list.name}（{d.name}领域）") for d in domains]
+
+
+def routed_to(body):
+    return [name for _, name in routed_scopes(body)]
 
 
 @bp.route("/")
@@ -25,6 +33,8 @@ def routed_to(body):
 def dashboard():
     body = current_user.review_body
     return render_template("review/dashboard.html", body=body, routed=routed_to(body),
+                           scopes=routed_scopes(body),
+                           nominations=docs.submitted_for_body(body),
                            campaign=body.campaign, **calendar_context(body.campaign))
 
 
@@ -40,3 +50,39 @@ def expert_dashboard():
 @role_required("review")
 def attachment_download(attachment_id):
     return files.send(files.attachment_for(current_user, attachment_id))
+
+
+@bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
+@role_required("review")
+def document_nomination(nomination_id, fmt):
+    return downloads.nomination_document(nomination_id, fmt)
+
+
+@bp.route("/documents/summary.<fmt>")
+@role_required("review")
+def document_summary(fmt):
+    return downloads.summary_document(docs.prepare_body_summary(current_user.review_body), fmt)
+
+
+@bp.route("/bundles", methods=["POST"])
+@role_required("review")
+def bundle_start():
+    return downloads.start_bundle("review")
+
+
+@bp.route("/bundles/<int:build_id>")
+@role_required("review")
+def bundle(build_id):
+    return downloads.bundle_page(build_id, "review")
+
+
+@bp.route("/bundles/<int:build_id>/progress")
+@role_required("review")
+def bundle_progress(build_id):
+    return downloads.bundle_progress(build_id, "review")
+
+
+@bp.route("/bundles/<int:build_id>/download")
+@role_required("review")
+def bundle_download(build_id):
+    return downloads.bundle_download(build_id)

@@ -6,9 +6,10 @@ from flask_login import current_user
 from peewee import fn
 
 from forms.accounts import DecisionForm, ImportUnitsForm, NewUnitForm
+from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
-from kczg.models import AccountApplication, Organisation, UnitType, User
+from kczg.models import AccountApplication, Organisation, ReviewBody, UnitType, User
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules.duplicates import duplicate_groups
 from kczg.services import accounts, files
@@ -24,8 +25,9 @@ def dashboard():
     campaign = current_campaign()
     counts = dict(User.select(User.role, fn.COUNT(User.id)).group_by(User.role).tuples())
     pending = AccountApplication.select().where(AccountApplication.status == "pending").count()
+    bodies = list(campaign.review_bodies.order_by(ReviewBody.position)) if campaign else []
     return render_template("secretariat/dashboard.html", campaign=campaign, counts=counts,
-                           pending=pending,
+                           pending=pending, bodies=bodies,
                            lists=lists_with_routing(campaign) if campaign else [],
                            **(calendar_context(campaign) if campaign else {}))
 
@@ -126,3 +128,33 @@ def duplicates():
 @role_required("secretariat")
 def attachment_download(attachment_id):
     return files.send(files.attachment_for(current_user, attachment_id))
+
+
+@bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
+@role_required("secretariat")
+def document_nomination(nomination_id, fmt):
+    return downloads.nomination_document(nomination_id, fmt)
+
+
+@bp.route("/bundles", methods=["POST"])
+@role_required("secretariat")
+def bundle_start():
+    return downloads.start_bundle("secretariat")
+
+
+@bp.route("/bundles/<int:build_id>")
+@role_required("secretariat")
+def bundle(build_id):
+    return downloads.bundle_page(build_id, "secretariat")
+
+
+@bp.route("/bundles/<int:build_id>/progress")
+@role_required("secretariat")
+def bundle_progress(build_id):
+    return downloads.bundle_progress(build_id, "secretariat")
+
+
+@bp.route("/bundles/<int:build_id>/download")
+@role_required("secretariat")
+def bundle_download(build_id):
+    return downloads.bundle_download(build_id)

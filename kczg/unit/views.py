@@ -9,6 +9,7 @@ import secrets
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -21,6 +22,7 @@ from peewee import JOIN
 
 from forms.common import group_errors
 from forms.registry import form_class
+from kczg import downloads, tasks
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.models import (
@@ -34,6 +36,7 @@ from kczg.models import (
 )
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import calendar, permissions, quota, transitions
+from kczg.services import documents as docs
 from kczg.services import files
 from kczg.services import nominations as svc
 
@@ -64,7 +67,12 @@ def dashboard():
     scans = list(Attachment.select().where(Attachment.organisation == current_user.organisation,
                                            Attachment.kind == "stamped_scan"))
     context = calendar_context(campaign) if campaign else {}
-    return render_template("unit/dashboard.html", campaign=campaign, lists=lists,
+    letters = []
+    for n in rows:
+        pair = (n.list, n.domain if n.domain_id else None)
+        if n.status == "submitted" and pair not in letters:
+            letters.append(pair)
+    return render_template("unit/dashboard.html", campaign=campaign, lists=lists, letters=letters,
                            organisation=current_user.organisation, nominations=rows,
                            quota_lines=quota.usage(current_user.organisation, lists),
                            scans=scans, **context)
@@ -169,6 +177,8 @@ def nomination_post(nomination_id):
                 return _page(saved, form, 422, "提交未成功：请按标红的提示修改后再提交。"
                              "您填写的内容已保存为草稿。")
             submitted = transitions.submit(nomination.id, clean=form.clean_data(), **args)
+            if current_app.config["KCZG_PRERENDER_DOCUMENTS"]:
+                tasks.render_nomination_documents(submitted.id)
             flash(f"“{submitted.display_title}”已提交。", "success")
             return redirect(url_for(".nomination", nomination_id=nomination.id))
         saved = transitions.save_draft(nomination.id, **args)
@@ -383,3 +393,24 @@ def attachment_delete(attachment_id):
     if att.nomination_id:
         return redirect(url_for(".nomination", nomination_id=att.nomination_id) + "#attachments")
     return redirect(url_for(".dashboard") + "#scans")
+
+
+# --- paper copies ----------------------------------------------------------------------------
+
+@bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
+@role_required("unit")
+def document_nomination(nomination_id, fmt):
+    return downloads.nomination_document(nomination_id, fmt)
+
+
+@bp.route("/documents/letters/<code>.<fmt>")
+@bp.route("/documents/letters/<code>/<domain>.<fmt>")
+@role_required("unit")
+def document_letter(code, fmt, domain=None):
+    return downloads.letter_document(current_user.organisation, code, domain, fmt)
+
+
+@bp.route("/documents/summary.<fmt>")
+@role_required("unit")
+def document_summary(fmt):
+    return downloads.summary_document(docs.prepare_unit_summary(current_user.organisation), fmt)

@@ -1,0 +1,76 @@
+"""XLSX with openpyxl: frozen header, widths that fit Chinese, dates as dates, numbers as
+numbers, and never a formula from user text (cells starting with = + - @ are written as text)."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from .content import Summary
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+THIN = Side(style="thin", color="999999")
+
+
+def safe_cell(ws, row: int, col: int, value):
+    """Write a value; text that a spreadsheet would run as a formula stays text."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = TYPE_STRING  # never "f", whatever the text starts with
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+        if isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def table_workbook(title: str, columns: list[str], rows: list[list], widths: list[int],
+                   sheet: str = "汇总表", subtitle: str = "") -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    if subtitle:
+        ws.cell(row=2, column=1, value=subtitle)
+    header_row = 3
+    for c, name in enumerate(columns, 1):
+        cell = ws.cell(row=header_row, column=c, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEEEEE")
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, row in enumerate(rows, header_row + 1):
+        for c, value in enumerate(row, 1):
+            cell = safe_cell(ws, r, c, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+    for c, width in enumerate(widths, 1):
+        # a CJK character is about two Latin characters wide
+        ws.column_dimensions[ws.cell(row=header_row, column=c).column_letter].width = width * 2 + 2
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=header_row, column=len(columns)).coordinate[:-1]}" \
+        f"{header_row + max(len(rows), 1)}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    return wb
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def summary_xlsx(summary: Summary, code: str = "") -> bytes:
+    subtitle = summary.subtitle + (f"　验证码 {code}" if code else "")
+    return to_bytes(table_workbook(summary.title, summary.columns, summary.rows, summary.widths,
+                                   subtitle=subtitle))

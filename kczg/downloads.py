@@ -1,0 +1,89 @@
+"""The download and bundle pages every actor shares; each actor's blueprint routes to these
+after its own role check, and these check which object the user may see."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from kczg.campaigns import current_campaign
+from kczg.models import BundleBuild, Domain, Nomination, NominationList
+from kczg.rules import permissions
+from kczg.services import bundles
+from kczg.services import documents as docs
+
+FORM_FORMATS = ("pdf", "docx")
+SUMMARY_FORMATS = ("pdf", "xlsx")
+
+
+def nomination_document(nomination_id: int, fmt: str):
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    if n is None or n.status != "submitted" or fmt not in FORM_FORMATS \
+            or not permissions.can_view_nomination(current_user, n):
+        abort(404)
+    return docs.send(docs.prepare_form(n), fmt)
+
+
+def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
+    lst = NominationList.get_or_none(NominationList.campaign == current_campaign(),
+                                     NominationList.code == code)
+    if lst is None or fmt not in FORM_FORMATS or bool(domain_code) != lst.has_domains:
+        abort(404)
+    domain = Domain.get_or_none(Domain.list == lst, Domain.code == domain_code) \
+        if domain_code else None
+    if (domain_code and domain is None) or \
+            not docs.can_download_letter(current_user, organisation, lst, domain) or \
+            not docs.letter_nominations(organisation, lst, domain):
+        abort(404)
+    return docs.send(docs.prepare_letter(organisation, lst, domain), fmt)
+
+
+def summary_document(prepared: docs.Prepared, fmt: str):
+    if fmt not in SUMMARY_FORMATS:
+        abort(404)
+    return docs.send(prepared, fmt)
+
+
+# --- bundles -----------------------------------------------------------------------------------
+
+def _scope_for_user(key: str):
+    body = current_user.review_body if current_user.role == "review" else None
+    return bundles.parse_scope(current_campaign(), key, body=body)
+
+
+def start_bundle(endpoint_prefix: str):
+    scope = _scope_for_user(request.form.get("scope", ""))
+    if scope is None:
+        abort(404)
+    build = bundles.request_build(scope, current_user)
+    return redirect(url_for(f"{endpoint_prefix}.bundle", build_id=build.id))
+
+
+def _own_build(build_id: int) -> BundleBuild:
+    build = BundleBuild.get_or_none(BundleBuild.id == build_id)
+    if build is None or _scope_for_user(build.scope) is None:
+        abort(404)
+    return build
+
+
+def bundle_page(build_id: int, endpoint_prefix: str):
+    build = _own_build(build_id)
+    scope = _scope_for_user(build.scope)
+    return render_template("bundles/bundle.html", build=build, scope=scope,
+                           prefix=endpoint_prefix, campaign=current_campaign())
+
+
+def bundle_progress(build_id: int, endpoint_prefix: str):
+    build = _own_build(build_id)
+    response = render_template("bundles/_progress.html", build=build, prefix=endpoint_prefix)
+    # htmx stops polling on 286
+    return response, (286 if build.status in ("done", "failed") else 200)
+
+
+def bundle_download(build_id: int):
+    build = _own_build(build_id)
+    scope = _scope_for_user(build.scope)
+    path = bundles.bundle_path(build.content_key)
+    if build.status != "done" or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{docs.safe_name(scope.title, 60)}.zip")

@@ -1,0 +1,56 @@
+"""Generated documents and the bundles that gather them.
+
+A DocumentRecord is what a printed copy's verification code resolves to: which document of
+which unit, list and nomination, generated when, from content with which hash. The same content
+keeps its code; changed content gets a new code and the old record points to the new one.
+"""
+import peewee
+
+from .accounts import Organisation, User
+from .base import BaseModel, utcnow
+from .campaign import Domain, NominationList, ReviewBody
+from .nominations import Nomination
+
+
+class DocumentRecord(BaseModel):
+    KINDS = {"letter": "推荐函", "form": "申报书", "summary_unit": "推荐汇总表（推荐单位）",
+             "summary_body": "推荐汇总表（初评机构）"}
+
+    code = peewee.CharField(unique=True)
+    kind = peewee.CharField(index=True)
+    subject = peewee.CharField(index=True)  # what it is about: form:12, letter:3:xdjs:dzxx, …
+    title = peewee.CharField()
+    organisation = peewee.ForeignKeyField(Organisation, null=True, backref="+")
+    nomination = peewee.ForeignKeyField(Nomination, null=True, backref="documents")
+    review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="+")
+    list = peewee.ForeignKeyField(NominationList, null=True, backref="+")
+    domain = peewee.ForeignKeyField(Domain, null=True, backref="+")
+    content_hash = peewee.CharField()
+    generated_at = peewee.DateTimeField(default=utcnow)
+    superseded_by = peewee.ForeignKeyField("self", null=True, backref="+")
+    superseded_at = peewee.DateTimeField(null=True)
+
+    @property
+    def kind_name(self) -> str:
+        return self.KINDS.get(self.kind, self.kind)
+
+
+class BundleBuild(BaseModel):
+    """One request for a review body's (or a list's) bundle, built in the background."""
+
+    STATUS = {"queued": "排队中", "running": "正在生成", "done": "已完成", "failed": "生成失败"}
+
+    scope = peewee.CharField(index=True)        # body:it, list:xdjs, list:xdjs:dzxx
+    content_key = peewee.CharField(index=True)  # hash of everything the ZIP holds
+    status = peewee.CharField(default="queued")
+    done = peewee.IntegerField(default=0)
+    total = peewee.IntegerField(default=0)
+    size = peewee.BigIntegerField(default=0)
+    error = peewee.TextField(default="")
+    requested_by = peewee.ForeignKeyField(User, null=True, backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+    finished_at = peewee.DateTimeField(null=True)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,250 @@
+"""Bundles (材料包): one ZIP per review body, or per list/domain, holding every letter and
+申报书 (PDF and DOCX), the attachments and stamped scans units uploaded, the summary table and an
+XLSX index of every file.
+
+The ZIP is written to disk entry by entry (memory stays flat whatever the number of
+nominations) and cached by a hash of everything it holds: an unchanged bundle is not rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from exports import xlsx as xlsx_writer
+from kczg.models import (
+    Attachment,
+    BundleBuild,
+    Domain,
+    Nomination,
+    NominationList,
+    ReviewBody,
+    utcnow,
+)
+from kczg.services import documents as docs
+from kczg.services import files
+
+INDEX_COLUMNS = ["文件", "类型", "推荐单位", "榜单", "领域", "推荐项目", "验证码", "大小（字节）",
+                 "SHA-256"]
+INDEX_WIDTHS = [40, 8, 16, 12, 6, 22, 13, 8, 32]
+
+
+@dataclass
+class Entry:
+    arcname: str
+    kind: str
+    unit: str = ""
+    list: str = ""
+    domain: str = ""
+    nomination: str = ""
+    code: str = ""                     # verification code of a generated document
+    prepared: docs.Prepared | None = None
+    fmt: str = ""
+    attachment: Attachment | None = None
+
+    @property
+    def identity(self) -> str:
+        return self.code + "." + self.fmt if self.prepared else self.attachment.sha256
+
+    def source(self) -> Path:
+        if self.prepared is not None:
+            return docs.rendered(self.prepared, self.fmt)
+        return files.path_of(self.attachment)
+
+
+@dataclass
+class Scope:
+    key: str                           # body:it, list:xdjs, list:xdjs:dzxx
+    title: str
+    body: ReviewBody | None
+    lst: NominationList | None
+    domain: Domain | None
+
+    def nominations(self) -> list[Nomination]:
+        if self.body is not None:
+            return docs.submitted_for_body(self.body, self.lst, self.domain)
+        query = Nomination.select().where(Nomination.status == "submitted",
+                                          Nomination.list == self.lst)
+        if self.domain is not None:
+            query = query.where(Nomination.domain == self.domain)
+        return list(query.order_by(Nomination.organisation, Nomination.submitted_at))
+
+
+def parse_scope(campaign, key: str, body: ReviewBody | None = None) -> Scope | None:
+    """A bundle scope from its key; with `body`, only scopes inside what is routed to it."""
+    parts = key.split(":")
+    if parts[0] == "body" and len(parts) == 2:
+        found = ReviewBody.get_or_none(ReviewBody.campaign == campaign,
+                                       ReviewBody.short_id == parts[1])
+        if found is None or (body is not None and found.id != body.id):
+            return None
+        return Scope(key, f"{found.name}材料包", found, None, None)
+    if parts[0] == "list" and len(parts) in (2, 3):
+        lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                         NominationList.code == parts[1])
+        if lst is None:
+            return None
+        domain = None
+        if len(parts) == 3:
+            domain = Domain.get_or_none(Domain.list == lst, Domain.code == parts[2])
+            if domain is None:
+                return None
+        routed = (domain or lst).review_body_id
+        if body is not None and routed != body.id:
+            return None
+        title = lst.name + (f"（{domain.name}领域）" if domain else "") + "材料包"
+        return Scope(key, title, body, lst, domain)
+    return None
+
+
+def manifest(scope: Scope) -> list[Entry]:
+    nominations = scope.nominations()
+    entries: list[Entry] = []
+    summary = docs.prepare_summary(f"summary-bundle:{scope.key}", "summary_body",
+                                   scope.title.removesuffix("材料包") + "推荐汇总表",
+                                   "初评材料", nominations,
+                                   review_body=scope.body, list=scope.lst, domain=scope.domain)
+    for fmt in ("xlsx", "pdf"):
+        entries.append(Entry(f"00-推荐汇总表.{fmt}", "汇总表", code=summary.record.code,
+                             prepared=summary, fmt=fmt))
+    by_unit: dict[int, list[Nomination]] = {}
+    for n in nominations:
+        by_unit.setdefault(n.organisation_id, []).append(n)
+    units = sorted(by_unit.values(), key=lambda ns: ns[0].organisation.name)
+    for u, group in enumerate(units, 1):
+        org = group[0].organisation
+        folder = f"{u:02d}-{docs.safe_name(org.name)}"
+        letters = []
+        for n in group:
+            pair = (n.list, n.domain if n.domain_id else None)
+            if pair not in letters:
+                letters.append(pair)
+        for lst, domain in letters:
+            letter = docs.prepare_letter(org, lst, domain)
+            where = lst.name + (f"-{domain.name}" if domain else "")
+            for fmt in ("pdf", "docx"):
+                entries.append(Entry(f"{folder}/{where}-推荐函.{fmt}", "推荐函", org.name, lst.name,
+                                     domain.name if domain else "", code=letter.record.code,
+                                     prepared=letter, fmt=fmt))
+        for n in group:
+            form = docs.prepare_form(n)
+            base = f"{folder}/{form.content.number}-{docs.safe_name(n.display_title)}"
+            common = dict(unit=org.name, list=n.list.name,
+                          domain=n.domain.name if n.domain_id else "",
+                          nomination=n.display_title)
+            for fmt in ("pdf", "docx"):
+                entries.append(Entry(f"{base}-申报书.{fmt}", "申报书", code=form.record.code,
+                                     prepared=form, fmt=fmt, **common))
+            for a, att in enumerate(docs.attachments_of([n]), 1):
+                entries.append(Entry(f"{base}-附件{a}-{docs.safe_name(att.original_name, 60)}",
+                                     "证明材料", attachment=att, **common))
+        list_ids = {lst.id for lst, _ in letters}
+        scans = (Attachment.select().where(Attachment.organisation == org,
+                                           Attachment.kind == "stamped_scan",
+                                           Attachment.list.in_(list_ids))
+                 .order_by(Attachment.id))
+        for s, att in enumerate(scans, 1):
+            entries.append(Entry(f"{folder}/{att.list.name}-盖章扫描件{s}-"
+                                 f"{docs.safe_name(att.original_name, 60)}", "盖章扫描件",
+                                 org.name, att.list.name, attachment=att))
+    return entries
+
+
+def content_key(entries: list[Entry]) -> str:
+    digest = hashlib.sha256(b"kczg-bundle-v1\n")
+    for e in entries:
+        digest.update(f"{e.arcname}\t{e.identity}\n".encode())
+    return digest.hexdigest()
+
+
+def bundle_dir() -> Path:
+    path = Path(current_app.instance_path) / "bundles"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def bundle_path(key: str) -> Path:
+    return bundle_dir() / f"{key}.zip"
+
+
+def request_build(scope: Scope, user) -> BundleBuild:
+    """A build for the scope as it is now: already done if an identical bundle exists,
+    otherwise queued for the worker."""
+    entries = manifest(scope)
+    key = content_key(entries)
+    if bundle_path(key).exists():
+        return BundleBuild.create(scope=scope.key, content_key=key, status="done",
+                                  total=len(entries) + 1, done=len(entries) + 1,
+                                  size=bundle_path(key).stat().st_size, requested_by=user,
+                                  finished_at=utcnow())
+    build = BundleBuild.create(scope=scope.key, content_key=key, total=len(entries) + 1,
+                               requested_by=user)
+    from kczg.tasks import build_bundle
+
+    build_bundle(build.id)
+    return build
+
+
+def _index(entries: list[Entry], sources: dict[str, Path]) -> bytes:
+    rows = []
+    for e in entries:
+        path = sources[e.arcname]
+        rows.append([e.arcname, e.kind, e.unit, e.list, e.domain, e.nomination, e.code,
+                     path.stat().st_size, _sha256(path)])
+    return xlsx_writer.to_bytes(xlsx_writer.table_workbook(
+        "材料包文件索引", INDEX_COLUMNS, rows, INDEX_WIDTHS, sheet="索引"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_zip(entries: list[Entry], target: Path, progress=None) -> None:
+    """Write the ZIP entry by entry to `target` (atomically), rendering what is not cached."""
+    tmp = target.with_suffix(f".{os.getpid()}.part")
+    sources: dict[str, Path] = {}
+    try:
+        # documents are already compressed (PDF streams, DOCX/XLSX are ZIPs): store them
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            for i, e in enumerate(entries, 1):
+                sources[e.arcname] = e.source()
+                zf.write(sources[e.arcname], e.arcname)
+                if progress:
+                    progress(i)
+            zf.writestr("索引.xlsx", _index(entries, sources))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run_build(build_id: int) -> None:
+    build = BundleBuild.get_by_id(build_id)
+    from kczg.campaigns import current_campaign
+
+    scope = parse_scope(current_campaign(), build.scope)
+    try:
+        entries = manifest(scope)
+        key = content_key(entries)
+        build.status, build.content_key, build.total = "running", key, len(entries) + 1
+        build.save()
+        target = bundle_path(key)
+        if not target.exists():
+            def progress(done):
+                if done % 5 == 0 or done == len(entries):
+                    BundleBuild.update(done=done).where(BundleBuild.id == build_id).execute()
+            write_zip(entries, target, progress)
+        build.status, build.done, build.size = "done", build.total, target.stat().st_size
+        build.finished_at = utcnow()
+        build.save()
+    except Exception as e:  # the page must say it failed, not spin forever
+        BundleBuild.update(status="failed", error=repr(e)[:2000], finished_at=utcnow()) \
+            .where(BundleBuild.id == build_id).execute()
+        raise

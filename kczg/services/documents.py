@@ -1,0 +1,346 @@
+"""The paper copies: build each document's content from the database, give it a verification
+code (the same content keeps its code), and render it once per format into a disk cache.
+
+Documents exist for submitted nominations only: the letter lists a unit's submitted nominations
+for one list (one domain, for per-domain lists), the 申报书 shows one submitted nomination.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from peewee import JOIN
+
+from exports import content as c
+from exports import docx as docx_writer
+from exports import pdf as pdf_writer
+from exports import verify
+from exports import xlsx as xlsx_writer
+from forms.common import Rows
+from forms.registry import form_class
+from kczg.db import database
+from kczg.models import (
+    Attachment,
+    DocumentRecord,
+    Domain,
+    Nomination,
+    NominationList,
+    Organisation,
+    ReviewBody,
+    utcnow,
+)
+from kczg.rules import calendar
+
+NOUNS = {"xdjs": "技术", "xrqy": "企业", "cxyrt": "组织", "kycx": "开源项目", "kjtz": "投资机构",
+         "tpdb": "技术"}
+FORMATS = {"pdf": "application/pdf",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _local(dt) -> str:
+    return calendar.format_local(dt, current_app.config["KCZG_TZ"]) if dt else ""
+
+
+def base_url() -> str:
+    return current_app.config["KCZG_BASE_URL"]
+
+
+# --- content -------------------------------------------------------------------------------
+
+def _display(field, value) -> str:
+    """A stored (clean) value as printed: select labels, Chinese dates, 已承诺."""
+    if value is None or value == "":
+        return ""
+    if field.type == "SelectField":
+        for choice_value, label in field.choices:
+            if str(choice_value) == str(value) and choice_value != "":
+                return str(label)
+    if field.type == "DateField":
+        try:
+            return cn_date(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if field.type == "BooleanField":
+        return "是" if value else "否"
+    return str(value)
+
+
+def _sections(nomination: Nomination) -> tuple[list[c.Section], object]:
+    cls = form_class(nomination.list.code)
+    form = cls(formdata=None, meta={"csrf": False})
+    if cls.DOMAIN_FIELD:
+        form.set_domains(nomination.list.domains.order_by(Domain.position))
+    data = nomination.clean or {}
+    sections = []
+    for title, names in cls.SECTIONS:
+        section = c.Section(title)
+        for name in names:
+            field = form[name]
+            if isinstance(field, Rows):
+                sub_fields = list(field.entries[0].form) if field.entries else []
+                rows = [[_display(sub, row.get(sub.short_name)) for sub in sub_fields]
+                        for row in data.get(name) or []]
+                section.blocks.append(c.RowTable(str(field.label.text),
+                                                 [str(s.label.text) for s in sub_fields], rows))
+            else:
+                section.add_field(c.FieldRow(str(field.label.text),
+                                             _display(field, data.get(name)),
+                                             wide=field.type == "TextAreaField"))
+        sections.append(section)
+    return sections, form
+
+
+def nomination_number(nomination: Nomination) -> str:
+    """The unit's own numbering within a list (and domain): 先导技术榜-电子信息-01."""
+    earlier = Nomination.select().where(
+        Nomination.organisation == nomination.organisation_id,
+        Nomination.list == nomination.list_id, Nomination.domain == nomination.domain_id,
+        Nomination.status == "submitted", Nomination.id <= nomination.id).count()
+    parts = [nomination.list.name] + ([nomination.domain.name] if nomination.domain_id else [])
+    return "-".join(parts + [f"{max(earlier, 1):02d}"])
+
+
+def form_content(nomination: Nomination) -> c.ApplicationForm:
+    sections, form = _sections(nomination)
+    data = nomination.clean or {}
+    lst, domain = nomination.list, nomination.domain
+    campaign = lst.campaign
+    return c.ApplicationForm(
+        heading=f"{campaign.title.removesuffix('榜单')}{lst.name}申报书",
+        running_header=f"{campaign.title} · {lst.name}" + (f" · {domain.name}领域" if domain
+                                                           else ""),
+        title=nomination.display_title, list_name=lst.name,
+        domain_name=domain.name if domain else "",
+        organisation=nomination.organisation.name, number=nomination_number(nomination),
+        sections=sections, opinion=data.get("opinion") or "",
+        contact=[c.FieldRow("联系人", data.get("contact_name") or ""),
+                 c.FieldRow("联系电话", data.get("contact_phone") or ""),
+                 c.FieldRow("电子邮箱", data.get("contact_email") or "")],
+        pledge=str(form.pledge.label.text) if data.get("pledge") else "",
+        submitted=_local(nomination.submitted_at))
+
+
+def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | None):
+    query = Nomination.select().where(Nomination.organisation == org, Nomination.list == lst,
+                                      Nomination.status == "submitted")
+    if domain is not None:
+        query = query.where(Nomination.domain == domain)
+    return list(query.order_by(Nomination.submitted_at, Nomination.id))
+
+
+def letter_content(org: Organisation, lst: NominationList, domain: Domain | None,
+                   nominations: list[Nomination]) -> c.Letter:
+    campaign = lst.campaign
+    noun = NOUNS.get(lst.code, "项目")
+    where = lst.name + (f"（{domain.name}领域）" if domain else "")
+    body = (domain or lst).review_body
+    year = campaign.title[:4]
+    contact = (nominations[0].clean or {}) if nominations else {}
+    latest = max(n.submitted_at for n in nominations) if nominations else utcnow()
+    items = []
+    for n in nominations:
+        data = n.clean or {}
+        owner = data.get("first_unit") or data.get("unit") or data.get("lead_unit") or \
+            data.get("maintainer") or ""
+        items.append(f"{n.display_title}" + (f"（{owner}）" if owner else ""))
+    return c.Letter(
+        title=f"关于推荐{len(nominations)}项{noun}参加{year}年“科创中国”{where}遴选的函",
+        addressee=body.name if body else "中国科学技术协会",
+        opening=(f"根据《{campaign.notice_title}》要求，{org.name}认真组织开展了{where}的"
+                 f"推荐工作。经审核，现推荐以下{len(nominations)}项{noun}参加{year}年"
+                 f"“科创中国”{where}遴选："),
+        items=items,
+        closing=["本单位已对推荐材料进行审核，承诺所推荐材料真实、准确，无知识产权纠纷，"
+                 "未违反科研诚信要求。纸质推荐材料由本单位留存，需要时报送初评机构。",
+                 f"联系人：{contact.get('contact_name', '')}，联系电话："
+                 f"{contact.get('contact_phone', '')}，电子邮箱：{contact.get('contact_email', '')}。",
+                 "特此函告。"],
+        signer=org.name,
+        date=cn_date(calendar.local(campaign, calendar.aware(latest)).date()))
+
+
+SUMMARY_COLUMNS = ["序号", "榜单", "领域", "名称", "推荐单位", "单位类型", "统一社会信用代码/仓库地址",
+                   "联系人", "联系电话", "提交时间", "申报书验证码"]
+SUMMARY_WIDTHS = [4, 12, 6, 22, 16, 10, 20, 6, 12, 10, 13]
+
+
+def _summary_rows(nominations: list[Nomination]) -> list[list]:
+    rows = []
+    for i, n in enumerate(nominations, 1):
+        data = n.clean or {}
+        record = prepare_form(n).record
+        rows.append([i, n.list.name, n.domain.name if n.domain_id else "", n.display_title,
+                     n.organisation.name, n.organisation.unit_type.name, n.dedupe_key,
+                     data.get("contact_name") or "", data.get("contact_phone") or "",
+                     calendar.local(n.list.campaign, calendar.aware(n.submitted_at))
+                     .replace(tzinfo=None),
+                     record.code])
+    return rows
+
+
+def submitted_for_unit(org: Organisation) -> list[Nomination]:
+    return list(Nomination.select(Nomination, NominationList, Domain)
+                .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
+                .where(Nomination.organisation == org, Nomination.status == "submitted")
+                .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
+
+
+def submitted_for_body(body: ReviewBody, lst: NominationList | None = None,
+                       domain: Domain | None = None) -> list[Nomination]:
+    """What is routed to `body` (optionally one list or domain of it), submitted."""
+    query = (Nomination.select(Nomination, NominationList, Domain, Organisation)
+             .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
+             .switch(Nomination).join(Organisation)
+             .where(Nomination.status == "submitted",
+                    ((Domain.review_body == body) |
+                     (Nomination.domain.is_null() & (NominationList.review_body == body)))))
+    if lst is not None:
+        query = query.where(Nomination.list == lst)
+    if domain is not None:
+        query = query.where(Nomination.domain == domain)
+    return list(query.order_by(NominationList.position, Domain.position, Organisation.name,
+                               Nomination.submitted_at))
+
+
+def summary_content(title: str, subtitle: str, nominations: list[Nomination]) -> c.Summary:
+    return c.Summary(title=title, subtitle=f"{subtitle} · 共{len(nominations)}项",
+                     columns=SUMMARY_COLUMNS, rows=_summary_rows(nominations),
+                     widths=SUMMARY_WIDTHS)
+
+
+# --- verification records ------------------------------------------------------------------
+
+def issue(kind: str, subject: str, digest: str, title: str, **links) -> DocumentRecord:
+    """The record for this exact content: reused if it exists, else a new code that supersedes
+    the subject's earlier records."""
+    existing = DocumentRecord.get_or_none(DocumentRecord.subject == subject,
+                                          DocumentRecord.content_hash == digest)
+    if existing is not None:
+        return existing
+    with database.atomic():
+        record = DocumentRecord.create(code=verify.new_code(), kind=kind, subject=subject,
+                                       content_hash=digest, title=title[:250], **links)
+        (DocumentRecord.update(superseded_by=record, superseded_at=utcnow())
+         .where(DocumentRecord.subject == subject, DocumentRecord.id != record.id,
+                DocumentRecord.superseded_by.is_null()).execute())
+    return record
+
+
+@dataclass
+class Prepared:
+    record: DocumentRecord
+    content: object
+    kind: str
+    download_name: str
+
+
+def prepare_form(nomination: Nomination) -> Prepared:
+    content = form_content(nomination)
+    record = issue("form", f"form:{nomination.id}", content.digest(),
+                   f"{content.heading}：{nomination.display_title}",
+                   organisation=nomination.organisation_id, nomination=nomination,
+                   list=nomination.list_id, domain=nomination.domain_id)
+    return Prepared(record, content, "form", f"{content.number}-{safe_name(content.title)}-申报书")
+
+
+def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None) -> Prepared:
+    nominations = letter_nominations(org, lst, domain)
+    content = letter_content(org, lst, domain, nominations)
+    subject = f"letter:{org.id}:{lst.code}:{domain.code if domain else ''}"
+    record = issue("letter", subject, content.digest(), content.title, organisation=org,
+                   list=lst, domain=domain)
+    where = lst.name + (f"-{domain.name}" if domain else "")
+    return Prepared(record, content, "letter", f"{safe_name(org.name)}-{where}-推荐函")
+
+
+def prepare_summary(subject: str, kind: str, title: str, subtitle: str,
+                    nominations: list[Nomination], **links) -> Prepared:
+    content = summary_content(title, subtitle, nominations)
+    record = issue(kind, subject, content.digest(), content.title, **links)
+    return Prepared(record, content, "summary", safe_name(title))
+
+
+def prepare_unit_summary(org: Organisation) -> Prepared:
+    return prepare_summary(f"summary-unit:{org.id}", "summary_unit", f"{org.name}推荐汇总表",
+                           org.unit_type.name, submitted_for_unit(org), organisation=org)
+
+
+def prepare_body_summary(body: ReviewBody) -> Prepared:
+    return prepare_summary(f"summary-body:{body.id}", "summary_body", f"{body.name}推荐汇总表",
+                           body.scope, submitted_for_body(body), review_body=body)
+
+
+# --- rendering and the disk cache ----------------------------------------------------------
+
+def cache_dir() -> Path:
+    path = Path(current_app.instance_path) / "documents"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+RENDERERS = {
+    ("letter", "pdf"): pdf_writer.letter_pdf, ("letter", "docx"): docx_writer.letter_docx,
+    ("form", "pdf"): pdf_writer.form_pdf, ("form", "docx"): docx_writer.form_docx,
+    ("summary", "pdf"): pdf_writer.summary_pdf,
+    ("summary", "xlsx"): lambda content, stamp: xlsx_writer.summary_xlsx(content, stamp.code),
+}
+
+
+def rendered(prepared: Prepared, fmt: str) -> Path:
+    """The document's file in this format, rendered once per content (code) and kept."""
+    render = RENDERERS.get((prepared.kind, fmt))
+    if render is None:
+        raise LookupError(f"no {fmt} for {prepared.kind}")
+    path = cache_dir() / f"{prepared.record.code}.{fmt}"
+    if not path.exists():
+        stamp = c.Stamp(prepared.record.code, verify.verify_url(base_url(), prepared.record.code))
+        data = render(prepared.content, stamp)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+    return path
+
+
+def safe_name(text: str, limit: int = 40) -> str:
+    """A file-name part that Windows, macOS and Linux all accept."""
+    out = "".join("_" if ch in '\\/:*?"<>|\t\r\n' or ord(ch) < 32 else ch for ch in text)
+    return out.strip(" .")[:limit] or "未命名"
+
+
+# --- who may download what -----------------------------------------------------------------
+
+def can_download_letter(user, org: Organisation, lst: NominationList, domain) -> bool:
+    if user.role == "unit":
+        return user.organisation_id == org.id
+    if user.role == "secretariat":
+        return True
+    if user.role == "review":
+        return user.review_body_id == (domain or lst).review_body_id
+    return False
+
+
+def attachments_of(nominations: list[Nomination]) -> list[Attachment]:
+    ids = [n.id for n in nominations]
+    return list(Attachment.select().where(Attachment.nomination.in_(ids))
+                .order_by(Attachment.id)) if ids else []
+
+
+
+def send(prepared: Prepared, fmt: str):
+    """The download response for a prepared document; callers have checked who may see it."""
+    from flask import abort, send_file
+
+    try:
+        path = rendered(prepared, fmt)
+    except LookupError:
+        abort(404)
+    return send_file(path, mimetype=FORMATS[fmt], as_attachment=True,
+                     download_name=f"{prepared.download_name}.{fmt}")

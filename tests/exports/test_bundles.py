@@ -1,0 +1,138 @@
+"""Review-body bundles: the expected files, each one opens, Chinese names with the UTF-8 flag,
+cached by content, rebuilt after a change, and only for the body's own scope."""
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kczg.models import BundleBuild
+from tests.conftest import csrf_token, login
+from tests.exports.test_documents import PNG, submit
+
+pytestmark = pytest.mark.usefixtures("collection_open")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def logout(client):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+@pytest.fixture
+def routed(client, db):
+    """unit-a and unit-b each submit 电子信息 nominations (routed to review-it), with files."""
+    login(client, "unit-a")
+    nid = submit(client, "xdjs", "dzxx")
+    client.post(f"/unit/nominations/{nid}/reopen", data={"csrf_token": csrf_token(client, "/unit/")})
+    client.post(f"/unit/nominations/{nid}/attachments",
+                data={"csrf_token": csrf_token(client, "/unit/"),
+                      "file": (io.BytesIO(PDF), "专利证书.pdf")},
+                content_type="multipart/form-data")
+    from kczg.demo_data import sample
+    from tests.conftest import post_nomination
+    post_nomination(client, nid, sample("xdjs", domain="dzxx"), "submit")
+    submit(client, "xdjs", "dzxx", tech_name="第二项：<会被替换的/字符>")
+    submit(client, "xdjs", "swyy")  # routed to review-life, not in review-it's bundle
+    client.post("/unit/lists/xdjs/scan", data={"csrf_token": csrf_token(client, "/unit/"),
+                                               "file": (io.BytesIO(PNG), "推荐函盖章.png")},
+                content_type="multipart/form-data")
+    logout(client)
+    login(client, "unit-b")
+    submit(client, "xdjs", "dzxx", tech_name="浙江的电子信息技术")
+    logout(client)
+    return client
+
+
+def start(client, scope):
+    r = client.post("/review/bundles", data={"csrf_token": csrf_token(client, "/review/"),
+                                             "scope": scope})
+    assert r.status_code == 302, r.status_code
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_bundle_contents(routed, app):
+    client = routed
+    login(client, "review-it")
+    build_id = start(client, "body:it")
+    page = client.get(f"/review/bundles/{build_id}").get_data(as_text=True)
+    assert "已完成" in page and "下载材料包" in page
+    progress = client.get(f"/review/bundles/{build_id}/progress")
+    assert progress.status_code == 286  # htmx: stop polling
+    r = client.get(f"/review/bundles/{build_id}/download")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    assert "filename*=UTF-8''" in r.headers["Content-Disposition"]
+    zf = zipfile.ZipFile(io.BytesIO(r.data))
+    names = zf.namelist()
+    assert names[0:2] == ["00-推荐汇总表.xlsx", "00-推荐汇总表.pdf"] and names[-1] == "索引.xlsx"
+    a = [n for n in names if n.startswith("01-中国电子学会/")]
+    b = [n for n in names if n.startswith("02-浙江省科学技术协会/")]
+    assert sorted(a) == sorted([
+        "01-中国电子学会/先导技术榜-电子信息-推荐函.pdf", "01-中国电子学会/先导技术榜-电子信息-推荐函.docx",
+        "01-中国电子学会/先导技术榜-电子信息-01-面向边缘计算的低功耗人工智能芯片架构-申报书.pdf",
+        "01-中国电子学会/先导技术榜-电子信息-01-面向边缘计算的低功耗人工智能芯片架构-申报书.docx",
+        "01-中国电子学会/先导技术榜-电子信息-01-面向边缘计算的低功耗人工智能芯片架构-附件1-专利证书.pdf",
+        "01-中国电子学会/先导技术榜-电子信息-02-第二项：_会被替换的_字符_-申报书.pdf",
+        "01-中国电子学会/先导技术榜-电子信息-02-第二项：_会被替换的_字符_-申报书.docx",
+        "01-中国电子学会/先导技术榜-盖章扫描件1-推荐函盖章.png",
+    ]), a
+    assert len(b) == 4 and not any("生物医药" in n for n in names)
+    for info in zf.infolist():
+        assert info.flag_bits & 0x800, info.filename  # UTF-8 names for Windows and macOS
+        assert not re.search(r'[\\:*?"<>|]', info.filename)
+        data = zf.read(info)
+        if info.filename.endswith("申报书.pdf") or info.filename.endswith("推荐函.pdf"):
+            assert len(PdfReader(io.BytesIO(data)).pages) >= 1
+        elif info.filename.endswith(".docx"):
+            assert docx.Document(io.BytesIO(data)).paragraphs
+        elif info.filename.endswith(".xlsx"):
+            load_workbook(io.BytesIO(data))
+    assert zf.read("01-中国电子学会/先导技术榜-电子信息-01-面向边缘计算的低功耗人工智能芯片架构-附件1-专利证书.pdf") \
+        == PDF
+    index = load_workbook(io.BytesIO(zf.read("索引.xlsx"))).active
+    listed = [row[0].value for row in index.iter_rows(min_row=4)]
+    assert listed == names[:-1]
+    summary = load_workbook(io.BytesIO(zf.read("00-推荐汇总表.xlsx"))).active
+    assert [row[3].value for row in summary.iter_rows(min_row=4)].count("浙江的电子信息技术") == 1
+
+
+def test_unchanged_bundle_is_not_rebuilt(routed, app):
+    client = routed
+    login(client, "review-it")
+    first = BundleBuild.get_by_id(start(client, "list:xdjs:dzxx"))
+    path = Path(app.instance_path) / "bundles" / f"{first.content_key}.zip"
+    mtime = path.stat().st_mtime_ns
+    second = BundleBuild.get_by_id(start(client, "list:xdjs:dzxx"))
+    assert second.content_key == first.content_key and second.status == "done"
+    assert path.stat().st_mtime_ns == mtime
+    logout(client)
+    login(client, "unit-b")
+    submit(client, "xdjs", "dzxx", tech_name="新增的一项")
+    logout(client)
+    login(client, "review-it")
+    third = BundleBuild.get_by_id(start(client, "list:xdjs:dzxx"))
+    assert third.content_key != first.content_key
+
+
+def test_a_body_gets_only_its_own_bundles(routed):
+    client = routed
+    login(client, "review-gei")
+    token = csrf_token(client, "/review/")
+    for scope in ("body:it", "list:xdjs:dzxx", "list:xdjs", "nonsense", "list:nope"):
+        r = client.post("/review/bundles", data={"csrf_token": token, "scope": scope})
+        assert r.status_code == 404, scope
+    logout(client)
+    login(client, "review-it")
+    build_id = start(client, "body:it")
+    logout(client)
+    login(client, "review-gei")
+    assert client.get(f"/review/bundles/{build_id}").status_code == 404
+    assert client.get(f"/review/bundles/{build_id}/download").status_code == 404
+    logout(client)
+    login(client, "secretariat")
+    r = client.post("/secretariat/bundles", data={"csrf_token": csrf_token(client, "/secretariat/"),
+                                                  "scope": "body:it"})
+    assert r.status_code == 302
