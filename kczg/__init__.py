@@ -48,6 +48,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.cli.add_command(kczg_cli)
     _check_static(app)
+    if not app.config.get("TESTING"):
+        from exports import fonts
+
+        fonts.check()  # says loudly when CJK fonts or libharfbuzz-subset are missing
     return app
 
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from kczg.campaigns import DEFAULT_CAMPAIGN, CampaignFileError, current_campaign, load_campaign
 from kczg.db import database
@@ -82,11 +82,15 @@ def create_user_command(username, role, password, body_short_id, unit_name, unit
 
 
 @kczg_cli.command("demo")
+@with_appcontext
 def demo_command():
     """Load the demo accounts (password kczg-demo) and move the calendar so that it is open."""
     from kczg import demo
 
     with database.connection_context():
         demo.load()
+        created = demo.load_nominations()
         for line in demo.summary():
             click.echo(line)
+        click.echo(f"demo nominations: {created} submitted now"
+                   if created else "demo nominations: already there")

@@ -5,13 +5,30 @@ submission deadline falls DEMO_DAYS_LEFT days from today, every other date movin
 """
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from werkzeug.datastructures import MultiDict
+
 from kczg.campaigns import DEFAULT_CAMPAIGN, current_campaign, load_campaign, read_campaign_file
 from kczg.db import database
-from kczg.models import Organisation, Phase, ReviewBody, UnitType, User
+from kczg.demo_data import sample
+from kczg.models import (
+    Attachment,
+    Domain,
+    Nomination,
+    NominationList,
+    Organisation,
+    Phase,
+    ReviewBody,
+    UnitType,
+    User,
+)
 from kczg.passwords import hash_password, verify_password
+from kczg.rules import transitions
+from kczg.services import files
+from kczg.services import nominations as svc
 
 PASSWORD = "kczg-demo"
 DEMO_DAYS_LEFT = 30
@@ -85,6 +102,68 @@ def load(today: date | None = None, move_calendar: bool = True) -> None:
                          review_body=body)
         for username, short_id, name in EXPERTS:
             _ensure_user(username, role="expert", display_name=name, review_body=bodies[short_id])
+
+
+# (unit, list, domain, overrides): a spread over the lists, within every quota
+DEMO_NOMINATIONS = [
+    ("unit-a", "xdjs", "dzxx", {}),
+    ("unit-a", "xdjs", "dzxx", {"tech_name": "高可靠工业互联网时间敏感网络交换技术",
+                                "first_unit": "中国电子科技示例研究所"}),
+    ("unit-a", "xdjs", "zbzz", {"domain": "zbzz", "tech_name": "大型复杂构件激光增材制造技术"}),
+    ("unit-a", "xrqy", None, {}),
+    ("unit-a", "kycx", None, {}),
+    ("unit-a", "tpdb", None, {}),
+    ("unit-b", "xdjs", "dzxx", {"tech_name": "浙江示例视觉感知芯片技术",
+                                "first_unit": "杭州示例芯片有限公司"}),
+    ("unit-b", "xdjs", "swyy", {"domain": "swyy", "tech_name": "新型mRNA疫苗递送系统",
+                                "first_unit": "浙江示例生物医药有限公司"}),
+    ("unit-b", "xrqy", None, {"company_name": "宁波示例新材料科技有限公司",
+                              "uscc": "91110108551385082Q"}),
+    ("unit-b", "cxyrt", None, {}),
+    ("unit-b", "kjtz", None, {}),
+    ("unit-b", "kycx", None, {"project_name": "示例分布式数据库（社区版）"}),
+]
+
+
+def load_nominations() -> int:
+    """Submitted nominations with a supporting PDF each and a stamped scan per list, for the
+    demo units that have none yet. Returns how many were created."""
+    from exports.pdf import render_html  # WeasyPrint loads in 0.4 s: only when needed
+
+    created = 0
+    users = {u: User.get(User.username == u) for u in ("unit-a", "unit-b")}
+    skip = {u for u, user in users.items()
+            if Nomination.select().where(Nomination.organisation == user.organisation).exists()}
+    for username, code, domain_code, overrides in DEMO_NOMINATIONS:
+        if username in skip:
+            continue
+        user = users[username]
+        lst = NominationList.get(NominationList.code == code)
+        domain = Domain.get(Domain.list == lst, Domain.code == domain_code) if domain_code \
+            else None
+        data = MultiDict(sample(code, contact_name=user.organisation.contact,
+                                contact_phone=user.organisation.phone,
+                                contact_email=user.organisation.email, **overrides))
+        n = transitions.create_draft(user, lst, domain)
+        form = svc.build_form(n, data)
+        if not form.validate():
+            raise RuntimeError(f"demo nomination {code} is invalid: {form.errors}")
+        material = render_html(
+            f'<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">'
+            f"<h1>证明材料（演示）</h1><p>{n.id}号推荐的证明材料示例。</p></body></html>")
+        Attachment.create(organisation=user.organisation, list=lst, nomination=n,
+                          kind="material", uploaded_by=user,
+                          **files.store(io.BytesIO(material), "证明材料（演示）.pdf"))
+        transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
+                           svc.derived(form, n), [])
+        if not Attachment.select().where(Attachment.organisation == user.organisation,
+                                         Attachment.list == lst,
+                                         Attachment.kind == "stamped_scan").exists():
+            Attachment.create(organisation=user.organisation, list=lst, nomination=None,
+                              kind="stamped_scan", uploaded_by=user,
+                              **files.store(io.BytesIO(material), f"{lst.name}推荐函盖章扫描件.pdf"))
+        created += 1
+    return created
 
 
 def summary() -> list[str]:
