@@ -115,11 +115,12 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
         p.paragraph_format.first_line_indent = Pt(32)
         _run(p, text)
     doc.add_paragraph()
-    for text in (letter.signer, letter.date, "（盖章）"):
+    doc.add_paragraph()  # room for the seal
+    for text in (letter.signer, letter.date):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Pt(64)
-        _run(p, text, size=12 if text == "（盖章）" else None)
+        _run(p, text)
     _stamp(doc, stamp)
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -46,10 +46,6 @@ class Entry:
     fmt: str = ""
     attachment: Attachment | None = None
 
-    @property
-    def identity(self) -> str:
-        return self.code + "." + self.fmt if self.prepared else self.attachment.sha256
-
     def source(self) -> Path:
         if self.prepared is not None:
             return docs.rendered(self.prepared, self.fmt)
@@ -154,10 +150,52 @@ def manifest(scope: Scope) -> list[Entry]:
     return entries
 
 
-def content_key(entries: list[Entry]) -> str:
-    digest = hashlib.sha256(b"kczg-bundle-v1\n")
-    for e in entries:
-        digest.update(f"{e.arcname}\t{e.identity}\n".encode())
+def _code_version() -> str:
+    """A hash of the exporters and print templates: new code renders new bundles."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        digest = hashlib.sha256()
+        root = Path(docs.__file__).resolve().parents[2] / "exports"
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".css"):
+                digest.update(path.name.encode() + path.read_bytes())
+        digest.update(Path(docs.__file__).read_bytes() + Path(__file__).read_bytes())
+        _CODE_VERSION = digest.hexdigest()
+    return _CODE_VERSION
+
+
+_CODE_VERSION = None
+
+
+def fingerprint(scope: Scope) -> str:
+    """What the bundle's content depends on, read from the rows in a few queries (no document is
+    built): every nomination's id and version, its unit, list and domain, every file's hash, the
+    campaign, the body, the printed base URL and the exporters' code. Equal fingerprints, equal
+    bundles; so a cached bundle is found without rebuilding anything."""
+    nominations = scope.nominations()
+    digest = hashlib.sha256(f"kczg-bundle-v2\n{scope.key}\n{_code_version()}\n"
+                            f"{current_app.config['KCZG_BASE_URL']}\n".encode())
+    if nominations:
+        campaign = nominations[0].list.campaign
+        digest.update(f"{campaign.title}\t{campaign.notice_title}\n".encode())
+    if scope.body is not None:
+        digest.update(f"{scope.body.name}\t{scope.body.scope}\n".encode())
+    for n in nominations:
+        org = n.organisation
+        digest.update(f"{n.id}\t{n.version}\t{org.id}\t{org.name}\t{org.unit_type_id}\t"
+                      f"{n.list.name}\t{n.domain.name if n.domain_id else ''}\n".encode())
+    ids = [n.id for n in nominations]
+    list_ids = {n.list_id for n in nominations}
+    org_ids = {n.organisation_id for n in nominations}
+    if ids:
+        files_in = (Attachment.select(Attachment.id, Attachment.sha256, Attachment.original_name)
+                    .where((Attachment.nomination.in_(ids)) |
+                           ((Attachment.kind == "stamped_scan") &
+                            Attachment.organisation.in_(org_ids) &
+                            Attachment.list.in_(list_ids)))
+                    .order_by(Attachment.id).tuples())
+        for row in files_in:
+            digest.update(("\t".join(map(str, row)) + "\n").encode())
     return digest.hexdigest()
 
 
@@ -174,19 +212,18 @@ def bundle_path(key: str) -> Path:
 def request_build(scope: Scope, user) -> BundleBuild:
     """A build for the scope as it is now: already done if an identical bundle exists,
     otherwise queued for the worker."""
-    entries = manifest(scope)
-    key = content_key(entries)
+    key = fingerprint(scope)
     if bundle_path(key).exists():
+        with zipfile.ZipFile(bundle_path(key)) as zf:
+            count = len(zf.infolist())
         return BundleBuild.create(scope=scope.key, content_key=key, status="done",
-                                  total=len(entries) + 1, done=len(entries) + 1,
-                                  size=bundle_path(key).stat().st_size, requested_by=user,
-                                  finished_at=utcnow())
-    build = BundleBuild.create(scope=scope.key, content_key=key, total=len(entries) + 1,
-                               requested_by=user)
+                                  total=count, done=count, size=bundle_path(key).stat().st_size,
+                                  requested_by=user, finished_at=utcnow())
+    build = BundleBuild.create(scope=scope.key, content_key=key, requested_by=user)
     from kczg.tasks import build_bundle
 
     build_bundle(build.id)
-    return build
+    return BundleBuild.get_by_id(build.id)  # done already when jobs run immediately
 
 
 def _index(entries: list[Entry], sources: dict[str, Path]) -> bytes:
@@ -231,8 +268,8 @@ def run_build(build_id: int) -> None:
 
     scope = parse_scope(current_campaign(), build.scope)
     try:
+        key = fingerprint(scope)
         entries = manifest(scope)
-        key = content_key(entries)
         build.status, build.content_key, build.total = "running", key, len(entries) + 1
         build.save()
         target = bundle_path(key)

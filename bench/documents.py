@@ -1,0 +1,196 @@
+"""Document benchmarks: prints figures and ratios against the targets of the documents issue.
+
+    .venv/bin/python bench/documents.py [--nominations 200] [--repeat 5]
+
+- median time of a bare WeasyPrint render of a one-page HTML with the same font (the letter's
+  own text as plain paragraphs: what any PDF of that text costs, without our template);
+- our letter PDF, our 申报书 PDF and DOCX (rendering only, no cache);
+- a review-body bundle of N nominations: cold (documents already rendered, as the worker does at
+  submission; ZIP not built yet) and cached (an unchanged bundle is found by its content hash);
+- peak Python memory of building the bundle, for N/4 and N nominations (flat = ratio near 1).
+
+Targets: letter <= 1.5x the bare render; cached bundle >= 20x faster than cold; memory flat.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("KCZG_INSTANCE", tempfile.mkdtemp(prefix="kczg-bench-"))
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def setup(n: int):
+    """An app on a fresh SQLite file with n submitted 电子信息 nominations from n/2 units."""
+    from werkzeug.datastructures import MultiDict
+
+    from kczg import create_app, demo
+    from kczg.campaigns import load_campaign
+    from kczg.db import database
+    from kczg.demo_data import sample
+    from kczg.migrate import migrate
+    from kczg.models import Attachment, Domain, NominationList, Organisation, UnitType, User
+    from kczg.rules import transitions
+    from kczg.services import files
+    from kczg.services import nominations as svc
+    from kczg.tasks import huey
+
+    huey.immediate = True
+    instance = Path(tempfile.mkdtemp(prefix="kczg-bench-"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
+                      "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+                      "KCZG_PRERENDER_DOCUMENTS": False, "TESTING": True})
+    app.instance_path = str(instance)
+    ctx = app.app_context()
+    ctx.push()
+    database.connect()
+    migrate()
+    load_campaign()
+    demo.load()  # accounts, and a calendar open today
+    lst = NominationList.get(NominationList.code == "xdjs")
+    domain = Domain.get(Domain.list == lst, Domain.code == "dzxx")
+    society = UnitType.get(UnitType.code == "society")
+    material = b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n"  # a 200 KB scan
+    for u in range((n + 1) // 2):
+        org = Organisation.create(name=f"基准测试学会{u:03d}", unit_type=society, contact="王明",
+                                  phone="010-68283463", email="b@example.org")
+        user = User.create(username=f"bench{u:03d}", password_hash="-", role="unit",
+                           organisation=org)
+        for k in range(2 if 2 * u + 1 < n else n - 2 * u):
+            data = MultiDict(sample("xdjs", tech_name=f"基准技术{u:03d}-{k}"))
+            nomination = transitions.create_draft(user, lst, domain)
+            form = svc.build_form(nomination, data)
+            transitions.submit(nomination.id, user, svc.raw_from(data), form.clean_data(),
+                               nomination.version, svc.derived(form, nomination), [])
+            Attachment.create(organisation=org, list=lst, nomination=nomination,
+                              kind="material", uploaded_by=user,
+                              **files.store(io.BytesIO(material), "证明材料.pdf"))
+    return app, ctx
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nominations", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    n, repeat = args.nominations, args.repeat
+
+    from exports import content, fonts
+    from exports import docx as docx_writer
+    from exports import pdf as pdf_writer
+
+    problems = fonts.missing()
+    for p in problems:
+        print("WARNING:", p)
+
+    t0 = time.perf_counter()
+    app, ctx = setup(n)
+    print(f"set-up: {n} submitted nominations in {time.perf_counter() - t0:.1f} s")
+
+    from kczg.models import Nomination, ReviewBody, User
+    from kczg.services import bundles
+    from kczg.services import documents as docs
+
+    nomination = Nomination.select().first()
+    form = docs.prepare_form(nomination)
+    letter = docs.prepare_letter(nomination.organisation, nomination.list, nomination.domain)
+    # the bare render: the letter's own text as plain paragraphs in the same font, no template
+    import html as html_lib
+    text = [letter.content.opening, *letter.content.items, *letter.content.closing,
+            letter.content.signer, letter.content.date]
+    bare_html = ('<html lang="zh-CN"><head><style>@page{size:A4;margin:37mm 26mm 35mm 28mm}'
+                 'html{font-family:"Noto Serif CJK SC"}</style></head><body>'
+                 f'<h1>{html_lib.escape(letter.content.title)}</h1>'
+                 + "".join(f"<p>{html_lib.escape(t)}</p>" for t in text) + "</body></html>")
+    pdf_writer.render_html(bare_html)  # warm-up: fonts loaded once per process
+    bare = median_time(lambda: pdf_writer.render_html(bare_html), repeat)
+    one_line = ('<html lang="zh-CN"><head><style>@page{size:A4}html{font-family:'
+                '"Noto Serif CJK SC"}</style></head><body><p>根据通知要求，现推荐以下项目。</p>'
+                '</body></html>')
+    one_line_t = median_time(lambda: pdf_writer.render_html(one_line), repeat)
+    stamp = content.Stamp(form.record.code, "https://kczg.example.org/verify/" + form.record.code)
+    letter_t = median_time(lambda: pdf_writer.letter_pdf(letter.content, stamp), repeat)
+    form_pdf_t = median_time(lambda: pdf_writer.form_pdf(form.content, stamp), repeat)
+    form_docx_t = median_time(lambda: docx_writer.form_docx(form.content, stamp), repeat)
+    letter_pages = len(__import__("pypdf").PdfReader(
+        io.BytesIO(pdf_writer.letter_pdf(letter.content, stamp))).pages)
+
+    print()
+    print(f"{'bare WeasyPrint render, one short line':44s} {one_line_t * 1000:8.1f} ms")
+    print(f"{'bare WeasyPrint one-page render, same text':44s} {bare * 1000:8.1f} ms")
+    print(f"{'letter PDF (推荐函, ' + str(letter_pages) + ' pages)':44s} {letter_t * 1000:8.1f} ms"
+          f"   ratio to bare {letter_t / bare:.2f}x (target <= 1.5x); "
+          f"to one short line {letter_t / one_line_t:.1f}x")
+    print(f"{'申报书 PDF':44s} {form_pdf_t * 1000:8.1f} ms")
+    print(f"{'申报书 DOCX':44s} {form_docx_t * 1000:8.1f} ms")
+
+    body = ReviewBody.get(ReviewBody.short_id == "it")
+    user = User.get(User.username == "review-it")
+    scope = bundles.parse_scope(body.campaign, "body:it", body=body)
+
+    t0 = time.perf_counter()
+    entries = bundles.manifest(scope)
+    for e in entries:
+        e.source()  # what the worker does after each submission
+    render_all = time.perf_counter() - t0
+    print(f"{'render every document of the bundle once':44s} {render_all:8.1f} s"
+          f"   ({len(entries)} files; done by the worker as units submit)")
+
+    def cold():
+        for old in bundles.bundle_dir().glob("*.zip"):
+            old.unlink()
+        build = bundles.request_build(scope, user)
+        assert build.status == "done", build.error
+
+    def cached():
+        build = bundles.request_build(scope, user)
+        assert build.status == "done"
+
+    cold_t = median_time(cold, 3)
+    cached_t = median_time(cached, repeat)
+    size = next(bundles.bundle_dir().glob("*.zip")).stat().st_size
+    print(f"{'bundle of ' + str(n) + ' nominations, cold':44s} {cold_t * 1000:8.1f} ms"
+          f"   ({size / 1048576:.1f} MB ZIP)")
+    print(f"{'bundle of ' + str(n) + ' nominations, cached':44s} {cached_t * 1000:8.1f} ms"
+          f"   cold/cached {cold_t / cached_t:.1f}x (target >= 20x)")
+
+    def peak_for(count: int) -> int:
+        subset = entries[:2] + [e for e in entries[2:] if not e.unit or
+                                e.unit < f"基准测试学会{(count + 1) // 2:03d}"]
+        target = bundles.bundle_dir() / f"peak-{count}.zip"
+        tracemalloc.start()
+        bundles.write_zip(subset, target)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        target.unlink()
+        return peak
+
+    small, large = max(n // 4, 1), n
+    peak_small, peak_large = peak_for(small), peak_for(large)
+    print(f"{'peak memory writing the bundle, ' + str(small) + ' nominations':44s} "
+          f"{peak_small / 1048576:8.2f} MB")
+    print(f"{'peak memory writing the bundle, ' + str(large) + ' nominations':44s} "
+          f"{peak_large / 1048576:8.2f} MB   ratio {peak_large / peak_small:.2f}x for "
+          f"{large / small:.0f}x the nominations (flat: near 1x)")
+    ctx.pop()
+
+
+if __name__ == "__main__":
+    main()
