@@ -69,7 +69,24 @@ def test_tour(page, live_server, app):
     page.get_by_role("button", name="退出").click()
 
     login(page, b, "review-it")
-    visit(page, b + "/review/", "review-dashboard", "先导技术榜（电子信息领域）")
+    visit(page, b + "/review/", "review-dashboard", "预置的submitted技术")
+    page.get_by_role("button", name="生成全部材料包").click()
+    expect(page.locator("#bundle-download")).to_be_visible(timeout=30_000)
+    expect(page.locator("#bundle-progress")).to_contain_text("已完成")
+    shot(page, "tour-review-bundle")
+    with page.expect_download() as download:
+        page.locator("#bundle-download").click()
+    assert download.value.suggested_filename == "中国科协信息科技学会联合体材料包.zip"
     page.get_by_role("button", name="退出").click()
+
+    # the public verify page, for the code printed on the 申报书
+    from kczg.models import DocumentRecord
+    with app.app_context(), database.connection_context():
+        code = DocumentRecord.get(DocumentRecord.kind == "form").code
+    page.goto(b + "/verify")
+    page.get_by_label("验证码").fill(code.lower())
+    page.get_by_role("button", name="核验").click()
+    expect(page.locator("#verify-status")).to_contain_text("该文件由本平台生成，且为最新版本")
+    shot(page, "tour-verify")
     login(page, b, "expert-it")
     visit(page, b + "/review/expert", "expert-dashboard", "中国科协信息科技学会联合体")
