@@ -32,6 +32,15 @@ def safe_cell(ws, row: int, col: int, value):
     return cell
 
 
+def text_cell(ws, value: str):
+    """A write-only cell holding text that is never read as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = TYPE_STRING
+    return cell
+
+
 def table_workbook(title: str, columns: list[str], rows: list[list], widths: list[int],
                    sheet: str = "汇总表", subtitle: str = "") -> Workbook:
     wb = Workbook()

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from exports import xlsx as xlsx_writer
 from kczg.models import (
@@ -226,14 +230,25 @@ def request_build(scope: Scope, user) -> BundleBuild:
     return BundleBuild.get_by_id(build.id)  # done already when jobs run immediately
 
 
-def _index(entries: list[Entry], sources: dict[str, Path]) -> bytes:
-    rows = []
+def _write_index(entries: list[Entry], sources: dict[str, Path], target: Path) -> None:
+    """The XLSX index of every file, streamed row by row to `target` (write-only workbook)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("索引")
+    for col, width in enumerate(INDEX_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width * 2 + 2
+    ws.freeze_panes = "A2"
+    header = []
+    for name in INDEX_COLUMNS:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
     for e in entries:
         path = sources[e.arcname]
-        rows.append([e.arcname, e.kind, e.unit, e.list, e.domain, e.nomination, e.code,
-                     path.stat().st_size, _sha256(path)])
-    return xlsx_writer.to_bytes(xlsx_writer.table_workbook(
-        "材料包文件索引", INDEX_COLUMNS, rows, INDEX_WIDTHS, sheet="索引"))
+        ws.append([xlsx_writer.text_cell(ws, v) for v in
+                   (e.arcname, e.kind, e.unit, e.list, e.domain, e.nomination, e.code)] +
+                  [path.stat().st_size, _sha256(path)])
+    wb.save(target)
 
 
 def _sha256(path: Path) -> str:
@@ -256,7 +271,12 @@ def write_zip(entries: list[Entry], target: Path, progress=None) -> None:
                 zf.write(sources[e.arcname], e.arcname)
                 if progress:
                     progress(i)
-            zf.writestr("索引.xlsx", _index(entries, sources))
+            index = target.with_suffix(f".{os.getpid()}.index.xlsx")
+            try:
+                _write_index(entries, sources, index)
+                zf.write(index, "索引.xlsx")
+            finally:
+                index.unlink(missing_ok=True)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
