@@ -118,3 +118,48 @@ def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
         "本单位先导技术榜“电子信息”领域已提交2项，已达推荐名额上限（2项）")
     expect(page.locator('[name="tech_name"]')).to_have_value("预置的draft技术")
     shot(page, "nomination-quota-full", full_page=False)
+
+
+def test_a_failed_autosave_says_so_and_retries(page, live_server, app):
+    login(page, live_server)
+    new = page.locator("form.new-item", has_text="新锐企业榜")
+    new.get_by_role("button", name="新建").click()
+    page.wait_for_url(re.compile(r"/unit/nominations/\d+$"))
+    failures = {"left": 1}
+
+    def flaky(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort("connectionreset")  # the network drops this one save
+        else:
+            route.continue_()
+
+    page.route("**/autosave", flaky)
+    page.locator('[name="company_name"]').fill("断网时填写的企业")
+    expect(page.locator("#save-status")).to_contain_text("保存失败，正在重试")
+    shot(page, "autosave-retry", full_page=False)
+    expect(page.locator("#save-status")).to_contain_text(re.compile(r"已保存 \d\d:\d\d:\d\d"),
+                                                         timeout=15_000)
+    page.reload()
+    expect(page.locator('[name="company_name"]')).to_have_value("断网时填写的企业")
+
+
+def test_the_form_works_with_javascript_off(browser, live_server, app):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_server)
+    new = page.locator("form.new-item", has_text="先导技术榜")
+    new.locator("select[name=domain]").select_option("zbzz")
+    new.get_by_role("button", name="新建").click()
+    page.wait_for_url(re.compile(r"/unit/nominations/\d+$"))
+    page.locator('[name="tech_name"]').fill("无脚本填写的技术")
+    page.locator("#rows-people .add-row").click()  # a real form post, the page comes back
+    expect(page.locator("#rows-people .row-entry")).to_have_count(2)
+    expect(page.locator('[name="tech_name"]')).to_have_value("无脚本填写的技术")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("#page-message")).to_contain_text("草稿已保存")
+    page.get_by_role("button", name="提交推荐").click()
+    expect(page.locator("#page-message")).to_contain_text("提交未成功")
+    expect(page.locator("#f-first_unit .error")).to_have_text("请填写第一完成单位")
+    expect(page.locator('[name="tech_name"]')).to_have_value("无脚本填写的技术")
+    context.close()
