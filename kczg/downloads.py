@@ -87,3 +87,18 @@ def bundle_download(build_id: int):
         abort(404)
     return send_file(path, mimetype="application/zip", as_attachment=True,
                      download_name=f"{docs.safe_name(scope.title, 60)}.zip")
+
+
+def add_bundle_routes(bp, role: str) -> None:
+    """The bundle pages on an actor's blueprint (review bodies and the secretariat)."""
+    from kczg.access import role_required
+
+    prefix = bp.name
+    bp.add_url_rule("/bundles", "bundle_start", role_required(role)(
+        lambda: start_bundle(prefix)), methods=["POST"])
+    bp.add_url_rule("/bundles/<int:build_id>", "bundle", role_required(role)(
+        lambda build_id: bundle_page(build_id, prefix)))
+    bp.add_url_rule("/bundles/<int:build_id>/progress", "bundle_progress", role_required(role)(
+        lambda build_id: bundle_progress(build_id, prefix)))
+    bp.add_url_rule("/bundles/<int:build_id>/download", "bundle_download", role_required(role)(
+        bundle_download))

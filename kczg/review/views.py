@@ -64,25 +64,4 @@ def document_summary(fmt):
     return downloads.summary_document(docs.prepare_body_summary(current_user.review_body), fmt)
 
 
-@bp.route("/bundles", methods=["POST"])
-@role_required("review")
-def bundle_start():
-    return downloads.start_bundle("review")
-
-
-@bp.route("/bundles/<int:build_id>")
-@role_required("review")
-def bundle(build_id):
-    return downloads.bundle_page(build_id, "review")
-
-
-@bp.route("/bundles/<int:build_id>/progress")
-@role_required("review")
-def bundle_progress(build_id):
-    return downloads.bundle_progress(build_id, "review")
-
-
-@bp.route("/bundles/<int:build_id>/download")
-@role_required("review")
-def bundle_download(build_id):
-    return downloads.bundle_download(build_id)
+downloads.add_bundle_routes(bp, "review")

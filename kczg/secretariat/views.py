@@ -136,25 +136,4 @@ def document_nomination(nomination_id, fmt):
     return downloads.nomination_document(nomination_id, fmt)
 
 
-@bp.route("/bundles", methods=["POST"])
-@role_required("secretariat")
-def bundle_start():
-    return downloads.start_bundle("secretariat")
-
-
-@bp.route("/bundles/<int:build_id>")
-@role_required("secretariat")
-def bundle(build_id):
-    return downloads.bundle_page(build_id, "secretariat")
-
-
-@bp.route("/bundles/<int:build_id>/progress")
-@role_required("secretariat")
-def bundle_progress(build_id):
-    return downloads.bundle_progress(build_id, "secretariat")
-
-
-@bp.route("/bundles/<int:build_id>/download")
-@role_required("secretariat")
-def bundle_download(build_id):
-    return downloads.bundle_download(build_id)
+downloads.add_bundle_routes(bp, "secretariat")
