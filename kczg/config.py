@@ -46,6 +46,10 @@ def from_environment(instance: Path) -> dict:
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("KCZG_LOGIN_WINDOW_MINUTES", "15")),
         # render a nomination's 申报书 and letter in the background as soon as it is submitted
         "KCZG_PRERENDER_DOCUMENTS": os.environ.get("KCZG_PRERENDER_DOCUMENTS", "1") == "1",
+        # e-mail of the outbox messages (optional): KCZG_SMTP_HOST, KCZG_SMTP_PORT, KCZG_SMTP_FROM
+        "KCZG_SMTP_HOST": os.environ.get("KCZG_SMTP_HOST", ""),
+        "KCZG_SMTP_PORT": int(os.environ.get("KCZG_SMTP_PORT", "25")),
+        "KCZG_SMTP_FROM": os.environ.get("KCZG_SMTP_FROM", "kczg@localhost"),
         # argon2 cost; tests lower it (see tests/conftest.py), production keeps the library default
         "ARGON2_PARAMS": {},
     }

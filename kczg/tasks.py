@@ -71,3 +71,11 @@ def build_bundle(build_id: int) -> None:
         from kczg.services import bundles
 
         bundles.run_build(build_id)
+
+
+@huey.task(retries=3, retry_delay=60)
+def send_mail(message_id: int) -> None:
+    with app_context():
+        from kczg.services import outbox
+
+        outbox.send(message_id)

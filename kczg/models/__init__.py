@@ -4,12 +4,26 @@ from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 from .documents import BundleBuild, DocumentRecord
 from .nominations import STATUS, Attachment, Nomination, NominationConflict, NominationHistory
+from .review import (
+                     Assignment,
+                     AuditEvent,
+                     BodyResult,
+                     Criterion,
+                     Decision,
+                     Extension,
+                     Filing,
+                     Message,
+                     Publication,
+                     Score,
+)
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
     Organisation, User, AccountApplication, LoginAttempt,
     Nomination, NominationHistory, NominationConflict, Attachment,
     DocumentRecord, BundleBuild,
+    Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,
+    AuditEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "ROLES", "STATUS",

@@ -29,6 +29,8 @@ class User(UserMixin, BaseModel):
     password_hash = peewee.CharField()
     role = peewee.CharField(index=True)
     display_name = peewee.CharField(default="")
+    affiliation = peewee.CharField(default="")  # an expert's own employer: conflicts of interest
+    email = peewee.CharField(default="")
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="users")
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="users")
     active = peewee.BooleanField(default=True)

@@ -16,17 +16,20 @@ def _campaign_or_404():
     return campaign
 
 
-def calendar_context(campaign):
+def calendar_context(campaign, organisation=None):
+    """The calendar facts pages show; with a unit, its own (possibly extended) deadline."""
     now = calendar.now_utc()
     upcoming = calendar.next_milestone(campaign, now)
+    deadline = calendar.submission_deadline(campaign, organisation)
+    extended = deadline != calendar.aware(campaign.submission_deadline)
     return {
+        "extended_until": calendar.format_local(deadline) if extended else None,
         "now": now,
         "current_phases": calendar.current_phases(campaign, now),
         "next_milestone": upcoming,
         "countdown": calendar.countdown_text(upcoming.remaining(now)) if upcoming else None,
-        "submission_open": calendar.submission_open(campaign, now),
-        "submission_left": calendar.countdown_text(
-            calendar.aware(campaign.submission_deadline) - now),
+        "submission_open": calendar.submission_open(campaign, now, organisation),
+        "submission_left": calendar.countdown_text(deadline - now),
     }
 
 
@@ -82,8 +85,12 @@ def notice():
 @bp.route("/partials/countdown")
 def countdown():
     campaign = _campaign_or_404()
+    from flask_login import current_user
+
+    organisation = current_user.organisation if current_user.is_authenticated \
+        and current_user.role == "unit" else None
     return render_template("public/_countdown.html", campaign=campaign,
-                           **calendar_context(campaign))
+                           **calendar_context(campaign, organisation))
 
 
 @bp.route("/verify", methods=["GET"])

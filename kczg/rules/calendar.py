@@ -33,10 +33,22 @@ def format_local(value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)
 
 
-def submission_open(campaign: Campaign, at: datetime | None = None) -> bool:
-    """True while the stored submission deadline has not passed (server time, any zone)."""
+def submission_deadline(campaign: Campaign, organisation=None) -> datetime:
+    """The submission deadline (aware UTC): the campaign's, or the unit's extension."""
+    if organisation is not None:
+        from kczg.models import Extension
+
+        ext = (Extension.select().where(Extension.organisation == organisation)
+               .order_by(Extension.granted_at.desc()).first())
+        if ext is not None:
+            return aware(ext.until)
+    return aware(campaign.submission_deadline)
+
+
+def submission_open(campaign: Campaign, at: datetime | None = None, organisation=None) -> bool:
+    """True while the stored deadline (the unit's own, if extended) has not passed."""
     at = at or now_utc()
-    return at < aware(campaign.submission_deadline)
+    return at < submission_deadline(campaign, organisation)
 
 
 def current_phases(campaign: Campaign, at: datetime | None = None) -> list[Phase]:

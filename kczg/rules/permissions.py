@@ -25,7 +25,13 @@ def can_view_nomination(user: User, nomination: Nomination) -> bool:
         return user.organisation_id == nomination.organisation_id
     if user.role == "review":
         return nomination.status == "submitted" and user.review_body_id == routed_body_id(nomination)
-    return False  # experts see what is assigned to them (review issue)
+    if user.role == "expert":
+        from kczg.models import Assignment
+
+        return nomination.status == "submitted" and Assignment.select().where(
+            Assignment.nomination == nomination, Assignment.expert == user,
+            Assignment.status != "conflict").exists()
+    return False
 
 
 def can_download_attachment(user: User, attachment) -> bool:

@@ -38,9 +38,12 @@ class Stale(Refused):
         self.stored_version, self.conflict_id = stored_version, conflict_id
 
 
-def check_open(nomination_list: NominationList, now: datetime | None = None) -> None:
+def check_open(nomination_list: NominationList, now: datetime | None = None,
+               organisation: Organisation | None = None) -> None:
+    """Refuse after the submission deadline (the unit's extended one, if the secretariat
+    granted it)."""
     campaign = nomination_list.campaign
-    if not calendar.submission_open(campaign, now):
+    if not calendar.submission_open(campaign, now, organisation):
         raise Refused(f"网上申报已于{campaign.submission_deadline_label}（北京时间）截止，"
                       "不能再新建、修改、提交或撤回推荐。")
 
@@ -72,7 +75,7 @@ def _reload(nomination_id: int) -> Nomination:
 
 def create_draft(user: User, nomination_list: NominationList, domain: Domain | None,
                  now: datetime | None = None) -> Nomination:
-    check_open(nomination_list, now)
+    check_open(nomination_list, now, user.organisation)
     if not nomination_list.is_open:
         raise Refused(f"{nomination_list.name}{nomination_list.status_note or '未开放申报'}")
     with database.atomic():
@@ -118,7 +121,7 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
     """Store what the user typed (valid or not). `derived` holds title, dedupe_key, domain;
     `editor` names the page that sends it."""
     nomination = _reload(nomination_id)
-    check_open(nomination.list, now)
+    check_open(nomination.list, now, nomination.organisation)
     if nomination.status != "draft":
         raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
     with database.atomic():
@@ -144,7 +147,7 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
     stale = None
     with write_transaction():
         nomination = _reload(nomination_id)
-        check_open(nomination.list, now)
+        check_open(nomination.list, now, nomination.organisation)
         _lock_unit(nomination.organisation_id)
         nomination = _reload(nomination_id)
         if nomination.status != "draft":
@@ -171,7 +174,7 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
                    action: str, wrong_state: str, now: datetime | None) -> Nomination:
     with write_transaction():
         nomination = _reload(nomination_id)
-        check_open(nomination.list, now)
+        check_open(nomination.list, now, nomination.organisation)
         if nomination.status not in expected:
             raise Refused(wrong_state)
         Nomination.update(status=new, version=Nomination.version + 1, updated_at=utcnow()) \
@@ -195,7 +198,7 @@ def reopen(nomination_id: int, user: User, now: datetime | None = None) -> Nomin
 
 def delete_draft(nomination_id: int, user: User, now: datetime | None = None) -> None:
     nomination = _reload(nomination_id)
-    check_open(nomination.list, now)
+    check_open(nomination.list, now, nomination.organisation)
     if nomination.status != "draft":
         raise Refused("只能删除草稿；已提交的推荐请先撤回。")
     nomination.delete_instance(recursive=True)

@@ -66,7 +66,7 @@ def dashboard():
                 .order_by(NominationList.position, Domain.position, Nomination.id))
     scans = list(Attachment.select().where(Attachment.organisation == current_user.organisation,
                                            Attachment.kind == "stamped_scan"))
-    context = calendar_context(campaign) if campaign else {}
+    context = calendar_context(campaign, current_user.organisation) if campaign else {}
     letters = []
     for n in rows:
         pair = (n.list, n.domain if n.domain_id else None)
@@ -110,7 +110,8 @@ def nomination_new():
 
 
 def _editable(nomination: Nomination) -> bool:
-    return nomination.status == "draft" and calendar.submission_open(nomination.list.campaign)
+    return nomination.status == "draft" and calendar.submission_open(
+        nomination.list.campaign, organisation=nomination.organisation)
 
 
 def _page(nomination, form, status=200, message=None, message_kind="error"):
@@ -125,7 +126,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
                      and (q.domain is None or q.domain.id == nomination.domain_id)],
-        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign)), status
+        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign, nomination.organisation)), status
 
 
 @bp.route("/nominations/<int:nomination_id>", methods=["GET"])
@@ -340,7 +341,7 @@ def _store_upload(**fields):
 def attachment_upload(nomination_id):
     nomination = own_nomination(nomination_id)
     try:
-        transitions.check_open(nomination.list)
+        transitions.check_open(nomination.list, organisation=nomination.organisation)
         if nomination.status != "draft":
             raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
         att = _store_upload(list=nomination.list, nomination=nomination, kind="material")
@@ -361,7 +362,7 @@ def scan_upload(code):
     if lst is None or not lst.is_open:
         abort(404)
     try:
-        transitions.check_open(lst)
+        transitions.check_open(lst, organisation=current_user.organisation)
         att = _store_upload(list=lst, nomination=None, kind="stamped_scan")
         flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "success")
     except (files.UploadError, transitions.Refused) as e:
@@ -380,7 +381,7 @@ def attachment_download(attachment_id):
 def attachment_delete(attachment_id):
     att = files.attachment_for(current_user, attachment_id)
     try:
-        transitions.check_open(att.list)
+        transitions.check_open(att.list, organisation=att.organisation)
         if att.nomination_id and att.nomination.status != "draft":
             raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
         name, nomination = att.original_name, att.nomination

@@ -1,0 +1,141 @@
+"""The review: what each initial review body files (备案), its criteria and experts, the
+experts' scores, the body's initial results, the secretariat's final decisions and the published
+lists, and the messages that tell people about each step."""
+import peewee
+
+from .accounts import Organisation, User
+from .base import BaseModel, utcnow
+from .campaign import NominationList, ReviewBody
+from .nominations import JSONField, Nomination
+
+
+class Filing(BaseModel):
+    """备案: the body's 评审工作方案, 专家构成方案 and 评价标准, acknowledged or returned by the
+    secretariat. Scoring cannot open before it is acknowledged (已备案)."""
+
+    STATUS = {"draft": "未提交", "submitted": "待备案", "acknowledged": "已备案", "returned": "已退回"}
+
+    body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
+    plan = peewee.TextField(default="")           # 评审工作方案
+    experts = peewee.TextField(default="")        # 专家构成方案
+    standards = peewee.TextField(default="")      # 评价标准
+    status = peewee.CharField(default="draft")
+    comment = peewee.CharField(default="")
+    submitted_at = peewee.DateTimeField(null=True)
+    decided_at = peewee.DateTimeField(null=True)
+    decided_by = peewee.ForeignKeyField(User, null=True, backref="+")
+
+    @property
+    def status_name(self) -> str:
+        return self.STATUS[self.status]
+
+
+class Criterion(BaseModel):
+    """One scoring criterion of a body for one list, with its weight (weights add up to 100)."""
+
+    body = peewee.ForeignKeyField(ReviewBody, backref="criteria")
+    list = peewee.ForeignKeyField(NominationList, backref="+")
+    name = peewee.CharField()
+    weight = peewee.IntegerField()
+    position = peewee.IntegerField(default=0)
+
+
+class Assignment(BaseModel):
+    """A nomination given to an expert to score."""
+
+    STATUS = {"assigned": "待评分", "submitted": "已评分", "conflict": "已回避"}
+
+    nomination = peewee.ForeignKeyField(Nomination, backref="assignments")
+    expert = peewee.ForeignKeyField(User, backref="assignments")
+    status = peewee.CharField(default="assigned", index=True)
+    conflict_reason = peewee.CharField(default="")
+    comment = peewee.TextField(default="")
+    assigned_by = peewee.ForeignKeyField(User, backref="+")
+    assigned_at = peewee.DateTimeField(default=utcnow)
+    submitted_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("nomination", "expert"), True),)
+
+    @property
+    def status_name(self) -> str:
+        return self.STATUS[self.status]
+
+
+class Score(BaseModel):
+    assignment = peewee.ForeignKeyField(Assignment, backref="scores", on_delete="CASCADE")
+    criterion = peewee.ForeignKeyField(Criterion, backref="+")
+    value = peewee.IntegerField()  # 0–100 on every criterion; the weight does the rest
+
+    class Meta:
+        indexes = ((("assignment", "criterion"), True),)
+
+
+class BodyResult(BaseModel):
+    """The body's initial results (初评结果): its shortlist, submitted to the secretariat."""
+
+    STATUS = {"open": "未报送", "submitted": "已报送", "returned": "已退回修改"}
+
+    body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
+    status = peewee.CharField(default="open")
+    shortlist = JSONField(default=list)          # nomination ids, 初评入围
+    blind = peewee.BooleanField(default=False)   # hide the recommending unit from experts
+    comment = peewee.CharField(default="")
+    submitted_at = peewee.DateTimeField(null=True)
+
+    @property
+    def status_name(self) -> str:
+        return self.STATUS[self.status]
+
+
+class Extension(BaseModel):
+    """A deadline the secretariat moved for one unit (submission) or one body (results)."""
+
+    organisation = peewee.ForeignKeyField(Organisation, null=True, backref="+")
+    body = peewee.ForeignKeyField(ReviewBody, null=True, backref="+")
+    until = peewee.DateTimeField()               # naive UTC
+    reason = peewee.CharField(default="")
+    granted_by = peewee.ForeignKeyField(User, backref="+")
+    granted_at = peewee.DateTimeField(default=utcnow)
+
+
+class Decision(BaseModel):
+    """The secretariat's staged final decision on a nomination (终审)."""
+
+    nomination = peewee.ForeignKeyField(Nomination, unique=True, backref="+")
+    selected = peewee.BooleanField()
+    comment = peewee.CharField(default="")
+    decided_by = peewee.ForeignKeyField(User, backref="+")
+    decided_at = peewee.DateTimeField(default=utcnow)
+
+
+class Publication(BaseModel):
+    """A list published on the public site: the selected nominations as they were then."""
+
+    list = peewee.ForeignKeyField(NominationList, unique=True, backref="+")
+    entries = JSONField(default=list)   # [{domain, title, unit}] in published order
+    published_by = peewee.ForeignKeyField(User, backref="+")
+    published_at = peewee.DateTimeField(default=utcnow)
+
+
+class Message(BaseModel):
+    """The outbox: what the platform told someone, shown in the app and e-mailed via SMTP
+    when configured."""
+
+    user = peewee.ForeignKeyField(User, backref="messages")
+    subject = peewee.CharField()
+    body = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    read = peewee.BooleanField(default=False)
+    emailed = peewee.BooleanField(default=False)
+
+
+class AuditEvent(BaseModel):
+    """Every state change of the review that is not a nomination's own (those are in
+    NominationHistory): who did what to which object."""
+
+    actor = peewee.ForeignKeyField(User, backref="+")
+    action = peewee.CharField()
+    subject = peewee.CharField()
+    detail = peewee.TextField(default="")
+    at = peewee.DateTimeField(default=utcnow)

@@ -1,0 +1,188 @@
+"""The review's rules as plain functions: when review and results are open, the weight rule,
+the conflict-of-interest rule, balanced assignment, weighted scores and rankings, list sizes."""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kczg.models import (
+    Assignment,
+    Campaign,
+    Criterion,
+    Decision,
+    Extension,
+    Nomination,
+    NominationList,
+    ReviewBody,
+    Score,
+    User,
+)
+from kczg.rules import calendar
+
+# fields naming the nominee's own organisation, per list (the first one present is used)
+NOMINEE_FIELDS = ("first_unit", "company_name", "lead_unit", "org_name", "unit", "maintainer")
+
+
+# --- calendar --------------------------------------------------------------------------------
+
+def review_open(campaign: Campaign, at: datetime | None = None) -> bool:
+    """Assignment and scoring open when online collection has closed."""
+    return not calendar.submission_open(campaign, at)
+
+
+def results_deadline(body: ReviewBody) -> datetime:
+    """The body's deadline for initial results (aware UTC): the campaign's, or an extension."""
+    ext = (Extension.select().where(Extension.body == body)
+           .order_by(Extension.granted_at.desc()).first())
+    naive = ext.until if ext else body.campaign.initial_results_deadline
+    return calendar.aware(naive)
+
+
+def results_open(body: ReviewBody, at: datetime | None = None) -> bool:
+    return (at or calendar.now_utc()) < results_deadline(body)
+
+
+# --- criteria --------------------------------------------------------------------------------
+
+def weight_problem(weights: list[int]) -> str | None:
+    if not weights:
+        return "请至少设置一项评分指标"
+    if any(w <= 0 for w in weights):
+        return "每项指标的权重应大于0"
+    if sum(weights) != 100:
+        return f"各项指标权重之和应为100（当前为{sum(weights)}）"
+    return None
+
+
+def scoring_started(body: ReviewBody, lst: NominationList) -> bool:
+    return (Score.select().join(Criterion)
+            .where(Criterion.body == body, Criterion.list == lst).exists())
+
+
+# --- conflicts of interest -------------------------------------------------------------------
+
+def _norm(name: str) -> str:
+    return "".join((name or "").split()).replace("（", "(").replace("）", ")").lower()
+
+
+def nominee_organisation(nomination: Nomination) -> str:
+    data = nomination.clean or {}
+    return next((data[f] for f in NOMINEE_FIELDS if data.get(f)), "")
+
+
+def conflict_reason(expert: User, nomination: Nomination) -> str | None:
+    """Detected conflict: the expert works for the recommending unit or for the nominee."""
+    own = _norm(expert.affiliation)
+    if not own:
+        return None
+    if own == _norm(nomination.organisation.name):
+        return f"专家所在单位与推荐单位相同（{nomination.organisation.name}）"
+    nominee = nominee_organisation(nomination)
+    if nominee and own == _norm(nominee):
+        return f"专家所在单位与被推荐对象所在单位相同（{nominee}）"
+    return None
+
+
+# --- assignment ------------------------------------------------------------------------------
+
+@dataclass
+class AssignmentPlan:
+    pairs: list[tuple[Nomination, User]] = field(default_factory=list)
+    short: list[Nomination] = field(default_factory=list)  # could not get enough experts
+
+
+def plan_assignments(nominations: list[Nomination], experts: list[User], per_nomination: int,
+                     existing: list[Assignment]) -> AssignmentPlan:
+    """Give each nomination `per_nomination` experts (counting those it has), never one with a
+    conflict (declared or detected), always the least loaded eligible expert first."""
+    load = {e.id: 0 for e in experts}
+    have: dict[int, set[int]] = {}
+    declared: dict[int, set[int]] = {}
+    for a in existing:
+        if a.status == "conflict":
+            declared.setdefault(a.nomination_id, set()).add(a.expert_id)
+        else:
+            have.setdefault(a.nomination_id, set()).add(a.expert_id)
+            if a.expert_id in load:
+                load[a.expert_id] += 1
+    plan = AssignmentPlan()
+    for n in nominations:
+        taken = have.get(n.id, set())
+        needed = per_nomination - len(taken)
+        candidates = sorted((e for e in experts if e.id not in taken
+                             and e.id not in declared.get(n.id, set())
+                             and conflict_reason(e, n) is None),
+                            key=lambda e: (load[e.id], e.id))
+        for e in candidates[:max(needed, 0)]:
+            plan.pairs.append((n, e))
+            load[e.id] += 1
+        if needed > len(candidates):
+            plan.short.append(n)
+    return plan
+
+
+# --- scores and rankings ---------------------------------------------------------------------
+
+def weighted_total(values: dict[int, int], criteria: list[Criterion]) -> float:
+    """One expert's score of a nomination: Σ weight × score / 100, on a 0–100 scale."""
+    return sum(c.weight * values.get(c.id, 0) for c in criteria) / 100
+
+
+@dataclass
+class RankRow:
+    nomination: Nomination
+    totals: list[float]                     # one per expert who submitted
+    per_criterion: dict[int, float]         # criterion id -> mean score
+    assigned: int
+
+    @property
+    def mean(self) -> float | None:
+        return round(statistics.fmean(self.totals), 2) if self.totals else None
+
+    @property
+    def spread(self) -> float | None:
+        return round(max(self.totals) - min(self.totals), 2) if self.totals else None
+
+    @property
+    def scored(self) -> int:
+        return len(self.totals)
+
+
+def ranking(nominations: list[Nomination], criteria: list[Criterion]) -> list[RankRow]:
+    """Nominations by weighted mean, best first (unscored ones last), in three queries."""
+    ids = [n.id for n in nominations]
+    assignments = list(Assignment.select().where(Assignment.nomination.in_(ids),
+                                                 Assignment.status != "conflict")) if ids else []
+    submitted = {a.id: a for a in assignments if a.status == "submitted"}
+    values: dict[int, dict[int, int]] = {}
+    for s in Score.select().where(Score.assignment.in_(list(submitted))) if submitted else []:
+        values.setdefault(s.assignment_id, {})[s.criterion_id] = s.value
+    rows = []
+    for n in nominations:
+        mine = [a for a in submitted.values() if a.nomination_id == n.id]
+        totals = [weighted_total(values.get(a.id, {}), criteria) for a in mine]
+        per = {c.id: round(statistics.fmean(values.get(a.id, {}).get(c.id, 0) for a in mine), 2)
+               for c in criteria} if mine else {}
+        rows.append(RankRow(n, totals, per, sum(1 for a in assignments
+                                                 if a.nomination_id == n.id)))
+    return sorted(rows, key=lambda r: (r.mean is None, -(r.mean or 0), r.nomination.id))
+
+
+# --- final review ----------------------------------------------------------------------------
+
+def selected_count(lst: NominationList, excluding: int | None = None) -> int:
+    """Nominations of the list (all its domains together) staged as 入选."""
+    query = (Decision.select().join(Nomination)
+             .where(Nomination.list == lst, Decision.selected == True))  # noqa: E712
+    if excluding is not None:
+        query = query.where(Decision.nomination != excluding)
+    return query.count()
+
+
+def size_refusal(lst: NominationList, excluding: int | None = None) -> str | None:
+    """The message refusing one more 入选 for the list, or None when there is room."""
+    if selected_count(lst, excluding) >= lst.size:
+        where = "六个领域合计" if lst.has_domains else ""
+        return f"{lst.name}{where}最多入选{lst.size}项，已达上限；请先将其他项目改为未入选。"
+    return None

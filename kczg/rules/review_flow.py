@@ -1,0 +1,368 @@
+"""Every change of state in the review goes through one function here: it checks who may do it
+and whether the phase allows it, writes the history (NominationHistory for a nomination, an
+AuditEvent otherwise), and notifies the people concerned through the outbox.
+
+Refusals raise kczg.rules.transitions.Refused with a Chinese message the view shows.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from kczg.db import database
+from kczg.models import (
+    Assignment,
+    AuditEvent,
+    BodyResult,
+    Criterion,
+    Decision,
+    Extension,
+    Filing,
+    Nomination,
+    NominationList,
+    Publication,
+    ReviewBody,
+    Score,
+    User,
+    utcnow,
+)
+from kczg.rules import permissions
+from kczg.rules import review as rules
+from kczg.rules.transitions import Refused, record_history
+from kczg.services import outbox
+
+
+def _audit(actor: User, action: str, subject: str, detail: str = "") -> None:
+    AuditEvent.create(actor=actor, action=action, subject=subject, detail=detail)
+
+
+def _own_body(user: User, body: ReviewBody) -> None:
+    if user.role != "review" or user.review_body_id != body.id:
+        raise Refused("只有该初评机构可以进行此操作。")
+
+
+def _secretariat(user: User) -> None:
+    if user.role != "secretariat":
+        raise Refused("只有联合体秘书处可以进行此操作。")
+
+
+def filing_of(body: ReviewBody) -> Filing:
+    return Filing.get_or_none(Filing.body == body) or Filing.create(body=body)
+
+
+def result_of(body: ReviewBody) -> BodyResult:
+    return BodyResult.get_or_none(BodyResult.body == body) or BodyResult.create(body=body)
+
+
+# --- 备案 ---------------------------------------------------------------------------------------
+
+def submit_filing(user: User, body: ReviewBody, plan: str, experts: str, standards: str) -> Filing:
+    _own_body(user, body)
+    filing = filing_of(body)
+    if filing.status in ("submitted", "acknowledged"):
+        raise Refused("备案材料已提交，秘书处退回后方可修改。")
+    if not (plan.strip() and experts.strip() and standards.strip()):
+        raise Refused("请完整填写评审工作方案、专家构成方案和评价标准。")
+    filing.plan, filing.experts, filing.standards = plan, experts, standards
+    filing.status, filing.submitted_at, filing.comment = "submitted", utcnow(), ""
+    filing.save()
+    _audit(user, "filing_submitted", f"body:{body.short_id}")
+    outbox.notify(outbox.secretariat_users(), f"{body.name}提交了备案材料",
+                  "请在秘书处工作台“备案”中查看并备案。")
+    return filing
+
+
+def decide_filing(user: User, body: ReviewBody, acknowledge: bool, comment: str = "") -> Filing:
+    _secretariat(user)
+    filing = filing_of(body)
+    if filing.status != "submitted":
+        raise Refused("该机构没有待备案的材料。")
+    if not acknowledge and not comment.strip():
+        raise Refused("退回时请填写意见。")
+    filing.status = "acknowledged" if acknowledge else "returned"
+    filing.comment, filing.decided_at, filing.decided_by = comment, utcnow(), user
+    filing.save()
+    _audit(user, "filing_" + filing.status, f"body:{body.short_id}", comment)
+    outbox.notify(outbox.body_users(body),
+                  "备案材料已备案" if acknowledge else "备案材料被退回",
+                  "可以开始组织专家评分。" if acknowledge else f"退回意见：{comment}")
+    return filing
+
+
+# --- criteria -----------------------------------------------------------------------------------
+
+def set_criteria(user: User, body: ReviewBody, lst: NominationList,
+                 items: list[tuple[str, int]]) -> list[Criterion]:
+    _own_body(user, body)
+    if lst.review_body_id != body.id and not any(d.review_body_id == body.id
+                                                 for d in lst.domains):
+        raise Refused("该榜单不由本机构初评。")
+    if rules.scoring_started(body, lst):
+        raise Refused("已有专家开始评分，评分指标已锁定。")
+    names = [name.strip() for name, _ in items]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise Refused("指标名称不能为空，也不能重复。")
+    problem = rules.weight_problem([w for _, w in items])
+    if problem:
+        raise Refused(problem)
+    with database.atomic():
+        Criterion.delete().where(Criterion.body == body, Criterion.list == lst).execute()
+        rows = [Criterion.create(body=body, list=lst, name=n, weight=w, position=i)
+                for i, (n, w) in enumerate(zip(names, (w for _, w in items)))]
+        _audit(user, "criteria_set", f"body:{body.short_id}:list:{lst.code}",
+               "；".join(f"{n} {w}" for n, w in items))
+    return rows
+
+
+def criteria_for(body: ReviewBody, lst: NominationList) -> list[Criterion]:
+    return list(Criterion.select().where(Criterion.body == body, Criterion.list == lst)
+                .order_by(Criterion.position))
+
+
+# --- experts and assignments --------------------------------------------------------------------
+
+def _check_assignable(user: User, body: ReviewBody, nomination: Nomination,
+                      now: datetime | None) -> None:
+    _own_body(user, body)
+    campaign = body.campaign
+    if not rules.review_open(campaign, now):
+        raise Refused(f"网上申报{campaign.submission_deadline_label}截止后方可分配评审。")
+    if nomination.status != "submitted" or permissions.routed_body_id(nomination) != body.id:
+        raise Refused("该推荐不在本机构的初评范围内。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再调整评审分配。")
+
+
+def assign(user: User, body: ReviewBody, nomination: Nomination, expert: User,
+           now: datetime | None = None) -> Assignment:
+    _check_assignable(user, body, nomination, now)
+    if expert.role != "expert" or expert.review_body_id != body.id:
+        raise Refused("只能分配给本机构的评审专家。")
+    reason = rules.conflict_reason(expert, nomination)
+    if reason:
+        raise Refused(f"存在利益冲突，不能分配：{reason}。")
+    existing = Assignment.get_or_none(Assignment.nomination == nomination,
+                                      Assignment.expert == expert)
+    if existing is not None:
+        raise Refused("该专家已分配或已声明回避此项目。")
+    with database.atomic():
+        a = Assignment.create(nomination=nomination, expert=expert, assigned_by=user)
+        record_history(nomination, user, "assigned", nomination.version, [expert.display_name])
+    outbox.notify([expert], "您有新的评审任务", f"请登录专家工作台评审：{nomination.display_title}")
+    return a
+
+
+def auto_assign(user: User, body: ReviewBody, nominations: list[Nomination],
+                per_nomination: int, now: datetime | None = None) -> rules.AssignmentPlan:
+    if not 1 <= per_nomination <= 15:
+        raise Refused("每个项目的评审专家人数应在1到15之间。")
+    for n in nominations:
+        _check_assignable(user, body, n, now)
+    experts = list(User.select().where(User.role == "expert", User.review_body == body,
+                                       User.active == True))  # noqa: E712
+    if not experts:
+        raise Refused("本机构还没有评审专家账号。")
+    existing = list(Assignment.select().where(
+        Assignment.nomination.in_([n.id for n in nominations]))) if nominations else []
+    plan = rules.plan_assignments(nominations, experts, per_nomination, existing)
+    with database.atomic():
+        for n, e in plan.pairs:
+            Assignment.create(nomination=n, expert=e, assigned_by=user)
+            record_history(n, user, "assigned", n.version, [e.display_name])
+        _audit(user, "auto_assigned", f"body:{body.short_id}",
+               f"{len(plan.pairs)} assignments, {per_nomination} per nomination")
+    for expert in {e.id: e for _, e in plan.pairs}.values():
+        count = sum(1 for _, e in plan.pairs if e.id == expert.id)
+        outbox.notify([expert], "您有新的评审任务", f"新分配{count}个项目，请登录专家工作台评审。")
+    return plan
+
+
+def declare_conflict(expert: User, assignment: Assignment, reason: str) -> Assignment:
+    if assignment.expert_id != expert.id:
+        raise Refused("只能对分配给本人的项目声明回避。")
+    if not reason.strip():
+        raise Refused("请说明回避理由。")
+    body = expert.review_body
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再声明回避。")
+    with database.atomic():
+        Score.delete().where(Score.assignment == assignment).execute()
+        assignment.status, assignment.conflict_reason = "conflict", reason.strip()[:250]
+        assignment.submitted_at = None
+        assignment.save()
+        n = assignment.nomination
+        record_history(n, expert, "conflict_declared", n.version, [expert.display_name])
+    outbox.notify(outbox.body_users(body), "专家声明回避",
+                  f"{expert.display_name}对“{assignment.nomination.display_title}”声明回避："
+                  f"{reason}。该分配已撤销，请另行分配专家。")
+    return assignment
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+def save_scores(expert: User, assignment: Assignment, values: dict[int, int], comment: str,
+                submit: bool, now: datetime | None = None) -> Assignment:
+    """Save an expert's scores (a draft, or submitted); changeable until the body reports."""
+    if assignment.expert_id != expert.id or assignment.status == "conflict":
+        raise Refused("该项目未分配给您，或您已声明回避。")
+    body = expert.review_body
+    if filing_of(body).status != "acknowledged":
+        raise Refused("本机构的评审方案尚未在秘书处备案，暂不能评分。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，评分不能再修改。")
+    if not rules.results_open(body, now):
+        raise Refused("初评结果报送已截止，评分不能再修改。")
+    n = assignment.nomination
+    criteria = criteria_for(body, n.list)
+    if not criteria:
+        raise Refused("初评机构尚未设置该榜单的评分指标。")
+    for c in criteria:
+        v = values.get(c.id)
+        if v is None and submit:
+            raise Refused(f"请为“{c.name}”打分。")
+        if v is not None and not 0 <= v <= 100:
+            raise Refused(f"“{c.name}”的分数应在0到100之间。")
+    with database.atomic():
+        for c in criteria:
+            if values.get(c.id) is None:
+                continue
+            Score.insert(assignment=assignment, criterion=c, value=values[c.id]) \
+                .on_conflict(conflict_target=[Score.assignment, Score.criterion],
+                             update={Score.value: values[c.id]}).execute()
+        assignment.comment = comment[:2000]
+        if submit:
+            assignment.status, assignment.submitted_at = "submitted", utcnow()
+        assignment.save()
+        if submit:
+            record_history(n, expert, "scored", n.version, [expert.display_name])
+    return assignment
+
+
+# --- initial results ----------------------------------------------------------------------------
+
+def set_shortlist(user: User, body: ReviewBody, nomination_ids: list[int]) -> BodyResult:
+    _own_body(user, body)
+    result = result_of(body)
+    if result.status == "submitted":
+        raise Refused("初评结果已报送，只读；如需修改，请联系秘书处退回。")
+    routed = {n.id for n in Nomination.select(Nomination.id).where(
+        Nomination.id.in_(nomination_ids), Nomination.status == "submitted")} \
+        if nomination_ids else set()
+    valid = [i for i in nomination_ids if i in routed and permissions.routed_body_id(
+        Nomination.get_by_id(i)) == body.id]
+    result.shortlist = sorted(set(valid))
+    result.save()
+    return result
+
+
+def submit_results(user: User, body: ReviewBody, now: datetime | None = None) -> BodyResult:
+    _own_body(user, body)
+    result = result_of(body)
+    if result.status == "submitted":
+        raise Refused("初评结果已报送。")
+    if not rules.results_open(body, now):
+        raise Refused(f"初评结果报送已于{body.campaign.initial_results_deadline_label}截止；"
+                      "如需延期，请联系联合体秘书处。")
+    if not result.shortlist:
+        raise Refused("请先勾选初评入围项目。")
+    with database.atomic():
+        result.status, result.submitted_at = "submitted", utcnow()
+        result.save()
+        for n in Nomination.select().where(Nomination.id.in_(result.shortlist)):
+            record_history(n, user, "shortlisted", n.version)
+        _audit(user, "results_submitted", f"body:{body.short_id}",
+               f"{len(result.shortlist)} shortlisted")
+    outbox.notify(outbox.secretariat_users(), f"{body.name}报送了初评结果",
+                  f"初评入围{len(result.shortlist)}项。")
+    return result
+
+
+def return_results(user: User, body: ReviewBody, comment: str) -> BodyResult:
+    _secretariat(user)
+    result = result_of(body)
+    if result.status != "submitted":
+        raise Refused("该机构尚未报送初评结果。")
+    if not comment.strip():
+        raise Refused("退回时请填写意见。")
+    result.status, result.comment = "returned", comment
+    result.save()
+    _audit(user, "results_returned", f"body:{body.short_id}", comment)
+    outbox.notify(outbox.body_users(body), "初评结果被退回修改", f"退回意见：{comment}")
+    return result
+
+
+# --- extensions ----------------------------------------------------------------------------------
+
+def grant_extension(user: User, until: datetime, reason: str, organisation=None,
+                    body: ReviewBody | None = None) -> Extension:
+    """Move one unit's submission deadline or one body's results deadline (naive UTC)."""
+    _secretariat(user)
+    if (organisation is None) == (body is None):
+        raise Refused("请选择一个推荐单位或一个初评机构。")
+    if not reason.strip():
+        raise Refused("请填写延期理由。")
+    ext = Extension.create(organisation=organisation, body=body, until=until, reason=reason,
+                           granted_by=user)
+    target = organisation.name if organisation else body.name
+    _audit(user, "extension_granted", f"{'unit' if organisation else 'body'}:{target}",
+           f"until {until.isoformat()} UTC: {reason}")
+    users = outbox.unit_users(organisation) if organisation else outbox.body_users(body)
+    outbox.notify(users, "截止时间已延期", f"延期至 {until.isoformat(' ', 'minutes')}（UTC）。{reason}")
+    return ext
+
+
+# --- final review and publication ----------------------------------------------------------------
+
+def stage_decision(user: User, nomination: Nomination, selected: bool, comment: str = "") \
+        -> Decision:
+    _secretariat(user)
+    if nomination.status != "submitted":
+        raise Refused("只能对已提交的推荐作出终审决定。")
+    if Publication.get_or_none(Publication.list == nomination.list_id):
+        raise Refused("该榜单已发布，不能再修改。")
+    with database.atomic():
+        if selected:
+            refusal = rules.size_refusal(nomination.list, excluding=nomination.id)
+            if refusal:
+                raise Refused(refusal)
+        decision = Decision.get_or_none(Decision.nomination == nomination)
+        if decision is None:
+            decision = Decision.create(nomination=nomination, selected=selected, comment=comment,
+                                       decided_by=user)
+        else:
+            decision.selected, decision.comment = selected, comment
+            decision.decided_by, decision.decided_at = user, utcnow()
+            decision.save()
+        record_history(nomination, user, "decided", nomination.version,
+                       ["入选" if selected else "未入选"])
+    return decision
+
+
+def publication_preview(lst: NominationList) -> list[dict]:
+    rows = (Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id))
+            .where(Nomination.list == lst, Decision.selected == True)  # noqa: E712
+            .order_by(Nomination.domain, Nomination.id))
+    return [{"domain": n.domain.name if n.domain_id else "", "title": n.display_title,
+             "unit": n.organisation.name, "nominee": rules.nominee_organisation(n)}
+            for n in rows]
+
+
+def publish(user: User, lst: NominationList) -> Publication:
+    _secretariat(user)
+    if Publication.get_or_none(Publication.list == lst):
+        raise Refused("该榜单已发布。")
+    entries = publication_preview(lst)
+    if not entries:
+        raise Refused("还没有入选的项目，不能发布。")
+    if len(entries) > lst.size:
+        raise Refused(rules.size_refusal(lst) or "入选数量超过榜单规模。")
+    with database.atomic():
+        pub = Publication.create(list=lst, entries=entries, published_by=user)
+        for n in Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id)) \
+                .where(Nomination.list == lst, Decision.selected == True):  # noqa: E712
+            record_history(n, user, "published", n.version)
+        _audit(user, "published", f"list:{lst.code}", f"{len(entries)} entries")
+    units = {n.organisation_id: n.organisation for n in Nomination.select().where(
+        Nomination.list == lst, Nomination.status == "submitted")}
+    outbox.notify([u for org in units.values() for u in outbox.unit_users(org)],
+                  f"{lst.name}已发布", "请登录平台查看发布结果。")
+    return pub
