@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import ApplyForm, ChangePasswordForm, LoginForm
 from kczg.access import home_url
-from kczg.models import AccountApplication, UnitType, User, utcnow
+from kczg.models import AccountApplication, Message, UnitType, User, utcnow
 from kczg.passwords import dummy_verify, hash_password, verify_password
 from kczg.rules import throttle
 from kczg.services.accounts import AccountError, apply_for_account
@@ -107,3 +107,24 @@ def change_password():
             flash("密码已修改。", "success")
             return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/messages")
+@login_required
+def messages():
+    """The user's outbox: what the platform told them, newest first; opening it marks read."""
+    rows = list(Message.select().where(Message.user == current_user)
+                .order_by(Message.id.desc()).limit(200))
+    Message.update(read=True).where(Message.user == current_user,
+                                    Message.read == False).execute()  # noqa: E712
+    return render_template("auth/messages.html", rows=rows)
+
+
+@bp.app_context_processor
+def _unread():
+    def unread_messages() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return Message.select().where(Message.user == current_user,
+                                      Message.read == False).count()  # noqa: E712
+    return {"unread_messages": unread_messages}

@@ -14,7 +14,8 @@ from .nominations import Nomination
 
 class DocumentRecord(BaseModel):
     KINDS = {"letter": "推荐函", "form": "申报书", "summary_unit": "推荐汇总表（推荐单位）",
-             "summary_body": "推荐汇总表（初评机构）"}
+             "summary_body": "推荐汇总表（初评机构）", "ranking": "初评排名",
+             "published": "发布榜单"}
 
     code = peewee.CharField(unique=True)
     kind = peewee.CharField(index=True)

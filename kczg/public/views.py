@@ -109,3 +109,37 @@ def verify(code=None):
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
                            campaign=current_campaign()), status
+
+
+@bp.route("/results")
+def results():
+    """The published lists."""
+    from kczg.models import Publication
+
+    campaign = _campaign_or_404()
+    published = {p.list_id: p for p in Publication.select()}
+    return render_template("public/results.html", campaign=campaign,
+                           lists=lists_with_routing(campaign), published=published)
+
+
+@bp.route("/results/<code>")
+@bp.route("/results/<code>.<fmt>")
+def results_list(code, fmt=None):
+    from kczg.models import Publication
+    from kczg.services import documents as docs
+
+    campaign = _campaign_or_404()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == code)
+    pub = Publication.get_or_none(Publication.list == lst) if lst else None
+    if pub is None:
+        abort(404)
+    if fmt is not None:
+        if fmt not in ("pdf", "xlsx"):
+            abort(404)
+        return docs.send(docs.prepare_publication(pub), fmt)
+    groups = {}
+    for e in pub.entries:
+        groups.setdefault(e["domain"], []).append(e)
+    return render_template("public/results_list.html", campaign=campaign, lst=lst, pub=pub,
+                           groups=groups)

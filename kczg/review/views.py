@@ -1,15 +1,34 @@
-"""The initial review body's and its experts' pages."""
-from flask import Blueprint, render_template
-from flask_login import current_user
+"""The initial review body's and its experts' pages. Each view calls one transition in
+kczg.rules.review_flow and shows its refusal, if any, as a message."""
+import io
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from peewee import fn
+
+from forms.validators import email_error, username_error
 from kczg import downloads
 from kczg.access import role_required
-from kczg.models import Domain, NominationList
+from kczg.models import Assignment, Domain, Nomination, NominationList, User
+from kczg.passwords import hash_password
 from kczg.public.views import calendar_context
+from kczg.rules import permissions
+from kczg.rules import review as review_rules
+from kczg.rules import review_flow as flow
+from kczg.rules.duplicates import is_duplicate
+from kczg.rules.transitions import Refused
 from kczg.services import documents as docs
 from kczg.services import files
+from kczg.services import nominations as svc
+from kczg.services import ranking as ranking_export_service
+from kczg.services.accounts import new_password
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.app_context_processor
+def _review_helpers():
+    return {"review_lists": _routed_lists}
 
 
 def routed_scopes(body):
@@ -42,8 +61,11 @@ def dashboard():
 @role_required("expert")
 def expert_dashboard():
     body = current_user.review_body
+    rows = list(Assignment.select().where(Assignment.expert == current_user)
+                .order_by(Assignment.status, Assignment.id))
     return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
-                           campaign=body.campaign)
+                           assignments=rows, filing=flow.filing_of(body),
+                           blind=flow.result_of(body).blind, campaign=body.campaign)
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -65,3 +87,287 @@ def document_summary(fmt):
 
 
 downloads.add_bundle_routes(bp, "review")
+
+
+# --- the review body's work ------------------------------------------------------------------
+
+def _body():
+    return current_user.review_body
+
+
+def _routed_lists(body):
+    """The lists this body reviews (whole, or some of their domains)."""
+    ids = {lst.id for lst in NominationList.select().where(NominationList.review_body == body)}
+    ids |= {d.list_id for d in Domain.select().where(Domain.review_body == body)}
+    return list(NominationList.select().where(NominationList.id.in_(ids))
+                .order_by(NominationList.position)) if ids else []
+
+
+@bp.route("/filing", methods=["GET", "POST"])
+@role_required("review")
+def filing():
+    body = _body()
+    record = flow.filing_of(body)
+    if request.method == "POST":
+        try:
+            flow.submit_filing(current_user, body, request.form.get("plan", "")[:20000],
+                               request.form.get("experts", "")[:20000],
+                               request.form.get("standards", "")[:20000])
+            flash("备案材料已提交秘书处。", "success")
+            return redirect(url_for(".filing"))
+        except Refused as e:
+            flash(str(e), "error")
+            record.plan = request.form.get("plan", "")
+            record.experts = request.form.get("experts", "")
+            record.standards = request.form.get("standards", "")
+    return render_template("review/filing.html", body=body, filing=record,
+                           campaign=body.campaign)
+
+
+@bp.route("/criteria/<code>", methods=["GET", "POST"])
+@role_required("review")
+def criteria(code):
+    body = _body()
+    lst = next((x for x in _routed_lists(body) if x.code == code), None)
+    if lst is None:
+        abort(404)
+    rows = [(c.name, c.weight) for c in flow.criteria_for(body, lst)]
+    if request.method == "POST":
+        names = request.form.getlist("name")[:20]
+        weights = request.form.getlist("weight")[:20]
+        rows = [(n.strip(), w.strip()) for n, w in zip(names, weights) if n.strip() or w.strip()]
+        try:
+            items = []
+            for n, w in rows:
+                if not w.isdigit():
+                    raise Refused(f"“{n or '未命名指标'}”的权重应为正整数。")
+                items.append((n, int(w)))
+            flow.set_criteria(current_user, body, lst, items)
+            flash(f"{lst.name}的评分指标已保存。", "success")
+            return redirect(url_for(".criteria", code=code))
+        except Refused as e:
+            flash(str(e), "error")
+    locked = review_rules.scoring_started(body, lst)
+    return render_template("review/criteria.html", body=body, lst=lst, rows=rows,
+                           locked=locked, lists=_routed_lists(body), campaign=body.campaign)
+
+
+@bp.route("/experts", methods=["GET", "POST"])
+@role_required("review")
+def experts():
+    body = _body()
+    created = None
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        name = request.form.get("display_name", "").strip()[:50]
+        affiliation = request.form.get("affiliation", "").strip()[:100]
+        email = request.form.get("email", "").strip()[:100]
+        problem = username_error(username) or (not name and "请填写专家姓名") or \
+            (not affiliation and "请填写专家工作单位（用于利益冲突检查）") or \
+            (email and email_error(email)) or \
+            (User.select().where(User.username == username).exists() and "该登录名已被使用")
+        if problem:
+            flash(problem, "error")
+        else:
+            password = new_password()
+            user = User.create(username=username, role="expert", review_body=body,
+                               display_name=name, affiliation=affiliation, email=email,
+                               password_hash=hash_password(password), must_change_password=True)
+            created = (user, password)
+    rows = list(User.select().where(User.role == "expert", User.review_body == body)
+                .order_by(User.id))
+    load = dict(Assignment.select(Assignment.expert, fn.COUNT(Assignment.id))
+                .where(Assignment.expert.in_([e.id for e in rows]),
+                       Assignment.status != "conflict")
+                .group_by(Assignment.expert).tuples()) if rows else {}
+    return render_template("review/experts.html", body=body, experts=rows, load=load,
+                           created=created, form=request.form, campaign=body.campaign)
+
+
+@bp.route("/nominations")
+@role_required("review")
+def nominations():
+    """What is routed to the body, with filters and search, its experts and assignments."""
+    body = _body()
+    rows = docs.submitted_for_body(body)
+    f = {k: request.args.get(k, "").strip() for k in ("list", "domain", "unit", "status", "q",
+                                                      "dup")}
+    if f["list"]:
+        rows = [n for n in rows if n.list.code == f["list"]]
+    if f["domain"]:
+        rows = [n for n in rows if n.domain_id and n.domain.code == f["domain"]]
+    if f["unit"]:
+        rows = [n for n in rows if n.organisation.name == f["unit"]]
+    if f["q"]:
+        q = f["q"].lower()
+        rows = [n for n in rows if q in n.display_title.lower()
+                or q in n.organisation.name.lower() or q in n.dedupe_key.lower()]
+    dups = {n.id for n in rows if is_duplicate(n)} if rows else set()
+    if f["dup"]:
+        rows = [n for n in rows if n.id in dups]
+    by_nomination: dict[int, list] = {}
+    for a in Assignment.select(Assignment, User).join(User).where(
+            Assignment.nomination.in_([n.id for n in rows])) if rows else []:
+        by_nomination.setdefault(a.nomination_id, []).append(a)
+    if f["status"] == "unassigned":
+        rows = [n for n in rows if not [a for a in by_nomination.get(n.id, [])
+                                        if a.status != "conflict"]]
+    elif f["status"] == "scored":
+        rows = [n for n in rows if by_nomination.get(n.id) and all(
+            a.status in ("submitted", "conflict") for a in by_nomination[n.id])]
+    experts_ = list(User.select().where(User.role == "expert", User.review_body == body,
+                                        User.active == True).order_by(User.id))  # noqa: E712
+    all_rows = docs.submitted_for_body(body)
+    return render_template(
+        "review/nominations.html", body=body, rows=rows, assignments=by_nomination,
+        experts=experts_, dups=dups, f=f, lists=_routed_lists(body),
+        units=sorted({n.organisation.name for n in all_rows}),
+        domains=sorted({(n.domain.code, n.domain.name) for n in all_rows if n.domain_id}),
+        review_open=review_rules.review_open(body.campaign), campaign=body.campaign)
+
+
+@bp.route("/nominations/<int:nomination_id>")
+@role_required("review", "expert")
+def nomination(nomination_id):
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    if n is None or not permissions.can_view_nomination(current_user, n):
+        abort(404)
+    blind = current_user.role == "expert" and flow.result_of(current_user.review_body).blind
+    return render_template("review/nomination.html", n=n, form=svc.build_form(n), blind=blind,
+                           campaign=n.list.campaign)
+
+
+@bp.route("/nominations/<int:nomination_id>/assign", methods=["POST"])
+@role_required("review")
+def assign(nomination_id):
+    body = _body()
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    expert = User.get_or_none(User.id == request.form.get("expert", type=int))
+    if n is None or expert is None:
+        abort(404)
+    try:
+        flow.assign(current_user, body, n, expert)
+        flash(f"已将“{n.display_title}”分配给{expert.display_name}。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(request.referrer or url_for(".nominations"))
+
+
+@bp.route("/assign-auto", methods=["POST"])
+@role_required("review")
+def assign_auto():
+    body = _body()
+    per = request.form.get("per", type=int) or 0
+    try:
+        plan = flow.auto_assign(current_user, body, docs.submitted_for_body(body), per)
+        msg = f"自动分配完成：新增{len(plan.pairs)}个评审任务。"
+        if plan.short:
+            msg += f"有{len(plan.short)}个项目因可用专家不足（回避或人数不够）未配满{per}人。"
+        flash(msg, "success" if not plan.short else "warning")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(url_for(".nominations"))
+
+
+def _ranking_groups(body):
+    """Per list (and domain) the ranking rows and the criteria they were scored against."""
+    groups = []
+    nominations_ = docs.submitted_for_body(body)
+    for lst in _routed_lists(body):
+        crit = flow.criteria_for(body, lst)
+        keys = [None] if not lst.has_domains else \
+            [d for d in lst.domains.order_by(Domain.position) if d.review_body_id == body.id]
+        for domain in keys:
+            ns = [n for n in nominations_ if n.list_id == lst.id
+                  and (domain is None or n.domain_id == domain.id)]
+            groups.append({"list": lst, "domain": domain, "criteria": crit,
+                           "rows": review_rules.ranking(ns, crit)})
+    return groups
+
+
+@bp.route("/ranking")
+@role_required("review")
+def ranking():
+    body = _body()
+    result = flow.result_of(body)
+    return render_template("review/ranking.html", body=body, groups=_ranking_groups(body),
+                           result=result, filing=flow.filing_of(body),
+                           deadline=review_rules.results_deadline(body),
+                           campaign=body.campaign)
+
+
+@bp.route("/ranking.<fmt>")
+@role_required("review")
+def ranking_export(fmt):
+    body = _body()
+    if fmt not in ("xlsx", "pdf"):
+        abort(404)
+    data = ranking_export_service.ranking_file(body, _ranking_groups(body),
+                                               flow.result_of(body), fmt)
+    return send_file(io.BytesIO(data), as_attachment=True,
+                     mimetype=docs.FORMATS[fmt], download_name=f"{body.name}初评排名.{fmt}")
+
+
+@bp.route("/results", methods=["POST"])
+@role_required("review")
+def results():
+    body = _body()
+    action = request.form.get("action", "save")
+    try:
+        if action == "blind":
+            result = flow.result_of(body)
+            result.blind = request.form.get("blind") == "1"
+            result.save()
+            flash("已开启盲评：专家看不到推荐单位。" if result.blind else "已关闭盲评。", "info")
+        else:
+            ids = [int(i) for i in request.form.getlist("shortlist") if i.isdigit()]
+            flow.set_shortlist(current_user, body, ids)
+            if action == "submit":
+                flow.submit_results(current_user, body)
+                flash("初评结果已报送联合体秘书处。", "success")
+            else:
+                flash("初评入围名单已保存。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(url_for(".ranking"))
+
+
+# --- the expert's work -------------------------------------------------------------------------
+
+@bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@role_required("expert")
+def score(assignment_id):
+    a = Assignment.get_or_none(Assignment.id == assignment_id)
+    if a is None or a.expert_id != current_user.id:
+        abort(404)
+    body = current_user.review_body
+    n = a.nomination
+    crit = flow.criteria_for(body, n.list)
+    values = {s.criterion_id: s.value for s in a.scores}
+    comment = a.comment
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        try:
+            if action == "conflict":
+                flow.declare_conflict(current_user, a, request.form.get("reason", ""))
+                flash("已声明回避，该评审任务已撤销，初评机构会另行安排。", "info")
+                return redirect(url_for(".expert_dashboard"))
+            values = {}
+            for c in crit:
+                raw = request.form.get(f"c{c.id}", "").strip()
+                if raw:
+                    if not raw.lstrip("-").isdigit():
+                        raise Refused(f"“{c.name}”的分数应为0到100之间的整数。")
+                    values[c.id] = int(raw)
+            comment = request.form.get("comment", "")
+            flow.save_scores(current_user, a, values, comment, submit=action == "submit")
+            flash("评分已提交。" if action == "submit" else "评分草稿已保存。", "success")
+            return redirect(url_for(".score", assignment_id=a.id))
+        except Refused as e:
+            flash(str(e), "error")
+            values = {c.id: request.form.get(f"c{c.id}", "") for c in crit}
+            comment = request.form.get("comment", "")
+    blind = flow.result_of(body).blind
+    return render_template("review/score.html", a=a, n=n, criteria=crit, values=values,
+                           comment=comment, blind=blind, form=svc.build_form(n),
+                           filing=flow.filing_of(body), campaign=body.campaign)

@@ -1,7 +1,10 @@
-"""The secretariat's pages: the campaign at a glance, unit accounts, account applications."""
+"""The secretariat's pages: the campaign at a glance, unit accounts, account applications,
+备案, review progress, extensions, the final review and publication."""
 import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -9,10 +12,22 @@ from forms.accounts import DecisionForm, ImportUnitsForm, NewUnitForm
 from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
-from kczg.models import AccountApplication, Organisation, ReviewBody, UnitType, User
+from kczg.models import (
+    AccountApplication,
+    Extension,
+    Nomination,
+    NominationList,
+    Organisation,
+    Publication,
+    ReviewBody,
+    UnitType,
+    User,
+)
 from kczg.public.views import calendar_context, lists_with_routing
+from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
-from kczg.services import accounts, files
+from kczg.rules.transitions import Refused
+from kczg.services import accounts, files, review_stats
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -137,3 +152,134 @@ def document_nomination(nomination_id, fmt):
 
 
 downloads.add_bundle_routes(bp, "secretariat")
+
+
+# --- the review, seen by the secretariat --------------------------------------------------------
+
+@bp.route("/filings")
+@role_required("secretariat")
+def filings():
+    campaign = current_campaign()
+    bodies = list(campaign.review_bodies.order_by(ReviewBody.position))
+    return render_template("secretariat/filings.html", campaign=campaign,
+                           rows=[(b, flow.filing_of(b), flow.result_of(b)) for b in bodies])
+
+
+@bp.route("/filings/<short_id>", methods=["GET", "POST"])
+@role_required("secretariat")
+def filing(short_id):
+    campaign = current_campaign()
+    body = ReviewBody.get_or_none(ReviewBody.campaign == campaign, ReviewBody.short_id == short_id)
+    if body is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            flow.decide_filing(current_user, body, request.form.get("action") == "acknowledge",
+                               request.form.get("comment", "")[:200])
+            flash("已备案。" if request.form.get("action") == "acknowledge" else "已退回。",
+                  "success")
+            return redirect(url_for(".filings"))
+        except Refused as e:
+            flash(str(e), "error")
+    return render_template("secretariat/filing.html", body=body, filing=flow.filing_of(body),
+                           campaign=campaign)
+
+
+@bp.route("/review")
+@role_required("secretariat")
+def review_progress():
+    """Per list: nominations by status, unit type and province; per body: 备案 and progress."""
+    campaign = current_campaign()
+    stats = review_stats.list_dashboard(campaign)
+    return render_template("secretariat/review.html", campaign=campaign, stats=stats,
+                           bodies=review_stats.body_progress(campaign))
+
+
+@bp.route("/results/<short_id>/return", methods=["POST"])
+@role_required("secretariat")
+def results_return(short_id):
+    body = ReviewBody.get_or_none(ReviewBody.campaign == current_campaign(),
+                                  ReviewBody.short_id == short_id)
+    if body is None:
+        abort(404)
+    try:
+        flow.return_results(current_user, body, request.form.get("comment", "")[:200])
+        flash(f"已将{body.name}的初评结果退回修改。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(url_for(".review_progress"))
+
+
+@bp.route("/final/<code>", methods=["GET", "POST"])
+@role_required("secretariat")
+def final(code):
+    campaign = current_campaign()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == code)
+    if lst is None or not lst.is_open:
+        abort(404)
+    if request.method == "POST":
+        n = Nomination.get_or_none(Nomination.id == request.form.get("nomination", type=int),
+                                   Nomination.list == lst)
+        if n is None:
+            abort(404)
+        try:
+            flow.stage_decision(current_user, n, request.form.get("decision") == "selected",
+                                request.form.get("comment", "")[:200])
+        except Refused as e:
+            flash(str(e), "error")
+        return redirect(url_for(".final", code=code) + f"#n{n.id}")
+    return render_template("secretariat/final.html", campaign=campaign, lst=lst,
+                           **review_stats.final_review(lst),
+                           published=Publication.get_or_none(Publication.list == lst))
+
+
+@bp.route("/final/<code>/publish", methods=["GET", "POST"])
+@role_required("secretariat")
+def publish(code):
+    lst = NominationList.get_or_none(NominationList.campaign == current_campaign(),
+                                     NominationList.code == code)
+    if lst is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            flow.publish(current_user, lst)
+            flash(f"{lst.name}已发布。", "success")
+            return redirect(url_for("public.results_list", code=code))
+        except Refused as e:
+            flash(str(e), "error")
+    return render_template("secretariat/publish.html", lst=lst,
+                           entries=flow.publication_preview(lst), campaign=lst.campaign)
+
+
+@bp.route("/extensions", methods=["GET", "POST"])
+@role_required("secretariat")
+def extensions():
+    campaign = current_campaign()
+    if request.method == "POST":
+        target = request.form.get("target", "")
+        org = body = None
+        if target.startswith("unit:"):
+            org = Organisation.get_or_none(Organisation.id == int(target[5:] or 0)) \
+                if target[5:].isdigit() else None
+        elif target.startswith("body:"):
+            body = ReviewBody.get_or_none(ReviewBody.campaign == campaign,
+                                          ReviewBody.short_id == target[5:])
+        try:
+            until_local = datetime.strptime(request.form.get("until", ""), "%Y-%m-%dT%H:%M")
+            until = until_local.replace(tzinfo=ZoneInfo(campaign.timezone)) \
+                .astimezone(timezone.utc).replace(tzinfo=None)
+        except ValueError:
+            flash("请填写延期后的截止时间。", "error")
+            return redirect(url_for(".extensions"))
+        try:
+            flow.grant_extension(current_user, until, request.form.get("reason", "")[:200],
+                                 organisation=org, body=body)
+            flash("已延期。", "success")
+        except Refused as e:
+            flash(str(e), "error")
+        return redirect(url_for(".extensions"))
+    rows = list(Extension.select().order_by(Extension.granted_at.desc()))
+    return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
+                           orgs=list(Organisation.select().order_by(Organisation.name)),
+                           bodies=list(campaign.review_bodies.order_by(ReviewBody.position)))

@@ -344,3 +344,16 @@ def send(prepared: Prepared, fmt: str):
         abort(404)
     return send_file(path, mimetype=FORMATS[fmt], as_attachment=True,
                      download_name=f"{prepared.download_name}.{fmt}")
+
+
+def prepare_publication(pub) -> Prepared:
+    """A published list as PDF and XLSX (the entries as they were published)."""
+    lst = pub.list
+    title = f"{lst.campaign.title.removesuffix('榜单')}{lst.name}"
+    rows = [[i, e["domain"], e["title"], e.get("nominee", ""), e["unit"]]
+            for i, e in enumerate(pub.entries, 1)]
+    content = c.Summary(title, f"共{len(rows)}项 · 发布于{_local(pub.published_at)[:10]}",
+                        ["序号", "领域", "名称", "完成单位/主体", "推荐单位"], rows,
+                        [4, 6, 30, 20, 18])
+    record = issue("published", f"published:{lst.id}", content.digest(), title, list=lst)
+    return Prepared(record, content, "summary", safe_name(title))

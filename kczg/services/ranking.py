@@ -1,0 +1,64 @@
+"""The body's ranking with every expert's per-criterion scores, as XLSX and PDF."""
+from __future__ import annotations
+
+from exports import content as c
+from exports import pdf as pdf_writer
+from exports import verify
+from exports import xlsx as xlsx_writer
+from kczg.models import Assignment, Score, User
+from kczg.services import documents as docs
+
+
+def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str]]]:
+    """nomination id -> [(expert name, {criterion id: score}, comment)] for submitted scores."""
+    ids = [r.nomination.id for r in rows]
+    assignments = list(Assignment.select(Assignment, User).join(User)
+                       .where(Assignment.nomination.in_(ids), Assignment.status == "submitted")
+                       .order_by(Assignment.id)) if ids else []
+    values: dict[int, dict[int, int]] = {}
+    for s in Score.select().where(Score.assignment.in_([a.id for a in assignments])) \
+            if assignments else []:
+        values.setdefault(s.assignment_id, {})[s.criterion_id] = s.value
+    out: dict[int, list] = {}
+    for a in assignments:
+        out.setdefault(a.nomination_id, []).append(
+            (a.expert.display_name or a.expert.username, values.get(a.id, {}), a.comment))
+    return out
+
+
+def ranking_table(groups, result) -> tuple[list[str], list[list], list[int]]:
+    max_criteria = max((len(g["criteria"]) for g in groups), default=0)
+    columns = ["榜单", "领域", "排名", "名称", "推荐单位", "已评/已分配", "加权均分", "离差", "初评入围",
+               "专家", "专家加权分"] + [f"指标{i + 1}" for i in range(max_criteria)] + ["评审意见"]
+    rows = []
+    for g in groups:
+        detail = _detail(g["rows"])
+        for rank, r in enumerate(g["rows"], 1):
+            base = [g["list"].name, g["domain"].name if g["domain"] else "", rank,
+                    r.nomination.display_title, r.nomination.organisation.name,
+                    f"{r.scored}/{r.assigned}", r.mean if r.mean is not None else "",
+                    r.spread if r.spread is not None else "",
+                    "是" if r.nomination.id in result.shortlist else ""]
+            experts = detail.get(r.nomination.id) or [("", {}, "")]
+            for name, values, comment in experts:
+                per = [f"{crit.name} {values[crit.id]}" if crit.id in values else ""
+                       for crit in g["criteria"]]
+                per += [""] * (max_criteria - len(per))
+                total = sum(crit.weight * values.get(crit.id, 0) for crit in g["criteria"]) / 100
+                rows.append(base + [name, total if name else ""] + per + [comment])
+    widths = [10, 5, 3, 20, 14, 5, 5, 4, 4, 8, 5] + [9] * max_criteria + [20]
+    return columns, rows, widths
+
+
+def ranking_file(body, groups, result, fmt: str) -> bytes:
+    columns, rows, widths = ranking_table(groups, result)
+    title = f"{body.name}初评排名及专家评分"
+    if fmt == "xlsx":
+        return xlsx_writer.to_bytes(xlsx_writer.table_workbook(
+            title, columns, rows, widths, sheet="初评排名",
+            subtitle=f"初评结果：{result.status_name}"))
+    summary = c.Summary(title, f"初评结果：{result.status_name}", columns, rows, widths)
+    record = docs.issue("ranking", f"ranking:{body.id}", summary.digest(), title,
+                        review_body=body)
+    stamp = c.Stamp(record.code, verify.verify_url(docs.base_url(), record.code))
+    return pdf_writer.summary_pdf(summary, stamp)
