@@ -103,14 +103,15 @@ def client(app):
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
-                     r'|name="csrf_token" value="([^"]+)"')
+                     r'|name="csrf_token" value="([^"]+)"'
+                     r'|"X-CSRFToken": "([^"]+)"')
 
 
 def csrf_token(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
     m = CSRF_RE.search(html)
     assert m, f"no CSRF token on {url}"
-    return m.group(1) or m.group(2)
+    return m.group(1) or m.group(2) or m.group(3)
 
 
 def login(client, username: str, password: str = "kczg-demo", follow=False):

@@ -206,7 +206,7 @@ def nominations():
     if f["dup"]:
         rows = [n for n in rows if n.id in dups]
     by_nomination: dict[int, list] = {}
-    for a in Assignment.select(Assignment, User).join(User).where(
+    for a in Assignment.select(Assignment, User).join(User, on=Assignment.expert).where(
             Assignment.nomination.in_([n.id for n in rows])) if rows else []:
         by_nomination.setdefault(a.nomination_id, []).append(a)
     if f["status"] == "unassigned":

@@ -12,7 +12,7 @@ from kczg.services import documents as docs
 def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str]]]:
     """nomination id -> [(expert name, {criterion id: score}, comment)] for submitted scores."""
     ids = [r.nomination.id for r in rows]
-    assignments = list(Assignment.select(Assignment, User).join(User)
+    assignments = list(Assignment.select(Assignment, User).join(User, on=Assignment.expert)
                        .where(Assignment.nomination.in_(ids), Assignment.status == "submitted")
                        .order_by(Assignment.id)) if ids else []
     values: dict[int, dict[int, int]] = {}

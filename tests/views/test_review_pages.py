@@ -1,0 +1,188 @@
+"""The review through the web pages: every actor's step, refusals shown in Chinese, and who
+may see what."""
+import html
+import io
+import re
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kczg.models import Assignment, Criterion, Message, User
+from tests.conftest import csrf_token, login
+from tests.rules.test_review_flow import submitted
+
+AFTER_DEADLINE = "2021-11-05 10:00:00+08:00"
+
+
+def text(r):
+    return html.unescape(r.get_data(as_text=True))
+
+
+def as_(client, username, password="kczg-demo"):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    r = login(client, username, password)
+    assert r.status_code == 302, username
+    return client
+
+
+def post(client, url, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client, "/"), **data},
+                       follow_redirects=True)
+
+
+@pytest.fixture
+def cycle(app, client, db):
+    with time_machine.travel("2021-10-20 12:00:00+08:00"):
+        ns = [submitted("unit-a", "xdjs", "dzxx"),
+              submitted("unit-a", "xdjs", "dzxx", tech_name="第二项电子信息技术"),
+              submitted("unit-b", "xdjs", "dzxx", tech_name="浙江的电子信息技术",
+                        first_unit="浙江大学"),
+              submitted("unit-b", "kycx")]
+    with time_machine.travel(AFTER_DEADLINE, tick=True):
+        yield client, ns
+
+
+def test_the_whole_cycle(cycle):
+    client, ns = cycle
+    as_(client, "review-it")
+    # scoring cannot open before 备案
+    r = post(client, "/review/filing", plan="方案", experts="", standards="标准")
+    assert "请完整填写评审工作方案、专家构成方案和评价标准" in text(r)
+    assert re.search(r'name="plan"[^>]*>方案</textarea>', r.get_data(as_text=True))  # kept
+    r = post(client, "/review/filing", plan="评审工作方案正文", experts="专家构成方案正文",
+             standards="评价标准正文")
+    assert "备案材料已提交秘书处" in text(r) and "待备案" in text(r)
+    r = post(client, "/review/criteria/xdjs", name=["创新性", "先进性"], weight=["30", "60"])
+    assert "各项指标权重之和应为100（当前为90）" in text(r)
+    r = post(client, "/review/criteria/xdjs", name=["创新性", "先进性", "产业带动", "转化应用"],
+             weight=["30", "25", "25", "20"])
+    assert "评分指标已保存" in text(r)
+    r = post(client, "/review/experts", username="zhang-e", display_name="张专家",
+             affiliation="复旦大学", email="zhang@example.org")
+    password = re.search(r"初始密码 <code>([^<]+)</code>", r.get_data(as_text=True)).group(1)
+    post(client, "/review/experts", username="li-e", display_name="李专家",
+         affiliation="浙江大学")  # the nominee of ns[2]: never assigned to it
+    r = post(client, "/review/assign-auto", per="2")
+    assert "自动分配完成" in text(r)
+    li = User.get(User.username == "li-e")
+    assert not Assignment.select().where(Assignment.expert == li,
+                                         Assignment.nomination == ns[2].id).exists()
+    r = client.get("/review/nominations?q=浙江")
+    assert "浙江的电子信息技术" in text(r) and "第二项电子信息技术" not in text(r)
+    # an expert before 备案 is acknowledged
+    as_(client, "zhang-e", password)
+    client.post("/account/password", data={"csrf_token": csrf_token(client, "/account/password"),
+                                           "current": password, "new": "zhang-pass-1",
+                                           "confirm": "zhang-pass-1"})
+    page = text(client.get("/review/expert"))
+    mine = list(Assignment.select().where(Assignment.expert == User.get(User.username == "zhang-e")))
+    assert len(mine) == 2  # 3 nominations x 2 experts over 3 experts, balanced
+    for asg in mine:
+        assert asg.nomination.display_title in page
+    a = mine[0]
+    crit = list(Criterion.select().order_by(Criterion.position))
+    scores = {f"c{c.id}": v for c, v in zip(crit, (90, 80, 70, 60))}
+    r = post(client, f"/review/expert/assignments/{a.id}", action="submit", **scores)
+    assert "尚未在秘书处备案，暂不能评分" in text(r)
+    # the secretariat acknowledges
+    as_(client, "secretariat")
+    assert "待备案" in text(client.get("/secretariat/filings"))
+    r = post(client, "/secretariat/filings/it", action="acknowledge")
+    assert "已备案" in text(r)
+    # experts score
+    for username, pw in (("zhang-e", "zhang-pass-1"), ("expert-it", "kczg-demo")):
+        as_(client, username, pw)
+        for asg in Assignment.select().where(
+                Assignment.expert == User.get(User.username == username)):
+            r = post(client, f"/review/expert/assignments/{asg.id}", action="submit", **scores)
+            assert "评分已提交" in text(r), text(r)[:500]
+    # the body ranks, shortlists and reports
+    as_(client, "review-it")
+    page = text(client.get("/review/ranking"))
+    assert "76.5" in page and "加权均分" in page  # every expert gave 90/80/70/60
+    r = client.get("/review/ranking.xlsx")
+    ws = load_workbook(io.BytesIO(r.data)).active
+    assert ws["A3"].value == "榜单" and any(row[9].value == "张专家" for row in ws.iter_rows(min_row=4))
+    r = client.get("/review/ranking.pdf")
+    assert "初评排名及专家评分" in PdfReader(io.BytesIO(r.data)).pages[0].extract_text()
+    r = post(client, "/review/results", action="submit", shortlist=[str(ns[0].id), str(ns[2].id)])
+    assert "初评结果已报送联合体秘书处" in text(r) and "只读" in text(r)
+    # the secretariat decides and publishes
+    as_(client, "secretariat")
+    page = text(client.get("/secretariat/final/xdjs"))
+    assert "浙江的电子信息技术" in page and "第二项电子信息技术" not in page
+    post(client, "/secretariat/final/xdjs", nomination=str(ns[0].id), decision="selected")
+    post(client, "/secretariat/final/xdjs", nomination=str(ns[2].id), decision="rejected",
+         comment="综合评议")
+    page = text(client.get("/secretariat/final/xdjs/publish"))
+    assert "共 1 项" in page
+    r = post(client, "/secretariat/final/xdjs/publish")
+    assert "先导技术榜已发布" in text(r)
+    # the public sees the list
+    as_(client, "unit-b")
+    assert Message.select().where(Message.user == User.get(User.username == "unit-b"),
+                                  Message.subject == "先导技术榜已发布").exists()
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    page = text(client.get("/results/xdjs"))
+    assert "面向边缘计算的低功耗人工智能芯片架构" in page and "浙江的电子信息技术" not in page
+    assert "电子信息领域" in page
+    r = client.get("/results/xdjs.pdf")
+    assert "面向边缘计算的低功耗人工智能芯片架构" in PdfReader(io.BytesIO(r.data)).pages[0] \
+        .extract_text().replace("\n", "")
+    assert client.get("/results/kycx").status_code == 404  # not published
+
+
+def test_who_sees_what_in_the_review(cycle):
+    client, ns = cycle
+    as_(client, "review-it")
+    assert client.get(f"/review/nominations/{ns[0].id}").status_code == 200
+    assert client.get(f"/review/nominations/{ns[3].id}").status_code == 404  # 开源创新榜: oss
+    as_(client, "review-oss")
+    assert client.get(f"/review/nominations/{ns[0].id}").status_code == 404
+    assert "浙江的电子信息技术" not in text(client.get("/review/nominations"))
+    assert client.get("/review/criteria/xdjs").status_code == 404
+    as_(client, "expert-it")
+    assert client.get(f"/review/nominations/{ns[0].id}").status_code == 404  # not assigned
+    assert client.get("/review/nominations").status_code == 403
+    assert client.get("/secretariat/final/xdjs").status_code == 403
+    as_(client, "unit-a")
+    assert client.get("/review/ranking").status_code == 403
+
+
+def test_expert_declares_a_conflict_and_blind_mode_hides_the_unit(cycle):
+    client, ns = cycle
+    as_(client, "review-it")
+    post(client, "/review/results", action="blind", blind="1")
+    post(client, f"/review/nominations/{ns[0].id}/assign",
+         expert=str(User.get(User.username == "expert-it").id))
+    as_(client, "expert-it")
+    page = text(client.get("/review/expert"))
+    assert "中国电子学会" not in page  # blind
+    a = Assignment.get(Assignment.nomination == ns[0].id)
+    page = text(client.get(f"/review/expert/assignments/{a.id}"))
+    assert "（盲评，不显示）" in page and "中国电子学会" not in page
+    r = post(client, f"/review/expert/assignments/{a.id}", action="conflict", reason="")
+    assert "请说明回避理由" in text(r)
+    r = post(client, f"/review/expert/assignments/{a.id}", action="conflict",
+             reason="与完成人有合作关系")
+    assert "已声明回避" in text(r)
+    assert client.get(f"/review/expert/assignments/{a.id}").status_code == 200
+    assert client.get(f"/review/nominations/{ns[0].id}").status_code == 404
+    as_(client, "review-it")
+    assert "专家声明回避" in text(client.get("/messages"))
+
+
+def test_extension_page(cycle):
+    client, ns = cycle
+    as_(client, "secretariat")
+    org = ns[0].organisation
+    r = post(client, "/secretariat/extensions", target=f"unit:{org.id}",
+             until="2021-11-20T18:00", reason="盖章材料延误")
+    assert "已延期" in text(r) and "2021-11-20 18:00" in text(r)
+    as_(client, "unit-a")
+    page = re.sub(r"<[^>]+>", "", text(client.get("/unit/")))
+    assert "秘书处已为本单位延期至 2021-11-20 18:00" in page and "申报进行中" in page
+    as_(client, "unit-b")
+    assert "申报已截止" in text(client.get("/unit/"))
