@@ -10,7 +10,7 @@ import os
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from kczg.config import instance_path
 
@@ -79,3 +79,13 @@ def send_mail(message_id: int) -> None:
         from kczg.services import outbox
 
         outbox.send(message_id)
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def deliver_bundles() -> None:
+    """When collection has closed, build (or rebuild, after changes) every body's bundle."""
+    with app_context():
+        from kczg.campaigns import current_campaign
+        from kczg.services import bundles
+
+        bundles.deliver(current_campaign())

@@ -68,7 +68,8 @@ class NominationHistory(BaseModel):
                "reopened": "重新编辑", "conflict": "保存冲突（已另存）",
                "attached": "上传附件", "detached": "删除附件", "assigned": "分配评审专家",
                "conflict_declared": "专家声明回避", "scored": "专家提交评分",
-               "shortlisted": "初评入围", "decided": "终审决定", "published": "榜单发布"}
+               "shortlisted": "初评入围", "decided": "终审决定", "published": "榜单发布",
+               "returned": "秘书处退回"}
 
     @property
     def action_name(self) -> str:

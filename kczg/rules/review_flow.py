@@ -290,6 +290,25 @@ def return_results(user: User, body: ReviewBody, comment: str) -> BodyResult:
     return result
 
 
+def return_nomination(user: User, nomination: Nomination, comment: str) -> Nomination:
+    """The secretariat sends a submitted nomination back to its unit as a draft (it leaves the
+    review and its quota place is free until resubmitted)."""
+    _secretariat(user)
+    if nomination.status != "submitted":
+        raise Refused("只能退回已提交的推荐。")
+    if not comment.strip():
+        raise Refused("退回时请填写意见。")
+    with database.atomic():
+        Nomination.update(status="draft", version=Nomination.version + 1, updated_at=utcnow()) \
+            .where(Nomination.id == nomination.id).execute()
+        nomination = Nomination.get_by_id(nomination.id)
+        record_history(nomination, user, "returned", nomination.version, [comment[:100]])
+    outbox.notify(outbox.unit_users(nomination.organisation),
+                  f"推荐“{nomination.display_title}”被秘书处退回",
+                  f"退回意见：{comment}。请修改后重新提交；如已过截止时间，秘书处会另行延期。")
+    return nomination
+
+
 # --- extensions ----------------------------------------------------------------------------------
 
 def grant_extension(user: User, until: datetime, reason: str, organisation=None,

@@ -283,3 +283,17 @@ def extensions():
     return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
                            orgs=list(Organisation.select().order_by(Organisation.name)),
                            bodies=list(campaign.review_bodies.order_by(ReviewBody.position)))
+
+
+@bp.route("/nominations/<int:nomination_id>/return", methods=["POST"])
+@role_required("secretariat")
+def nomination_return(nomination_id):
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    if n is None:
+        abort(404)
+    try:
+        flow.return_nomination(current_user, n, request.form.get("comment", "")[:200])
+        flash(f"已将“{n.display_title}”退回{n.organisation.name}。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(request.referrer or url_for(".duplicates"))

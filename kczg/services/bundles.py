@@ -220,9 +220,11 @@ def request_build(scope: Scope, user) -> BundleBuild:
     if bundle_path(key).exists():
         with zipfile.ZipFile(bundle_path(key)) as zf:
             count = len(zf.infolist())
-        return BundleBuild.create(scope=scope.key, content_key=key, status="done",
-                                  total=count, done=count, size=bundle_path(key).stat().st_size,
-                                  requested_by=user, finished_at=utcnow())
+        build = BundleBuild.create(scope=scope.key, content_key=key, status="done",
+                                   total=count, done=count, size=bundle_path(key).stat().st_size,
+                                   requested_by=user, finished_at=utcnow())
+        build.from_cache = True
+        return build
     build = BundleBuild.create(scope=scope.key, content_key=key, requested_by=user)
     from kczg.tasks import build_bundle
 
@@ -301,7 +303,41 @@ def run_build(build_id: int) -> None:
         build.status, build.done, build.size = "done", build.total, target.stat().st_size
         build.finished_at = utcnow()
         build.save()
+        if build.requested_by_id is None and scope.body is not None:
+            _tell_body(scope.body)
     except Exception as e:  # the page must say it failed, not spin forever
         BundleBuild.update(status="failed", error=repr(e)[:2000], finished_at=utcnow()) \
             .where(BundleBuild.id == build_id).execute()
         raise
+
+
+def _tell_body(body: ReviewBody) -> None:
+    from kczg.services import outbox
+
+    outbox.notify(outbox.body_users(body), "初评材料包已生成",
+                  "本机构的初评材料包已按最新推荐材料生成，请在初评工作台下载。")
+
+
+def deliver(campaign) -> list[BundleBuild]:
+    """After collection closes, build every body's bundle unasked and tell the body; run again
+    (the worker does so every 10 minutes) it rebuilds only bundles whose content changed, e.g.
+    after an extension or a nomination the secretariat returned."""
+    from kczg.rules.review import review_open
+
+    if campaign is None or not review_open(campaign):
+        return []
+    builds = []
+    for body in ReviewBody.select().where(ReviewBody.campaign == campaign):
+        scope = parse_scope(campaign, f"body:{body.short_id}")
+        if not scope.nominations():
+            continue
+        key = fingerprint(scope)
+        if BundleBuild.select().where(BundleBuild.scope == scope.key,
+                                      BundleBuild.content_key == key,
+                                      BundleBuild.status != "failed").exists():
+            continue
+        build = request_build(scope, None)
+        if getattr(build, "from_cache", False):
+            _tell_body(body)  # built earlier on request: still tell the body it is there
+        builds.append(build)
+    return builds

@@ -1,0 +1,68 @@
+"""Notifications: kept in the app, and e-mailed through SMTP when configured (tested against a
+local aiosmtpd sink on loopback)."""
+import email
+import email.policy
+import socket
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+
+from kczg.models import Message, ReviewBody, User
+from kczg.rules import review_flow as flow
+
+
+class Sink:
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+def test_messages_are_kept_and_mailed(app, db, smtp_sink):
+    sink, port = smtp_sink
+    app.config.update(KCZG_SMTP_HOST="127.0.0.1", KCZG_SMTP_PORT=port,
+                      KCZG_SMTP_FROM="kczg@example.org")
+    secretariat = User.get(User.username == "secretariat")
+    secretariat.email = "sec@example.org"
+    secretariat.save()
+    reviewer = User.get(User.username == "review-it")
+    with app.test_request_context(), time_machine.travel("2021-11-05 10:00+08:00"):
+        flow.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
+                           "专家", "标准")
+    message = Message.get(Message.user == secretariat)
+    assert message.subject == "中国科协信息科技学会联合体提交了备案材料" and message.emailed
+    assert len(sink.received) == 1
+    envelope = sink.received[0]
+    assert envelope.rcpt_tos == ["sec@example.org"]
+    mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert mail["Subject"] == "【科创中国】中国科协信息科技学会联合体提交了备案材料"
+    assert "请在秘书处工作台" in mail.get_content()
+
+
+def test_without_smtp_messages_stay_in_the_app(app, db, client):
+    reviewer = User.get(User.username == "review-it")
+    with app.test_request_context(), time_machine.travel("2021-11-05 10:00+08:00"):
+        flow.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
+                           "专家", "标准")
+    assert not Message.get().emailed
+    from tests.conftest import login
+    login(client, "secretariat")
+    page = client.get("/secretariat/").get_data(as_text=True)
+    assert "消息（1）" in page
+    assert "提交了备案材料" in client.get("/messages").get_data(as_text=True)
+    assert "消息（1）" not in client.get("/secretariat/").get_data(as_text=True)
