@@ -82,15 +82,25 @@ def create_user_command(username, role, password, body_short_id, unit_name, unit
 
 
 @kczg_cli.command("demo")
+@click.option("--phase", type=click.Choice(["collection", "review"]), default="collection",
+              show_default=True,
+              help="collection: submission open for 30 more days; review: collection closed "
+                   "yesterday, with experts, 备案, assignments and scores loaded.")
 @with_appcontext
-def demo_command():
-    """Load the demo accounts (password kczg-demo) and move the calendar so that it is open."""
+def demo_command(phase):
+    """Load the demo accounts (password kczg-demo), about 60 submitted nominations, and move
+    the calendar to today."""
     from kczg import demo
 
     with database.connection_context():
-        demo.load()
+        demo.load()  # collection open, so that the nominations can be submitted
         created = demo.load_nominations()
+        if phase == "review":
+            demo.load(days_left=-1)
+            review = demo.load_review()
         for line in demo.summary():
             click.echo(line)
         click.echo(f"demo nominations: {created} submitted now"
                    if created else "demo nominations: already there")
+        if phase == "review":
+            click.echo(review)

@@ -15,6 +15,7 @@ from kczg.campaigns import DEFAULT_CAMPAIGN, current_campaign, load_campaign, re
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import (
+    Assignment,
     Attachment,
     Domain,
     Nomination,
@@ -36,6 +37,18 @@ DEMO_UNITS = [
     ("unit-a", "中国电子学会", "society", "王明", "010-68283463", "unit-a@example.org"),
     ("unit-b", "浙江省科学技术协会", "provincial", "李华", "0571-85155050", "unit-b@example.org"),
 ]
+# more recommending units, so that every review screen has enough to show (about 60 nominations)
+MORE_UNITS = [
+    ("unit-c", "中国机械工程学会", "society"), ("unit-d", "中国化工学会", "society"),
+    ("unit-e", "中国生物工程学会", "society"), ("unit-f", "中国材料研究学会", "society"),
+    ("unit-g", "中国环境科学学会", "society"), ("unit-h", "中国农学会", "society"),
+    ("unit-i", "江苏省科学技术协会", "provincial"), ("unit-j", "广东省科学技术协会", "provincial"),
+    ("unit-k", "深圳市科学技术协会", "pilot_city"), ("unit-l", "新疆生产建设兵团科学技术协会", "xpcc"),
+]
+# (list, domain) each extra unit nominates, within every quota
+MORE_PICKS = [("xdjs", "dzxx"), ("xdjs", "zbzz"), ("xdjs", "xjcl"), ("xdjs", "swyy"),
+              ("xdjs", "zyhj"), ("xdjs", "xdnl"), ("xrqy", None), ("cxyrt", None),
+              ("kycx", None), ("kjtz", None), ("tpdb", None)]
 EXPERTS = [("expert-it", "it", "电子信息领域评审专家")]
 
 
@@ -43,14 +56,15 @@ def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def shift_calendar(campaign, today: date) -> int:
-    """Move the campaign's dates (as the file has them) so the deadline is DEMO_DAYS_LEFT away."""
+def shift_calendar(campaign, today: date, days_left: int = DEMO_DAYS_LEFT) -> int:
+    """Move the campaign's dates (as the file has them) so the deadline's last day is
+    `days_left` days from today (negative: collection has closed)."""
     data = read_campaign_file(DEFAULT_CAMPAIGN)["campaign"]
     tz = ZoneInfo(campaign.timezone)
     original_deadline = data["submission_deadline"].astimezone(tz)
     # the deadline is "day D 24:00", i.e. the first instant of day D+1
     last_day = (original_deadline - timedelta(seconds=1)).date()
-    days = (today + timedelta(days=DEMO_DAYS_LEFT) - last_day).days
+    days = (today + timedelta(days=days_left) - last_day).days
     shift = timedelta(days=days)
 
     def moved(instant: datetime) -> datetime:
@@ -83,13 +97,14 @@ def _ensure_user(username: str, **fields) -> User:
     return user
 
 
-def load(today: date | None = None, move_calendar: bool = True) -> None:
+def load(today: date | None = None, move_calendar: bool = True,
+         days_left: int = DEMO_DAYS_LEFT) -> None:
     """Create (or reset) the demo accounts; unless told not to, move the calendar to `today`."""
     with database.atomic():
         campaign = current_campaign() or load_campaign(DEFAULT_CAMPAIGN)
         if move_calendar:
             today = today or datetime.now(ZoneInfo(campaign.timezone)).date()
-            shift_calendar(campaign, today)
+            shift_calendar(campaign, today, days_left)
         _ensure_user("secretariat", role="secretariat", display_name="“科创中国”联合体秘书处")
         for username, name, type_code, contact, phone, email in DEMO_UNITS:
             org = Organisation.get_or_none(Organisation.name == name) or Organisation.create(
@@ -101,7 +116,9 @@ def load(today: date | None = None, move_calendar: bool = True) -> None:
             _ensure_user(f"review-{short_id}", role="review", display_name=body.name,
                          review_body=body)
         for username, short_id, name in EXPERTS:
-            _ensure_user(username, role="expert", display_name=name, review_body=bodies[short_id])
+            _ensure_user(username, role="expert", display_name=name, review_body=bodies[short_id],
+                         affiliation="清华大学")
+
 
 
 # (unit, list, domain, overrides): a spread over the lists, within every quota
@@ -126,44 +143,134 @@ DEMO_NOMINATIONS = [
 
 
 def load_nominations() -> int:
-    """Submitted nominations with a supporting PDF each and a stamped scan per list, for the
-    demo units that have none yet. Returns how many were created."""
+    """Ten more recommending units (unit-c … unit-l), and submitted nominations with a
+    supporting PDF each and a stamped scan per list for the demo units that have none yet.
+    Returns how many nominations were created."""
     from exports.pdf import render_html  # WeasyPrint loads in 0.4 s: only when needed
 
+    material = render_html('<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">'
+                           "<h1>证明材料（演示）</h1><p>推荐项目的证明材料示例。</p></body></html>")
+    for i, (username, name, type_code) in enumerate(MORE_UNITS):
+        org = Organisation.get_or_none(Organisation.name == name) or Organisation.create(
+            name=name, unit_type=UnitType.get(UnitType.code == type_code),
+            contact=f"联系人{i + 1}", phone=f"1390000{i:04d}", email=f"{username}@example.org")
+        _ensure_user(username, role="unit", display_name=name, organisation=org)
+    plan = [(u, c, d, o) for u, c, d, o in DEMO_NOMINATIONS]
+    for i, (username, name, _) in enumerate(MORE_UNITS):
+        picks = [MORE_PICKS[(i + k) % len(MORE_PICKS)] for k in range(5)]
+        plan += [(username, c, d, _more_overrides(i, c, d, name)) for c, d in picks]
     created = 0
-    users = {u: User.get(User.username == u) for u in ("unit-a", "unit-b")}
-    skip = {u for u, user in users.items()
+    users = {u.username: u for u in User.select().where(User.role == "unit")}
+    done = {u for u, user in users.items()
             if Nomination.select().where(Nomination.organisation == user.organisation).exists()}
-    for username, code, domain_code, overrides in DEMO_NOMINATIONS:
-        if username in skip:
+    for username, code, domain_code, overrides in plan:
+        if username in done or username not in users:
             continue
-        user = users[username]
-        lst = NominationList.get(NominationList.code == code)
-        domain = Domain.get(Domain.list == lst, Domain.code == domain_code) if domain_code \
-            else None
-        data = MultiDict(sample(code, contact_name=user.organisation.contact,
-                                contact_phone=user.organisation.phone,
-                                contact_email=user.organisation.email, **overrides))
-        n = transitions.create_draft(user, lst, domain)
-        form = svc.build_form(n, data)
-        if not form.validate():
-            raise RuntimeError(f"demo nomination {code} is invalid: {form.errors}")
-        material = render_html(
-            f'<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">'
-            f"<h1>证明材料（演示）</h1><p>{n.id}号推荐的证明材料示例。</p></body></html>")
-        Attachment.create(organisation=user.organisation, list=lst, nomination=n,
-                          kind="material", uploaded_by=user,
-                          **files.store(io.BytesIO(material), "证明材料（演示）.pdf"))
-        transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
-                           svc.derived(form, n), [])
-        if not Attachment.select().where(Attachment.organisation == user.organisation,
-                                         Attachment.list == lst,
-                                         Attachment.kind == "stamped_scan").exists():
-            Attachment.create(organisation=user.organisation, list=lst, nomination=None,
-                              kind="stamped_scan", uploaded_by=user,
-                              **files.store(io.BytesIO(material), f"{lst.name}推荐函盖章扫描件.pdf"))
+        _submit(users[username], code, domain_code, overrides, material)
         created += 1
     return created
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def make_uscc(n: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015) for demo company number n."""
+    body = f"91330100MA{n:07d}"
+    total = sum(USCC_CHARS.index(ch) * pow(3, i, 31) for i, ch in enumerate(body))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
+
+
+def _more_overrides(unit_index: int, code: str, domain: str | None, org_name: str) -> dict:
+    k = unit_index * 20 + len(code) + (len(domain or ""))
+    uscc = make_uscc(k)
+    short = org_name.removeprefix("中国").removesuffix("科学技术协会").removesuffix("学会")[:6]
+    return {
+        "xdjs": {"domain": domain, "tech_name": f"{short}推荐的{domain and DOMAIN_WORDS[domain]}关键技术",
+                 "first_unit": f"{short}示例科技有限公司", "first_unit_uscc": uscc},
+        "xrqy": {"company_name": f"{short}示例创新科技有限公司", "uscc": uscc},
+        "cxyrt": {"org_name": f"{short}产学研协同创新联盟", "lead_uscc": uscc},
+        "kycx": {"project_name": f"{short}开源工业软件平台",
+                 "repo_url": f"https://gitee.com/demo-{unit_index}/platform"},
+        "kjtz": {"org_name": f"{short}科技创业投资有限公司", "uscc": uscc},
+        "tpdb": {"tech_name": f"{short}推荐的高端装备关键部件技术", "unit_uscc": uscc},
+    }[code]
+
+
+DOMAIN_WORDS = {"dzxx": "电子信息", "zbzz": "装备制造", "xjcl": "先进材料", "swyy": "生物医药",
+                "zyhj": "资源环境", "xdnl": "现代农林"}
+
+
+def _submit(user, code, domain_code, overrides, material: bytes) -> None:
+    lst = NominationList.get(NominationList.code == code)
+    domain = Domain.get(Domain.list == lst, Domain.code == domain_code) if domain_code \
+        else None
+    data = MultiDict(sample(code, contact_name=user.organisation.contact,
+                            contact_phone=user.organisation.phone,
+                            contact_email=user.organisation.email, **overrides))
+    n = transitions.create_draft(user, lst, domain)
+    form = svc.build_form(n, data)
+    if not form.validate():
+        raise RuntimeError(f"demo nomination {code} is invalid: {form.errors}")
+    Attachment.create(organisation=user.organisation, list=lst, nomination=n, kind="material",
+                      uploaded_by=user, **files.store(io.BytesIO(material), "证明材料（演示）.pdf"))
+    transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
+                       svc.derived(form, n), [])
+    if not Attachment.select().where(Attachment.organisation == user.organisation,
+                                     Attachment.list == lst,
+                                     Attachment.kind == "stamped_scan").exists():
+        Attachment.create(organisation=user.organisation, list=lst, nomination=None,
+                          kind="stamped_scan", uploaded_by=user,
+                          **files.store(io.BytesIO(material), f"{lst.name}推荐函盖章扫描件.pdf"))
+
+
+REVIEW_AFFILIATIONS = ["清华大学", "北京大学", "中国科学院", "上海交通大学", "浙江大学", "复旦大学"]
+CRITERIA = [("创新性", 30), ("先进性", 25), ("产业带动", 25), ("转化应用", 20)]
+ACKNOWLEDGED = ("it", "im", "mat", "eco", "gei", "oss", "inv", "sec")
+
+
+def load_review() -> str:
+    """The review in full swing (collection has closed): experts, 备案 (most acknowledged),
+    criteria, balanced assignments, scores, one body's results reported. Only once."""
+    from kczg.models import Filing
+    from kczg.rules import review_flow as flow
+    from kczg.services.documents import submitted_for_body
+
+    if Filing.select().exists():
+        return "review data: already there"
+    campaign = current_campaign()
+    secretariat = User.get(User.username == "secretariat")
+    for b, body in enumerate(campaign.review_bodies.order_by(ReviewBody.position)):
+        reviewer = User.get(User.username == f"review-{body.short_id}")
+        for k in range(3):
+            _ensure_user(f"expert-{body.short_id}-{k + 1}", role="expert", review_body=body,
+                         display_name=f"{body.short_id.upper()}专家{k + 1}",
+                         affiliation=REVIEW_AFFILIATIONS[(b + k) % len(REVIEW_AFFILIATIONS)])
+        flow.submit_filing(reviewer, body, f"{body.name}评审工作方案：分组初评、集中复核。",
+                           "专家由高校、科研院所和企业专家组成，每组不少于5人。",
+                           "创新性、先进性、产业带动、转化应用四项指标。")
+        if body.short_id not in ACKNOWLEDGED:
+            continue
+        flow.decide_filing(secretariat, body, True)
+        nominations = submitted_for_body(body)
+        for lst in {n.list_id: n.list for n in nominations}.values():
+            flow.set_criteria(reviewer, body, lst, CRITERIA)
+        flow.auto_assign(reviewer, body, nominations, 2)
+        everyone = body.short_id in ("it", "gei")
+        for i, a in enumerate(Assignment.select().join(Nomination)
+                              .where(Nomination.id.in_([n.id for n in nominations]))
+                              .order_by(Assignment.id)):
+            if not everyone and i % 2:
+                continue
+            crit = flow.criteria_for(body, a.nomination.list)
+            values = {c.id: 60 + (a.nomination_id * 7 + c.id * 3 + a.expert_id) % 40
+                      for c in crit}
+            flow.save_scores(a.expert, a, values, "材料完整，创新性较强。", submit=True)
+        if body.short_id == "gei":
+            ranked = flow.rules.ranking(nominations, flow.criteria_for(body, nominations[0].list))
+            flow.set_shortlist(reviewer, body, [r.nomination.id for r in ranked[:2]])
+            flow.submit_results(reviewer, body)
+    return "review data: experts, 备案, criteria, assignments and scores loaded"
 
 
 def summary() -> list[str]:

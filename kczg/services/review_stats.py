@@ -20,14 +20,30 @@ from kczg.models import (
 from kczg.rules import review as rules
 from kczg.rules import review_flow as flow
 
+SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def _short(province: str) -> str:
+    for suffix in SUFFIXES:
+        if province.endswith(suffix) and province != "新疆生产建设兵团":
+            return province.removesuffix(suffix)
+    return province
+
 
 def province_of(n: Nomination) -> str:
+    """The 新锐企业榜 registered province, else the province a unit's name starts with
+    (浙江省科学技术协会 → 浙江省; 新疆生产建设兵团… stays the 兵团), else 全国性单位及其他."""
     data = n.clean or {}
     if data.get("province"):
         return data["province"]
     name = n.organisation.name
-    return next((p for p in PROVINCES if name.startswith(p.removesuffix("省").removesuffix("市")
-                                                          [:2])), "全国性单位及其他")
+    for province in sorted(PROVINCES, key=len, reverse=True):
+        if name.startswith(province):
+            return province
+    for province in sorted(PROVINCES, key=lambda p: len(_short(p)), reverse=True):
+        if name.startswith(_short(province)) and not name.startswith("新疆生产建设兵团"):
+            return province
+    return "全国性单位及其他"
 
 
 def list_dashboard(campaign) -> list[dict]:

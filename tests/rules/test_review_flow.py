@@ -271,3 +271,19 @@ def test_expert_sees_only_what_is_assigned(world):
     assert not can_view_nomination(w["experts"][0], Nomination.get_by_id(w["ns"][0].id))
     other = User.get(User.username == "review-sec")
     assert not can_view_nomination(other, w["ns"][0])  # another body's
+
+
+def test_province_of_a_unit(db):
+    from types import SimpleNamespace
+
+    from kczg.services.review_stats import province_of
+
+    def of(name, clean=None):
+        return province_of(SimpleNamespace(clean=clean or {},
+                                           organisation=SimpleNamespace(name=name)))
+    assert of("浙江省科学技术协会") == "浙江省"
+    assert of("新疆生产建设兵团科学技术协会") == "新疆生产建设兵团"
+    assert of("新疆维吾尔自治区科学技术协会") == "新疆维吾尔自治区"
+    assert of("广西科学技术协会") == "广西壮族自治区"
+    assert of("中国电子学会") == "全国性单位及其他"
+    assert of("中国电子学会", {"province": "广东省"}) == "广东省"

@@ -1,0 +1,104 @@
+"""The whole review cycle in chromium on the demo data: units submit, the 信息科技 body downloads
+its bundle and files 备案, the secretariat acknowledges, an expert scores, the body reports its
+results, the secretariat publishes, and the public page shows the list."""
+import pytest
+from playwright.sync_api import expect
+
+from kczg import demo
+from kczg.db import database
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, base, username, password="kczg-demo"):
+    page.goto(base + "/login")
+    page.get_by_label("登录名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def logout(page):
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_load_state()
+
+
+def test_whole_review_cycle(page, live_server, app, collection_open):
+    b = live_server
+    with app.app_context(), database.connection_context():
+        assert demo.load_nominations() == 62  # units submit (the demo data)
+    collection_open.move_to("2021-11-02 09:00:00+08:00")  # collection has closed
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    login(page, b, "review-it")
+    page.get_by_role("button", name="生成全部材料包").click()
+    expect(page.locator("#bundle-download")).to_be_visible(timeout=60_000)
+    with page.expect_download() as download:
+        page.locator("#bundle-download").click()
+    assert download.value.suggested_filename.endswith("材料包.zip")
+    page.goto(b + "/review/filing")
+    page.get_by_label("评审工作方案").fill("分组初评，每项由不少于3名专家打分。")
+    page.get_by_label("专家构成方案").fill("高校、科研院所、企业专家各三分之一。")
+    page.get_by_label("评价标准").fill("创新性30，先进性25，产业带动25，转化应用20。")
+    page.get_by_role("button", name="提交备案").click()
+    expect(page.locator("#filing-status")).to_have_text("待备案")
+    shot(page, "cycle-filing")
+    page.goto(b + "/review/criteria/xdjs")
+    for i, (name, weight) in enumerate((("创新性", "30"), ("先进性", "25"), ("产业带动", "25"),
+                                        ("转化应用", "20"))):
+        page.get_by_label(f"指标{i + 1}名称").fill(name)
+        page.get_by_label(f"指标{i + 1}权重").fill(weight)
+    page.get_by_role("button", name="保存指标").click()
+    expect(page.locator(".flash-success")).to_contain_text("评分指标已保存")
+    page.goto(b + "/review/nominations")
+    page.get_by_label("每个项目专家人数").fill("1")
+    page.get_by_role("button", name="自动分配").click()
+    expect(page.locator(".flash-success, .flash-warning")).to_contain_text("自动分配完成")
+    shot(page, "cycle-assignments")
+    logout(page)
+
+    login(page, b, "secretariat")
+    page.goto(b + "/secretariat/filings")
+    page.locator('tr[data-body="it"]').get_by_role("link", name="查看备案材料").click()
+    page.get_by_role("button", name="予以备案").click()
+    expect(page.locator('tr[data-body="it"]')).to_contain_text("已备案")
+    logout(page)
+
+    login(page, b, "expert-it")
+    page.locator("table.data a").first.click()
+    title = page.locator("h1").inner_text()
+    for label, score in (("创新性", "92"), ("先进性", "85"), ("产业带动", "80"), ("转化应用", "75")):
+        page.get_by_label(label, exact=True).fill(score)
+    page.get_by_label("评审意见").fill("技术先进，产业化前景好。")
+    page.get_by_role("button", name="提交评分").click()
+    expect(page.locator("#assignment-status")).to_have_text("已评分")
+    shot(page, "cycle-expert-score")
+    logout(page)
+
+    login(page, b, "review-it")
+    page.goto(b + "/review/ranking")
+    expect(page.locator("section.ranking").first).to_contain_text("83.85")  # .3*92+.25*85+.25*80+.2*75
+    page.get_by_label(f"{title}初评入围").check()
+    page.get_by_role("button", name="报送初评结果").click()
+    expect(page.locator("#result-status")).to_have_text("已报送")
+    shot(page, "cycle-ranking")
+    logout(page)
+
+    login(page, b, "secretariat")
+    page.goto(b + "/secretariat/review")
+    shot(page, "cycle-secretariat-progress")
+    page.goto(b + "/secretariat/final/xdjs")
+    row = page.locator("tr", has_text=title)
+    row.get_by_role("button", name="入选", exact=True).click()
+    expect(page.locator("#selected-count")).to_have_text("1")
+    shot(page, "cycle-final")
+    page.get_by_role("link", name="预览并发布").click()
+    expect(page.locator("main")).to_contain_text("共 1 项")
+    page.get_by_role("button", name="确认发布").click()
+    page.wait_for_url(b + "/results/xdjs")
+    logout(page)
+
+    page.goto(b + "/results/xdjs")
+    expect(page.locator("table.published")).to_contain_text(title)
+    shot(page, "cycle-published")
