@@ -69,7 +69,7 @@ class NominationHistory(BaseModel):
                "attached": "上传附件", "detached": "删除附件", "assigned": "分配评审专家",
                "conflict_declared": "专家声明回避", "scored": "专家提交评分",
                "shortlisted": "初评入围", "decided": "终审决定", "published": "榜单发布",
-               "returned": "秘书处退回"}
+               "returned": "秘书处退回", "routed": "送达初评机构"}
 
     @property
     def action_name(self) -> str:

@@ -166,7 +166,10 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id)
             record_history(nomination, user, "submitted", nomination.version, changed)
-            return nomination
+    if stale is None:
+        _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
+                   f"{nomination.list.name}：已提交，提交人 {user.username}。")
+        return nomination
     raise _record_conflict(stale, user, raw, based_on_version)
 
 
@@ -184,10 +187,21 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
     return nomination
 
 
+def _tell_unit(nomination: Nomination, subject: str, body: str) -> None:
+    """Every account of the unit hears of its nominations' state changes (two users, one
+    unit: each sees what the other did)."""
+    from kczg.services import outbox
+
+    outbox.notify(outbox.unit_users(nomination.organisation), subject, body)
+
+
 def withdraw(nomination_id: int, user: User, now: datetime | None = None) -> Nomination:
     """撤回: a submitted nomination leaves the review and frees its quota place."""
-    return _change_status(nomination_id, user, ("submitted",), "withdrawn", "withdrawn",
-                          "只有已提交的推荐可以撤回。", now)
+    nomination = _change_status(nomination_id, user, ("submitted",), "withdrawn", "withdrawn",
+                                "只有已提交的推荐可以撤回。", now)
+    _tell_unit(nomination, f"推荐“{nomination.display_title}”已撤回",
+               f"撤回人 {user.username}，不再计入推荐名额。")
+    return nomination
 
 
 def reopen(nomination_id: int, user: User, now: datetime | None = None) -> Nomination:

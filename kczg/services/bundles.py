@@ -336,8 +336,26 @@ def deliver(campaign) -> list[BundleBuild]:
                                       BundleBuild.content_key == key,
                                       BundleBuild.status != "failed").exists():
             continue
+        _record_routed(scope.nominations())
         build = request_build(scope, None)
         if getattr(build, "from_cache", False):
             _tell_body(body)  # built earlier on request: still tell the body it is there
         builds.append(build)
     return builds
+
+
+def _record_routed(nominations: list[Nomination]) -> None:
+    """The 'routed' step in each nomination's history, once, when its body first receives it
+    (recorded in the secretariat's name: the platform routes on its behalf)."""
+    from kczg.models import NominationHistory, User
+    from kczg.rules.transitions import record_history
+
+    actor = User.select().where(User.role == "secretariat").order_by(User.id).first()
+    if actor is None or not nominations:
+        return
+    done = {h.nomination_id for h in NominationHistory.select(NominationHistory.nomination)
+            .where(NominationHistory.nomination.in_([n.id for n in nominations]),
+                   NominationHistory.action == "routed")}
+    for n in nominations:
+        if n.id not in done:
+            record_history(n, actor, "routed", n.version, [n.list.name])

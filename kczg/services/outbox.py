@@ -6,7 +6,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from kczg.models import Message, User
 
@@ -15,7 +15,7 @@ def notify(users, subject: str, body: str = "") -> list[Message]:
     messages = []
     for user in {u.id: u for u in users if u is not None}.values():
         messages.append(Message.create(user=user, subject=subject[:250], body=body))
-    if current_app.config.get("KCZG_SMTP_HOST"):
+    if has_app_context() and current_app.config.get("KCZG_SMTP_HOST"):
         from kczg.tasks import send_mail
 
         for m in messages:

@@ -163,4 +163,8 @@ def test_bundles_are_delivered_when_collection_closes_and_rebuilt_after_changes(
         assert Message.select().where(Message.user == reviewer,
                                       Message.subject == "初评材料包已生成").count() == 2
         unit_b = User.get(User.username == "unit-b")
-        assert Message.select().where(Message.user == unit_b).count() == 1
+        assert Message.select().where(Message.user == unit_b,
+                                      Message.subject.contains("被秘书处退回")).count() == 1
+        from kczg.models import NominationHistory
+        routed = NominationHistory.select().where(NominationHistory.action == "routed")
+        assert routed.count() == 4  # each nomination once, not again on the rebuild

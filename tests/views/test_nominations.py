@@ -154,6 +154,8 @@ def test_reopen_and_history(as_user, db):
     actions = [h.action for h in NominationHistory.select().where(
         NominationHistory.nomination == nid).order_by(NominationHistory.id)]
     assert actions == ["created", "submitted", "reopened", "submitted"]
+    # the unit's accounts are told of each submission
+    assert "推荐“示例科技创业投资管理有限公司”已提交" in text(client.get("/messages"))
 
 
 def test_deadline_either_side(as_user, db):
