@@ -165,13 +165,19 @@ def filings():
                            rows=[(b, flow.filing_of(b), flow.result_of(b)) for b in bodies])
 
 
+def _body_or_404(short_id: str) -> ReviewBody:
+    body = ReviewBody.get_or_none(ReviewBody.campaign == current_campaign(),
+                                  ReviewBody.short_id == short_id)
+    if body is None:
+        abort(404)
+    return body
+
+
 @bp.route("/filings/<short_id>", methods=["GET", "POST"])
 @role_required("secretariat")
 def filing(short_id):
     campaign = current_campaign()
-    body = ReviewBody.get_or_none(ReviewBody.campaign == campaign, ReviewBody.short_id == short_id)
-    if body is None:
-        abort(404)
+    body = _body_or_404(short_id)
     if request.method == "POST":
         try:
             flow.decide_filing(current_user, body, request.form.get("action") == "acknowledge",
@@ -198,10 +204,7 @@ def review_progress():
 @bp.route("/results/<short_id>/return", methods=["POST"])
 @role_required("secretariat")
 def results_return(short_id):
-    body = ReviewBody.get_or_none(ReviewBody.campaign == current_campaign(),
-                                  ReviewBody.short_id == short_id)
-    if body is None:
-        abort(404)
+    body = _body_or_404(short_id)
     try:
         flow.return_results(current_user, body, request.form.get("comment", "")[:200])
         flash(f"已将{body.name}的初评结果退回修改。", "success")

@@ -51,3 +51,11 @@ def shot(page, name: str, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def login(page, base: str, username: str, password: str = "kczg-demo") -> None:
+    page.goto(base + "/login")
+    page.get_by_label("登录名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()

@@ -9,6 +9,7 @@ from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import Domain, NominationList, User
 from kczg.rules import transitions
+from tests.e2e.conftest import login as login_as
 from tests.e2e.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("collection_open")]
@@ -50,10 +51,7 @@ def fill(page, data: dict):
 
 
 def login(page, base):
-    page.goto(base + "/login")
-    page.get_by_label("登录名").fill("unit-a")
-    page.get_by_label("密码").fill("kczg-demo")
-    page.get_by_role("button", name="登录").click()
+    login_as(page, base, "unit-a")
     page.wait_for_url(base + "/unit/")
 
 

@@ -5,18 +5,12 @@ from playwright.sync_api import expect
 
 from kczg.db import database
 from kczg.models import AccountApplication, UnitType
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import login, shot
 from tests.e2e.test_nomination_flow import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("collection_open")]
 
 
-def login(page, base, username):
-    page.goto(base + "/login")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill("kczg-demo")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def visit(page, url, name, expected):

@@ -6,17 +6,11 @@ from playwright.sync_api import expect
 
 from kczg import demo
 from kczg.db import database
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import login, shot
 
 pytestmark = pytest.mark.browser
 
 
-def login(page, base, username, password="kczg-demo"):
-    page.goto(base + "/login")
-    page.get_by_label("登录名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def logout(page):
