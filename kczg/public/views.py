@@ -1,10 +1,21 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 from peewee import JOIN
 
+from exports.verify import normalize_code
 from kczg.campaigns import current_campaign
-from kczg.models import Contact, Domain, NominationList, Phase, ReviewBody
+from kczg.models import (
+    Contact,
+    DocumentRecord,
+    Domain,
+    NominationList,
+    Phase,
+    Publication,
+    ReviewBody,
+)
 from kczg.rules import calendar
+from kczg.services import documents as docs
 
 bp = Blueprint("public", __name__)
 
@@ -85,8 +96,6 @@ def notice():
 @bp.route("/partials/countdown")
 def countdown():
     campaign = _campaign_or_404()
-    from flask_login import current_user
-
     organisation = current_user.organisation if current_user.is_authenticated \
         and current_user.role == "unit" else None
     return render_template("public/_countdown.html", campaign=campaign,
@@ -98,9 +107,6 @@ def countdown():
 def verify(code=None):
     """Anyone holding a printed copy checks it here: what it was generated from, and whether a
     newer version replaced it."""
-    from exports.verify import normalize_code
-    from kczg.models import DocumentRecord
-
     if code is None and request.args.get("code"):
         return redirect(url_for(".verify", code=normalize_code(request.args["code"])[:20]))
     record = None
@@ -114,8 +120,6 @@ def verify(code=None):
 @bp.route("/results")
 def results():
     """The published lists."""
-    from kczg.models import Publication
-
     campaign = _campaign_or_404()
     published = {p.list_id: p for p in Publication.select()}
     return render_template("public/results.html", campaign=campaign,
@@ -125,9 +129,6 @@ def results():
 @bp.route("/results/<code>")
 @bp.route("/results/<code>.<fmt>")
 def results_list(code, fmt=None):
-    from kczg.models import Publication
-    from kczg.services import documents as docs
-
     campaign = _campaign_or_404()
     lst = NominationList.get_or_none(NominationList.campaign == campaign,
                                      NominationList.code == code)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kczg.models import Campaign, Phase
+from kczg.models import Campaign, Extension, Phase
 
 
 def now_utc() -> datetime:
@@ -36,8 +36,6 @@ def format_local(value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "
 def submission_deadline(campaign: Campaign, organisation=None) -> datetime:
     """The submission deadline (aware UTC): the campaign's, or the unit's extension."""
     if organisation is not None:
-        from kczg.models import Extension
-
         ext = (Extension.select().where(Extension.organisation == organisation)
                .order_by(Extension.granted_at.desc()).first())
         if ext is not None:
