@@ -70,6 +70,7 @@ def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
     # type one field: the autosave mark appears, and a reload shows the value
     page.locator('[name="tech_name"]').fill("浏览器填写的人工智能芯片技术")
     expect(page.locator("#save-status")).to_contain_text(re.compile(r"已保存 \d\d:\d\d:\d\d"))
+    expect(page.locator("#version-label")).not_to_contain_text("第1版")  # the header follows
     page.reload()
     expect(page.locator('[name="tech_name"]')).to_have_value("浏览器填写的人工智能芯片技术")
 
