@@ -75,7 +75,7 @@ def attachment_download(attachment_id):
 
 
 @bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
-@role_required("review")
+@role_required("review", "expert")
 def document_nomination(nomination_id, fmt):
     return downloads.nomination_document(nomination_id, fmt)
 

@@ -108,7 +108,12 @@ def nomination_number(nomination: Nomination) -> str:
     return "-".join(parts + [f"{max(earlier, 1):02d}"])
 
 
-def form_content(nomination: Nomination) -> c.ApplicationForm:
+BLIND = "（盲评，不显示推荐单位）"
+
+
+def form_content(nomination: Nomination, blind: bool = False) -> c.ApplicationForm:
+    """The 申报书's content; `blind` leaves out everything naming the recommending unit (its
+    name, contact and opinion) for experts of a body that reviews blind."""
     sections, form = _sections(nomination)
     data = nomination.clean or {}
     lst, domain = nomination.list, nomination.domain
@@ -119,11 +124,12 @@ def form_content(nomination: Nomination) -> c.ApplicationForm:
                                                            else ""),
         title=nomination.display_title, list_name=lst.name,
         domain_name=domain.name if domain else "",
-        organisation=nomination.organisation.name, number=nomination_number(nomination),
-        sections=sections, opinion=data.get("opinion") or "",
-        contact=[c.FieldRow("联系人", data.get("contact_name") or ""),
-                 c.FieldRow("联系电话", data.get("contact_phone") or ""),
-                 c.FieldRow("电子邮箱", data.get("contact_email") or "")],
+        organisation=BLIND if blind else nomination.organisation.name,
+        number=nomination_number(nomination), sections=sections,
+        opinion="" if blind else data.get("opinion") or "",
+        contact=[] if blind else [c.FieldRow("联系人", data.get("contact_name") or ""),
+                                  c.FieldRow("联系电话", data.get("contact_phone") or ""),
+                                  c.FieldRow("电子邮箱", data.get("contact_email") or "")],
         pledge=str(form.pledge.label.text) if data.get("pledge") else "",
         submitted=_local(nomination.submitted_at))
 
@@ -242,12 +248,12 @@ class Prepared:
     download_name: str
 
 
-def prepare_form(nomination: Nomination) -> Prepared:
-    content = form_content(nomination)
-    record = issue("form", f"form:{nomination.id}", content.digest(),
+def prepare_form(nomination: Nomination, blind: bool = False) -> Prepared:
+    content = form_content(nomination, blind)
+    record = issue("form", f"form{'-blind' if blind else ''}:{nomination.id}", content.digest(),
                    f"{content.heading}：{nomination.display_title}",
-                   organisation=nomination.organisation_id, nomination=nomination,
-                   list=nomination.list_id, domain=nomination.domain_id)
+                   organisation=None if blind else nomination.organisation_id,
+                   nomination=nomination, list=nomination.list_id, domain=nomination.domain_id)
     return Prepared(record, content, "form", f"{content.number}-{safe_name(content.title)}-申报书")
 
 

@@ -163,6 +163,16 @@ def test_expert_declares_a_conflict_and_blind_mode_hides_the_unit(cycle):
     a = Assignment.get(Assignment.nomination == ns[0].id)
     page = text(client.get(f"/review/expert/assignments/{a.id}"))
     assert "（盲评，不显示）" in page and "中国电子学会" not in page
+    # the 申报书 an expert downloads names no unit either
+    pdf = client.get(f"/review/documents/nominations/{ns[0].id}.pdf")
+    assert pdf.status_code == 200
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    printed = re.sub(r"\s+", "", printed)
+    assert "面向边缘计算的低功耗人工智能芯片架构" in printed and "中国电子学会" not in printed
+    assert "盲评" in printed and "王明" not in printed
+    from tests.exports.test_documents import docx_text
+    docx_data = client.get(f"/review/documents/nominations/{ns[0].id}.docx").data
+    assert "中国电子学会" not in docx_text(docx_data) and "盲评" in docx_text(docx_data)
     r = post(client, f"/review/expert/assignments/{a.id}", action="conflict", reason="")
     assert "请说明回避理由" in text(r)
     r = post(client, f"/review/expert/assignments/{a.id}", action="conflict",
