@@ -244,12 +244,11 @@ def set_shortlist(user: User, body: ReviewBody, nomination_ids: list[int]) -> Bo
     result = result_of(body)
     if result.status == "submitted":
         raise Refused("初评结果已报送，只读；如需修改，请联系秘书处退回。")
-    routed = {n.id for n in Nomination.select(Nomination.id).where(
-        Nomination.id.in_(nomination_ids), Nomination.status == "submitted")} \
-        if nomination_ids else set()
-    valid = [i for i in nomination_ids if i in routed and permissions.routed_body_id(
-        Nomination.get_by_id(i)) == body.id]
-    result.shortlist = sorted(set(valid))
+    candidates = Nomination.select().where(Nomination.id.in_(nomination_ids),
+                                           Nomination.status == "submitted") \
+        if nomination_ids else []
+    result.shortlist = sorted({n.id for n in candidates
+                               if permissions.routed_body_id(n) == body.id})
     result.save()
     return result
 

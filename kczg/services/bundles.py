@@ -103,10 +103,11 @@ def parse_scope(campaign, key: str, body: ReviewBody | None = None) -> Scope | N
 
 def manifest(scope: Scope) -> list[Entry]:
     nominations = scope.nominations()
+    forms = {n.id: docs.prepare_form(n) for n in nominations}  # built once, used twice
     entries: list[Entry] = []
     summary = docs.prepare_summary(f"summary-bundle:{scope.key}", "summary_body",
                                    scope.title.removesuffix("材料包") + "推荐汇总表",
-                                   "初评材料", nominations,
+                                   "初评材料", nominations, forms=forms,
                                    review_body=scope.body, list=scope.lst, domain=scope.domain)
     for fmt in ("xlsx", "pdf"):
         entries.append(Entry(f"00-推荐汇总表.{fmt}", "汇总表", code=summary.record.code,
@@ -131,7 +132,7 @@ def manifest(scope: Scope) -> list[Entry]:
                                      domain.name if domain else "", code=letter.record.code,
                                      prepared=letter, fmt=fmt))
         for n in group:
-            form = docs.prepare_form(n)
+            form = forms[n.id]
             base = f"{folder}/{form.content.number}-{docs.safe_name(n.display_title)}"
             common = dict(unit=org.name, list=n.list.name,
                           domain=n.domain.name if n.domain_id else "",

@@ -178,11 +178,15 @@ SUMMARY_COLUMNS = ["序号", "榜单", "领域", "名称", "推荐单位", "单�
 SUMMARY_WIDTHS = [4, 12, 6, 22, 16, 10, 20, 6, 12, 10, 13]
 
 
-def _summary_rows(nominations: list[Nomination]) -> list[list]:
+def _summary_rows(nominations: list[Nomination],
+                  forms: dict[int, "Prepared"] | None = None) -> list[list]:
+    """One row per nomination; `forms` are 申报书 already prepared by the caller (their codes
+    fill the last column), so none is built twice."""
     rows = []
     for i, n in enumerate(nominations, 1):
         data = n.clean or {}
-        record = prepare_form(n).record
+        form = (forms or {}).get(n.id) or prepare_form(n)
+        record = form.record
         rows.append([i, n.list.name, n.domain.name if n.domain_id else "", n.display_title,
                      n.organisation.name, n.organisation.unit_type.name, n.dedupe_key,
                      data.get("contact_name") or "", data.get("contact_phone") or "",
@@ -216,9 +220,10 @@ def submitted_for_body(body: ReviewBody, lst: NominationList | None = None,
                                Nomination.submitted_at))
 
 
-def summary_content(title: str, subtitle: str, nominations: list[Nomination]) -> c.Summary:
+def summary_content(title: str, subtitle: str, nominations: list[Nomination],
+                    forms: dict[int, "Prepared"] | None = None) -> c.Summary:
     return c.Summary(title=title, subtitle=f"{subtitle} · 共{len(nominations)}项",
-                     columns=SUMMARY_COLUMNS, rows=_summary_rows(nominations),
+                     columns=SUMMARY_COLUMNS, rows=_summary_rows(nominations, forms),
                      widths=SUMMARY_WIDTHS)
 
 
@@ -268,8 +273,9 @@ def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None
 
 
 def prepare_summary(subject: str, kind: str, title: str, subtitle: str,
-                    nominations: list[Nomination], **links) -> Prepared:
-    content = summary_content(title, subtitle, nominations)
+                    nominations: list[Nomination], forms: dict[int, Prepared] | None = None,
+                    **links) -> Prepared:
+    content = summary_content(title, subtitle, nominations, forms)
     record = issue(kind, subject, content.digest(), content.title, **links)
     return Prepared(record, content, "summary", safe_name(title))
 
