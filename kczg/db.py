@@ -45,3 +45,27 @@ def write_transaction():
     if isinstance(database.obj, peewee.SqliteDatabase):
         return database.atomic(lock_type="IMMEDIATE")
     return database.atomic()
+
+
+class QueryCounter:
+    """Counts the SQL statements the database runs while it is active (tests and benches:
+    `with QueryCounter() as q: ...; q.count`)."""
+
+    def __init__(self):
+        self.count, self.statements = 0, []
+
+    def __enter__(self):
+        db = database.obj
+        self._original = db.execute_sql
+
+        def counted(sql, params=None, *args, **kwargs):
+            self.count += 1
+            self.statements.append(sql)
+            return self._original(sql, params, *args, **kwargs)
+
+        db.execute_sql = counted
+        return self
+
+    def __exit__(self, *exc):
+        del database.obj.execute_sql  # back to the class's method
+        return False

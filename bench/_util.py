@@ -1,0 +1,119 @@
+"""Shared helpers of the benchmarks: ports, gunicorn on loopback, wrk runs, session cookies."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+USER_AGENT = "kczg-bench"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def gunicorn(target: str, port: int, env: dict, workers: int = 2, extra=()) -> subprocess.Popen:
+    """gunicorn with sync workers on 127.0.0.1:`port` (the benches' fixed yardstick)."""
+    cmd = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind",
+           f"127.0.0.1:{port}", "--log-level", "warning", *extra, target]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_port(port)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int
+    errors: str
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(url: str, seconds: int = 10, script: str | None = None, connections: int = 16,
+        threads: int = 2, headers: dict | None = None) -> WrkResult:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+           "-H", f"User-Agent: {USER_AGENT}"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    if "50%" not in out:
+        raise RuntimeError(f"wrk gave no latency figures:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return WrkResult(rps, p50, p99, total, int(non.group(1)) if non else 0,
+                     errors.group(1) if errors else "")
+
+
+def lua_string(value: str) -> str:
+    return "[==[" + value + "]==]"
+
+
+def write_lua(text: str) -> str:
+    fd, path = tempfile.mkstemp(suffix=".lua", prefix="kczg-bench-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
+def session_for(app, user) -> tuple[str, str]:
+    """A logged-in session cookie for `user` and its CSRF token, minted with the app's own
+    secret (what a browser holds after logging in), so a bench needs no thousand logins."""
+    from flask import session
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+
+    # a fresh app context: flask-login and Flask-WTF cache the user and the token on `g`
+    with app.app_context(), app.test_request_context(
+            "/", headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        login_user(user)
+        token = generate_csrf()
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    return cookie, token
