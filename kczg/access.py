@@ -5,9 +5,11 @@ from functools import wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
+from peewee import JOIN, fn
 
+from .campaigns.facts import current_facts
 from .extensions import login_manager
-from .models import User
+from .models import Extension, Message, Organisation, User
 
 HOME_ENDPOINT = {
     "unit": "unit.dashboard",
@@ -19,10 +21,32 @@ HOME_ENDPOINT = {
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The user, their organisation, their unread message count and the unit's latest
+    extension, in one query (every page shows or checks all four)."""
     try:
-        return User.get_or_none(User.id == int(user_id))
+        uid = int(user_id)
     except ValueError:
         return None
+    unread = (Message.select(fn.COUNT(Message.id))
+              .where(Message.user == User.id, Message.read == False))  # noqa: E712
+    ext_alias = Extension.alias()
+    extension = (ext_alias.select(ext_alias.until)
+                 .where(ext_alias.organisation == User.organisation)
+                 .order_by(ext_alias.granted_at.desc()).limit(1))
+    user = (User.select(User, Organisation, unread.alias("unread_count"),
+                        extension.alias("extension_until"))
+            .join(Organisation, JOIN.LEFT_OUTER).where(User.id == uid).first())
+    if user is None:
+        return None
+    if user.organisation_id:
+        until = user.extension_until  # a string on SQLite: parse it as the field would
+        user.organisation._extension_until = Extension.until.python_value(until)
+    if user.review_body_id:
+        facts = current_facts()
+        body = facts.bodies_by_id.get(user.review_body_id) if facts else None
+        if body is not None:
+            user.review_body = body
+    return user
 
 
 def home_url(user: User) -> str:

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 def _make_huey():
     redis_url = os.environ.get("KCZG_REDIS_URL")
     if redis_url:
-        return RedisHuey("kczg", url=redis_url)
+        # the name prefixes every Redis key: one Redis can serve several instances (and tests)
+        return RedisHuey(os.environ.get("KCZG_REDIS_PREFIX", "kczg"), url=redis_url)
     path = instance_path()
     path.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("kczg", filename=str(path / "huey.sqlite3"))

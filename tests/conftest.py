@@ -7,13 +7,18 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import uuid
 
 import pytest
 
 os.environ.setdefault("KCZG_INSTANCE", tempfile.mkdtemp(prefix="kczg-test-instance-"))
 
 PG_URL = os.environ.get("KCZG_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "kczg_test"
+# Each run has its own schema and Redis key prefix, so two runs on one machine never meet; the
+# schema is dropped when the run ends.
+RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
+PG_SCHEMA = f"kczg_test_{RUN_ID}"
+os.environ.setdefault("KCZG_REDIS_PREFIX", f"kczg-test-{RUN_ID}")
 # argon2 at its lowest cost: tests hash many passwords; the algorithm is the same.
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
@@ -24,7 +29,33 @@ def pytest_addoption(parser):
 
 
 def pytest_report_header(config):
-    return f"kczg database: {config.getoption('--db')}"
+    return f"kczg database: {config.getoption('--db')} (schema {PG_SCHEMA} on PostgreSQL)"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop this run's schema (if it made one) and its Redis keys."""
+    if session.config.getoption("--db") == "postgresql":
+        try:
+            import psycopg2
+
+            conn = psycopg2.connect(PG_URL, connect_timeout=3)
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+            conn.close()
+        except Exception:  # noqa: BLE001 - nothing to drop when the server is away
+            pass
+    try:
+        import redis
+
+        r = redis.Redis.from_url(os.environ.get("KCZG_TEST_REDIS_URL",
+                                                "redis://127.0.0.1:6379/15"),
+                                 socket_connect_timeout=1)
+        keys = list(r.scan_iter(match="*" + os.environ["KCZG_REDIS_PREFIX"] + "*", count=500))
+        if keys:
+            r.delete(*keys)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _postgres_url() -> str:

@@ -125,6 +125,8 @@ def _unread():
     def unread_messages() -> int:
         if not current_user.is_authenticated:
             return 0
+        if getattr(current_user, "unread_count", None) is not None:  # read by the user loader
+            return current_user.unread_count
         return Message.select().where(Message.user == current_user,
                                       Message.read == False).count()  # noqa: E712
     return {"unread_messages": unread_messages}

@@ -125,5 +125,14 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
 
 
 def current_campaign() -> Campaign | None:
-    return (Campaign.select().where(Campaign.is_current)
-            .order_by(Campaign.loaded_at.desc()).first())
+    """The current campaign row, read once per request (its facts: kczg.campaigns.facts)."""
+    from flask import has_request_context, request
+
+    # kept on the request, not on `g`: an app context (and its g) can outlive many requests
+    if has_request_context() and hasattr(request, "kczg_campaign"):
+        return request.kczg_campaign
+    campaign = (Campaign.select().where(Campaign.is_current)
+                .order_by(Campaign.loaded_at.desc()).first())
+    if has_request_context():
+        request.kczg_campaign = campaign
+    return campaign

@@ -25,9 +25,31 @@ class Campaign(BaseModel):
     # Days the demo command moved the calendar by (0 for a real campaign); shown on every page.
     demo_shift_days = peewee.IntegerField(default=0)
     loaded_at = peewee.DateTimeField(default=utcnow)
+    # Bumped whenever a list, domain, review body, phase or contact changes: processes keep
+    # those facts in memory per (campaign, facts_version) (kczg/campaigns/facts.py).
+    facts_version = peewee.IntegerField(default=0)
 
 
-class ReviewBody(BaseModel):
+class CampaignFact:
+    """Mixin for a row of a campaign's facts: saving it tells every process's facts cache."""
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        touch_facts(self._campaign_id())
+        return result
+
+    def _campaign_id(self) -> int:
+        return self.campaign_id
+
+
+def touch_facts(campaign_id) -> None:
+    """Bump the facts version of a campaign, so cached lists, domains, bodies and phases are
+    read again (call after bulk updates that bypass save())."""
+    Campaign.update(facts_version=Campaign.facts_version + 1) \
+        .where(Campaign.id == campaign_id).execute()
+
+
+class ReviewBody(CampaignFact, BaseModel):
     """初评机构: one of the bodies that review what is routed to them."""
 
     campaign = peewee.ForeignKeyField(Campaign, backref="review_bodies", on_delete="CASCADE")
@@ -48,7 +70,7 @@ class ReviewBody(BaseModel):
         return [p for p in self.phones.split("/") if p]
 
 
-class NominationList(BaseModel):
+class NominationList(CampaignFact, BaseModel):
     """榜单. `quota_scope` is "list" (per unit per list) or "domain" (per unit per domain)."""
 
     campaign = peewee.ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE")
@@ -79,8 +101,12 @@ class NominationList(BaseModel):
         return f"不超过{self.quota}项"
 
 
-class Domain(BaseModel):
+class Domain(CampaignFact, BaseModel):
     """领域 of a list (先导技术榜 has six), each routed to its own review body."""
+
+    def _campaign_id(self) -> int:
+        return NominationList.select(NominationList.campaign).where(
+            NominationList.id == self.list_id).scalar()
 
     list = peewee.ForeignKeyField(NominationList, backref="domains", on_delete="CASCADE")
     code = peewee.CharField()
@@ -92,7 +118,7 @@ class Domain(BaseModel):
         indexes = ((("list", "code"), True),)
 
 
-class Phase(BaseModel):
+class Phase(CampaignFact, BaseModel):
     """A stage of 三、工作安排; start and end are inclusive days in the campaign's time zone."""
 
     campaign = peewee.ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE")
@@ -108,7 +134,7 @@ class Phase(BaseModel):
         indexes = ((("campaign", "key"), True),)
 
 
-class Contact(BaseModel):
+class Contact(CampaignFact, BaseModel):
     """工作咨询 and 申报系统技术咨询 contacts."""
 
     campaign = peewee.ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE")

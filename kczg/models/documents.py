@@ -51,6 +51,11 @@ class BundleBuild(BaseModel):
     requested_by = peewee.ForeignKeyField(User, null=True, backref="+")
     created_at = peewee.DateTimeField(default=utcnow)
     finished_at = peewee.DateTimeField(null=True)
+    # The worker building it renews its lease while it writes; a running build whose lease has
+    # run out lost its worker, and is removed and retried (kczg/services/bundles.py).
+    lease_until = peewee.DateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)
+    worker = peewee.CharField(default="")
 
     @property
     def percent(self) -> int:

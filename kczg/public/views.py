@@ -1,18 +1,14 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN
 
 from exports.verify import normalize_code
 from kczg.campaigns import current_campaign
+from kczg.campaigns.facts import facts_of
 from kczg.models import (
-    Contact,
     DocumentRecord,
-    Domain,
     NominationList,
-    Phase,
     Publication,
-    ReviewBody,
 )
 from kczg.rules import calendar
 from kczg.services import documents as docs
@@ -45,19 +41,9 @@ def calendar_context(campaign, organisation=None):
 
 
 def lists_with_routing(campaign):
-    """The campaign's lists with their domains and review bodies, in three queries."""
-    lists = list(NominationList.select(NominationList, ReviewBody)
-                 .join(ReviewBody, on=NominationList.review_body, join_type=JOIN.LEFT_OUTER)
-                 .where(NominationList.campaign == campaign)
-                 .order_by(NominationList.position))
-    domains = (Domain.select(Domain, ReviewBody).join(ReviewBody)
-               .where(Domain.list.in_([lst.id for lst in lists])).order_by(Domain.position))
-    by_list = {}
-    for d in domains:
-        by_list.setdefault(d.list_id, []).append(d)
-    for lst in lists:
-        lst.domain_rows = by_list.get(lst.id, [])
-    return lists
+    """The campaign's lists with their domains (.domain_rows) and review bodies, from the
+    in-process facts (no query once read)."""
+    return facts_of(campaign).lists
 
 
 @bp.route("/")
@@ -65,11 +51,10 @@ def home():
     campaign = current_campaign()
     if campaign is None:
         return render_template("public/no_campaign.html"), 503
-    bodies = list(campaign.review_bodies.order_by(ReviewBody.position))
+    facts = facts_of(campaign)
     return render_template(
-        "public/home.html", campaign=campaign, lists=lists_with_routing(campaign),
-        phases=list(campaign.phases.order_by(Phase.position)), bodies=bodies,
-        contacts=list(campaign.contacts.order_by(Contact.position)),
+        "public/home.html", campaign=campaign, lists=facts.lists, phases=facts.phases,
+        bodies=facts.bodies, contacts=facts.contacts,
         **calendar_context(campaign))
 
 

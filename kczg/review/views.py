@@ -9,16 +9,16 @@ from peewee import fn
 from forms.validators import email_error, username_error
 from kczg import downloads
 from kczg.access import role_required
-from kczg.models import Assignment, Domain, Nomination, NominationList, User
+from kczg.campaigns.facts import facts_of
+from kczg.models import Assignment, Domain, Nomination, User
 from kczg.passwords import hash_password
 from kczg.public.views import calendar_context
 from kczg.rules import permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
-from kczg.rules.duplicates import is_duplicate
 from kczg.rules.transitions import Refused
 from kczg.services import documents as docs
-from kczg.services import files
+from kczg.services import files, listing
 from kczg.services import nominations as svc
 from kczg.services import ranking as ranking_export_service
 from kczg.services.accounts import new_password
@@ -33,14 +33,11 @@ def _review_helpers():
 
 def routed_scopes(body):
     """What the notice routes to this body, as (bundle scope key, name): whole lists and
-    single domains."""
-    lists = list(NominationList.select().where(NominationList.review_body == body)
-                 .order_by(NominationList.position))
-    domains = list(Domain.select(Domain, NominationList).join(NominationList)
-                   .where(Domain.review_body == body).order_by(NominationList.position,
-                                                               Domain.position))
-    return [(f"list:{lst.code}", lst.name) for lst in lists] + \
-        [(f"list:{d.list.code}:{d.code}", f"{d.list.name}（{d.name}领域）") for d in domains]
+    single domains (from the campaign facts, no query)."""
+    lists = facts_of(body.campaign).lists
+    return [(f"list:{lst.code}", lst.name) for lst in lists if lst.review_body_id == body.id] + \
+        [(f"list:{lst.code}:{d.code}", f"{lst.name}（{d.name}领域）")
+         for lst in lists for d in lst.domain_rows if d.review_body_id == body.id]
 
 
 def routed_to(body):
@@ -97,10 +94,9 @@ def _body():
 
 def _routed_lists(body):
     """The lists this body reviews (whole, or some of their domains)."""
-    ids = {lst.id for lst in NominationList.select().where(NominationList.review_body == body)}
-    ids |= {d.list_id for d in Domain.select().where(Domain.review_body == body)}
-    return list(NominationList.select().where(NominationList.id.in_(ids))
-                .order_by(NominationList.position)) if ids else []
+    return [lst for lst in facts_of(body.campaign).lists
+            if lst.review_body_id == body.id
+            or any(d.review_body_id == body.id for d in lst.domain_rows)]
 
 
 @bp.route("/filing", methods=["GET", "POST"])
@@ -189,40 +185,17 @@ def experts():
 def nominations():
     """What is routed to the body, with filters and search, its experts and assignments."""
     body = _body()
-    rows = docs.submitted_for_body(body)
-    f = {k: request.args.get(k, "").strip() for k in ("list", "domain", "unit", "status", "q",
-                                                      "dup")}
-    if f["list"]:
-        rows = [n for n in rows if n.list.code == f["list"]]
-    if f["domain"]:
-        rows = [n for n in rows if n.domain_id and n.domain.code == f["domain"]]
-    if f["unit"]:
-        rows = [n for n in rows if n.organisation.name == f["unit"]]
-    if f["q"]:
-        q = f["q"].lower()
-        rows = [n for n in rows if q in n.display_title.lower()
-                or q in n.organisation.name.lower() or q in n.dedupe_key.lower()]
-    dups = {n.id for n in rows if is_duplicate(n)} if rows else set()
-    if f["dup"]:
-        rows = [n for n in rows if n.id in dups]
-    by_nomination: dict[int, list] = {}
-    for a in Assignment.select(Assignment, User).join(User, on=Assignment.expert).where(
-            Assignment.nomination.in_([n.id for n in rows])) if rows else []:
-        by_nomination.setdefault(a.nomination_id, []).append(a)
-    if f["status"] == "unassigned":
-        rows = [n for n in rows if not [a for a in by_nomination.get(n.id, [])
-                                        if a.status != "conflict"]]
-    elif f["status"] == "scored":
-        rows = [n for n in rows if by_nomination.get(n.id) and all(
-            a.status in ("submitted", "conflict") for a in by_nomination[n.id])]
+    f = {k: request.args.get(k, "").strip()[:100]
+         for k in ("list", "domain", "unit", "status", "q", "dup")}
+    result = listing.body_nominations(body, f, listing.page_number(request.args.get("page")))
     experts_ = list(User.select().where(User.role == "expert", User.review_body == body,
                                         User.active == True).order_by(User.id))  # noqa: E712
-    all_rows = docs.submitted_for_body(body)
+    lists = _routed_lists(body)
     return render_template(
-        "review/nominations.html", body=body, rows=rows, assignments=by_nomination,
-        experts=experts_, dups=dups, f=f, lists=_routed_lists(body),
-        units=sorted({n.organisation.name for n in all_rows}),
-        domains=sorted({(n.domain.code, n.domain.name) for n in all_rows if n.domain_id}),
+        "review/nominations.html", body=body, page=result, rows=result.rows,
+        assignments=result.extra["assignments"], experts=experts_, f=f, lists=lists,
+        domains=[(d.code, d.name) for lst in lists for d in lst.domain_rows
+                 if d.review_body_id == body.id],
         review_open=review_rules.review_open(body.campaign), campaign=body.campaign)
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kczg.models import Campaign, Extension, Phase
+from kczg.campaigns.facts import facts_of
+from kczg.models import Campaign, Extension, Organisation, Phase
 
 
 def now_utc() -> datetime:
@@ -36,11 +37,26 @@ def format_local(value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "
 def submission_deadline(campaign: Campaign, organisation=None) -> datetime:
     """The submission deadline (aware UTC): the campaign's, or the unit's extension."""
     if organisation is not None:
-        ext = (Extension.select().where(Extension.organisation == organisation)
-               .order_by(Extension.granted_at.desc()).first())
-        if ext is not None:
-            return aware(ext.until)
+        until = extension_until(organisation)
+        if until is not None:
+            return aware(until)
     return aware(campaign.submission_deadline)
+
+
+_NOT_READ = object()
+
+
+def extension_until(organisation) -> datetime | None:
+    """The unit's latest extension (naive UTC) or None; read once per organisation row
+    (a request's organisation is loaded with its user, so a page asks once)."""
+    until = getattr(organisation, "_extension_until", _NOT_READ)
+    if until is _NOT_READ:
+        ext = (Extension.select(Extension.until).where(Extension.organisation == organisation)
+               .order_by(Extension.granted_at.desc()).first())
+        until = ext.until if ext is not None else None
+        if isinstance(organisation, Organisation):
+            organisation._extension_until = until
+    return until
 
 
 def submission_open(campaign: Campaign, at: datetime | None = None, organisation=None) -> bool:
@@ -52,7 +68,7 @@ def submission_open(campaign: Campaign, at: datetime | None = None, organisation
 def current_phases(campaign: Campaign, at: datetime | None = None) -> list[Phase]:
     """The phases whose days include today in the campaign's zone (they may overlap)."""
     today = local(campaign, at or now_utc()).date()
-    return [p for p in campaign.phases.order_by(Phase.position) if p.start <= today <= p.end]
+    return [p for p in facts_of(campaign).phases if p.start <= today <= p.end]
 
 
 @dataclass
@@ -75,7 +91,7 @@ def milestones(campaign: Campaign) -> list[Milestone]:
         Milestone(f"初评结果报送截止（{campaign.initial_results_deadline_label}）",
                   aware(campaign.initial_results_deadline)),
     ]
-    for p in campaign.phases.order_by(Phase.position):
+    for p in facts_of(campaign).phases:
         items.append(Milestone(f"{p.name}阶段开始", _day_start(campaign, p.start)))
         items.append(Milestone(f"{p.name}阶段结束",
                                _day_start(campaign, p.end + timedelta(days=1))))

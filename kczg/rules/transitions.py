@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kczg.campaigns.facts import attach
 from kczg.db import database, is_postgres, write_transaction
 from kczg.models import (
     Domain,
@@ -49,9 +50,9 @@ def check_open(nomination_list: NominationList, now: datetime | None = None,
 
 
 def _lock_unit(organisation_id: int) -> None:
-    if is_postgres():
-        Organisation.select(Organisation.id).where(Organisation.id == organisation_id) \
-            .for_update().get()
+    """PostgreSQL: lock the unit's row, so its submissions count one after the other."""
+    Organisation.select(Organisation.id).where(Organisation.id == organisation_id) \
+        .for_update().get()
 
 
 def record_history(nomination: Nomination, user: User, action: str, version: int,
@@ -69,8 +70,12 @@ def record_history(nomination: Nomination, user: User, action: str, version: int
                              fields=list(fields), version=version)
 
 
-def _reload(nomination_id: int) -> Nomination:
-    return Nomination.get_by_id(nomination_id)
+def _reload(nomination_id: int, user: User | None = None) -> Nomination:
+    """The nomination as stored now, its list and domain from the campaign facts and, when
+    it is the user's own, the unit row the user came with (one query)."""
+    return attach(Nomination.get_by_id(nomination_id),
+                  organisation=user.organisation if user is not None and user.organisation_id
+                  else None)
 
 
 def create_draft(user: User, nomination_list: NominationList, domain: Domain | None,
@@ -120,7 +125,7 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
                editor: str = "") -> Nomination:
     """Store what the user typed (valid or not). `derived` holds title, dedupe_key, domain;
     `editor` names the page that sends it."""
-    nomination = _reload(nomination_id)
+    nomination = _reload(nomination_id, user)
     check_open(nomination.list, now, nomination.organisation)
     if nomination.status != "draft":
         raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
@@ -130,11 +135,11 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
                    .where(Nomination.id == nomination_id, Nomination.status == "draft",
                           _current(based_on_version, editor)).execute())
         if updated:
-            nomination = _reload(nomination_id)
+            nomination = _reload(nomination_id, user)
             if changed:
                 record_history(nomination, user, "saved", nomination.version, changed)
             return nomination
-    nomination = _reload(nomination_id)
+    nomination = _reload(nomination_id, user)
     if nomination.status != "draft":
         raise Refused("这份推荐已提交，不能直接修改；如需修改，请先点击“重新编辑”。")
     raise _record_conflict(nomination, user, raw, based_on_version)
@@ -146,10 +151,11 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
     """Submit a validated draft: deadline, version and quota checked under the unit's lock."""
     stale = None
     with write_transaction():
-        nomination = _reload(nomination_id)
+        nomination = _reload(nomination_id, user)
         check_open(nomination.list, now, nomination.organisation)
-        _lock_unit(nomination.organisation_id)
-        nomination = _reload(nomination_id)
+        if is_postgres():  # SQLite's BEGIN IMMEDIATE holds the lock already
+            _lock_unit(nomination.organisation_id)
+            nomination = _reload(nomination_id, user)
         if nomination.status != "draft":
             raise Refused("这份推荐已提交，无需重复提交。")
         if nomination.version != based_on_version and not (
@@ -164,7 +170,7 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                               version=Nomination.version + 1, updated_at=utcnow(),
                               last_editor=editor, **derived) \
                 .where(Nomination.id == nomination_id).execute()
-            nomination = _reload(nomination_id)
+            nomination = _reload(nomination_id, user)
             record_history(nomination, user, "submitted", nomination.version, changed)
     if stale is None:
         _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
@@ -176,13 +182,13 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
 def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], new: str,
                    action: str, wrong_state: str, now: datetime | None) -> Nomination:
     with write_transaction():
-        nomination = _reload(nomination_id)
+        nomination = _reload(nomination_id, user)
         check_open(nomination.list, now, nomination.organisation)
         if nomination.status not in expected:
             raise Refused(wrong_state)
         Nomination.update(status=new, version=Nomination.version + 1, updated_at=utcnow()) \
             .where(Nomination.id == nomination_id).execute()
-        nomination = _reload(nomination_id)
+        nomination = _reload(nomination_id, user)
         record_history(nomination, user, action, nomination.version)
     return nomination
 
@@ -211,7 +217,7 @@ def reopen(nomination_id: int, user: User, now: datetime | None = None) -> Nomin
 
 
 def delete_draft(nomination_id: int, user: User, now: datetime | None = None) -> None:
-    nomination = _reload(nomination_id)
+    nomination = _reload(nomination_id, user)
     check_open(nomination.list, now, nomination.organisation)
     if nomination.status != "draft":
         raise Refused("只能删除草稿；已提交的推荐请先撤回。")

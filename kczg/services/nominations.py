@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 from forms.nomination import NominationForm
 from forms.registry import field_labels, form_class
 from forms.validators import normalize_uscc
-from kczg.models import Domain, Nomination
+from kczg.campaigns.facts import domains_of
+from kczg.models import Nomination
 
 # form keys that are not the user's data
 CONTROL_KEYS = {"csrf_token", "version", "editor", "action"}
@@ -31,7 +32,7 @@ def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> Nom
     form = cls(formdata=formdata, meta={"csrf": False}) if formdata is not None \
         else cls(formdata=None, meta={"csrf": False})
     if cls.DOMAIN_FIELD:
-        form.set_domains(nomination.list.domains.order_by(Domain.position))
+        form.set_domains(domains_of(nomination.list))
         if formdata is None and nomination.domain_id:
             form.domain.data = nomination.domain.code
     if formdata is None:
@@ -60,7 +61,7 @@ def derived(form: NominationForm, nomination: Nomination) -> dict:
     out = {"title": title, "dedupe_key": key}
     if cls.DOMAIN_FIELD:
         code = (form[cls.DOMAIN_FIELD].raw_data or [""])[0]
-        domain = Domain.get_or_none(Domain.list == nomination.list, Domain.code == code)
+        domain = next((d for d in domains_of(nomination.list) if d.code == code), None)
         if domain is not None:
             out["domain"] = domain
     return out

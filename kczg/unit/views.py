@@ -25,6 +25,7 @@ from forms.registry import form_class
 from kczg import downloads, tasks
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
+from kczg.campaigns.facts import attach
 from kczg.models import (
     Attachment,
     Domain,
@@ -47,7 +48,7 @@ def own_nomination(nomination_id: int) -> Nomination:
     nomination = Nomination.get_or_none(Nomination.id == nomination_id)
     if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
         abort(404)
-    return nomination
+    return attach(nomination, organisation=current_user.organisation)
 
 
 def _quota_lines(campaign):

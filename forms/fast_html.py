@@ -1,0 +1,40 @@
+"""A faster drop-in for WTForms' `html_params`, installed by `install()` (forms/__init__.py).
+
+WTForms builds every attribute with `Markup('{k}="{v}"').format(...)`, which goes through
+`string.Formatter` and escapes the already-escaped key again; on a 40-field nomination form that
+was a third of the page's time. This version gives the same output (tests/forms/test_fast_html.py
+compares the two) with plain string operations.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from wtforms.widgets import core
+
+_original = core.html_params
+
+
+def _clean_key(key: str) -> str:
+    key = key.rstrip("_")
+    if key.startswith(("data_", "aria_")):
+        key = key.replace("_", "-")
+    return key
+
+
+def html_params(**kwargs) -> Markup:
+    params = []
+    for k, v in sorted(kwargs.items()):
+        if v is True:
+            params.append(_clean_key(k))
+        elif v is False:
+            continue
+        else:
+            params.append(f'{escape(_clean_key(k))}="{str(escape(v)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))
+
+
+def install() -> None:
+    core.html_params = html_params
+
+
+def original(**kwargs) -> Markup:
+    return _original(**kwargs)

@@ -1,0 +1,28 @@
+"""The faster html_params renders exactly what WTForms' own does."""
+import pytest
+
+from forms import fast_html
+
+CASES = [
+    {"name": "text1", "id": "f", "class_": "text"},
+    {"checked": True, "readonly": False, "name": "text1", "abc": "hello"},
+    {"data_attr": "user.name", "aria_labeledby": "name", "hx_post": "/x?a=1&b=2"},
+    {"value": '"><script>alert(1)</script>', "placeholder": "中文 & ‘引号’"},
+    {"value": 3, "maxlength": 500, "required": True},
+    {},
+]
+
+
+@pytest.mark.parametrize("kwargs", CASES)
+def test_same_output_as_wtforms(kwargs):
+    assert fast_html.html_params(**kwargs) == fast_html.original(**kwargs)
+
+
+def test_installed_for_widgets():
+    from wtforms import Form, StringField
+
+    class F(Form):
+        name = StringField(render_kw={"data_x": 'a"b'})
+
+    html = F(data={"name": "<b>"}).name()
+    assert html == '<input data-x="a&#34;b" id="name" name="name" type="text" value="&lt;b&gt;">'
