@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import peewee
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from . import config
-from .db import database, init_database
+from .db import BUSY_MESSAGE, database, init_database, is_busy
 from .extensions import csrf, htmx, login_manager
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ ERROR_MESSAGES = {
     404: ("页面不存在", "您要找的页面不存在，或您无权查看。"),
     405: ("请求方式不正确", "该页面不支持这种请求方式。"),
     413: ("上传内容过大", "上传的文件或提交的内容超过了允许的大小，请压缩后重试。"),
+    503: ("系统繁忙", "系统繁忙，请稍后再试。"),
     500: ("服务器内部错误", "服务器处理请求时出错，请稍后重试；如持续出现，请联系技术支持。"),
 }
 
@@ -34,7 +36,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment(instance))
     app.config.update(overrides or {})
 
-    init_database(app.config["DATABASE_URL"])
+    init_database(app.config["DATABASE_URL"], app.config["DB_LOCK_WAIT_MS"])
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -90,6 +97,17 @@ def _register_errors(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(peewee.OperationalError)
+    def _busy(e):
+        """A write that waited its full time for the database lock: 503 and a retry."""
+        if not is_busy(e):
+            raise e
+        log.warning("database busy on %s: %s", request.path, e)
+        if request.headers.get("HX-Request"):
+            return (f'<div id="save-status" class="save-status failed" role="alert">'
+                    f'{BUSY_MESSAGE}</div>'), 503
+        return render_error(503, BUSY_MESSAGE)
 
     @app.errorhandler(500)
     def _internal(e):

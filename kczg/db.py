@@ -22,16 +22,46 @@ SQLITE_PRAGMAS = {
 }
 
 
-def init_database(url: str) -> peewee.Database:
+BUSY_MESSAGE = "系统繁忙，您的内容已保存在本页，请稍后再试。"
+
+
+class PostgresqlDatabase(peewee.PostgresqlDatabase):
+    """PostgreSQL whose sessions give up waiting for a lock after `lock_timeout_ms`, so a
+    request blocked by another writer ends with the busy message instead of hanging."""
+
+    def __init__(self, *args, lock_timeout_ms: int = 5000, **kwargs):
+        self.lock_timeout_ms = lock_timeout_ms
+        super().__init__(*args, **kwargs)
+
+    def _initialize_connection(self, conn):
+        with conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(self.lock_timeout_ms)}")
+        conn.commit()
+
+
+def init_database(url: str, busy_ms: int = 5000) -> peewee.Database:
     """Connect the proxy to the database named by `url` and return it."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
+        db = peewee.SqliteDatabase(str(path), pragmas={**SQLITE_PRAGMAS, "busy_timeout": busy_ms},
+                                   timeout=busy_ms / 1000)
     else:
-        db = connect(url)
+        from playhouse.db_url import register_database
+
+        register_database(PostgresqlDatabase, "postgres", "postgresql")
+        db = connect(url, lock_timeout_ms=busy_ms)
     database.initialize(db)
     return db
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for "another writer holds the lock and we waited long enough": SQLite's
+    `database is locked`/`busy`, PostgreSQL's lock timeout."""
+    text = str(exc).lower()
+    return isinstance(exc, peewee.OperationalError) and (
+        "database is locked" in text or "database is busy" in text
+        or "lock timeout" in text or "canceling statement due to lock" in text)
 
 
 def is_postgres() -> bool:

@@ -84,8 +84,9 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def bare_app(database_url, tmp_path):
-    """The app on an empty, migrated database with the 2021 campaign loaded."""
+def bare_app(database_url, tmp_path, request):
+    """The app on an empty, migrated database with the 2021 campaign loaded (a test marked
+    `@pytest.mark.app_config(KEY=value)` gets those settings too)."""
     from kczg import create_app
     from kczg.campaigns import load_campaign
     from kczg.db import database
@@ -96,7 +97,9 @@ def bare_app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
                       "SECRET_KEY": "test-secret", "ARGON2_PARAMS": FAST_ARGON2,
                       "KCZG_PRERENDER_DOCUMENTS": False,
-                      "KCZG_BASE_URL": "https://kczg.example.org"})
+                      "KCZG_BASE_URL": "https://kczg.example.org",
+                      **(marker.kwargs if (marker := request.node.get_closest_marker(
+                          "app_config")) else {})})
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         database.connect(reuse_if_open=True)

@@ -6,6 +6,7 @@ kczg.services), and render a page or an htmx partial. Every nomination is fetche
 """
 import secrets
 
+import peewee
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +27,7 @@ from kczg import downloads, tasks
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.campaigns.facts import attach
+from kczg.db import BUSY_MESSAGE, is_busy
 from kczg.models import (
     Attachment,
     Domain,
@@ -173,6 +175,16 @@ def nomination_post(nomination_id):
                 derived=svc.derived(form, nomination),
                 changed=svc.changed_fields(nomination, raw), editor=_editor())
     try:
+        return _save_or_submit(nomination, form, action, args)
+    except peewee.OperationalError as e:
+        if not is_busy(e):
+            raise
+        # the lock stayed taken: nothing was written; show the page again as typed
+        return _page(Nomination.get_by_id(nomination.id), form, 503, BUSY_MESSAGE)
+
+
+def _save_or_submit(nomination, form, action, args):
+    try:
         if action == "submit":
             if not form.validate():
                 saved = transitions.save_draft(nomination.id, **args)
@@ -211,6 +223,11 @@ def nomination_autosave(nomination_id):
         saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
                                        svc.derived(form, nomination),
                                        svc.changed_fields(nomination, raw), editor=_editor())
+    except peewee.OperationalError as e:
+        if not is_busy(e):
+            raise
+        return render_template("unit/_save_status.html", error=BUSY_MESSAGE, conflict=False,
+                               nomination=nomination), 503
     except transitions.Stale as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=True,
                                nomination=nomination), 409
