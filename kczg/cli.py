@@ -104,3 +104,47 @@ def demo_command(phase):
                    if created else "demo nominations: already there")
         if phase == "review":
             click.echo(review)
+
+
+@kczg_cli.command("backup")
+@click.argument("directory", type=click.Path(path_type=Path))
+def backup_command(directory):
+    """Back up the database and the files directory into DIRECTORY (new or empty), with a
+    manifest of checksums. Safe while the platform is running."""
+    from kczg.services import backup
+
+    with database.connection_context():
+        try:
+            s = backup.backup(directory)
+        except backup.BackupError as e:
+            raise click.ClickException(str(e))
+    click.echo(f"backup in {s.directory}: {s.database} database, {s.files} files "
+               f"({s.bytes / 1048576:.1f} MiB), manifest.json")
+
+
+@kczg_cli.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(directory):
+    """Restore a backup made by `backup` into this (empty) instance: checksums are verified
+    first; stop the app and the workers while it runs."""
+    from kczg.services import backup
+
+    try:
+        s = backup.restore(directory)  # opens and closes its own connections
+    except backup.BackupError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"restored {s.database} database and {s.files} files from {s.directory}")
+
+
+@kczg_cli.command("prune")
+@click.option("--days", type=int, default=None,
+              help="Retention in days (default: KCZG_RETENTION_DAYS, 14).")
+def prune_command(days):
+    """Delete bundle ZIPs no recent build points at, superseded rendered documents and stale
+    temporary files (the worker also does this every hour)."""
+    from kczg.services import housekeeping
+
+    with database.connection_context():
+        r = housekeeping.prune(days)
+    click.echo(f"pruned {len(r.bundles)} bundles, {len(r.documents)} documents, "
+               f"{len(r.temporary)} temporary files ({r.size / 1048576:.1f} MiB)")

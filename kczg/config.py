@@ -61,5 +61,11 @@ def from_environment(instance: Path) -> dict:
         "PROXY_HOPS": int(os.environ.get("KCZG_PROXY_HOPS", "0")),
         # How long a write waits for the database lock (SQLite busy timeout, PostgreSQL
         # lock_timeout) before the user gets 503 and is told to retry (ms).
+        # A bundle build renews its lease while it writes; one whose lease ran out lost its
+        # worker and is retried.
+        "BUNDLE_LEASE_SECONDS": int(os.environ.get("KCZG_BUNDLE_LEASE_SECONDS", "120")),
+        # Bundle ZIPs no build points at any more, and rendered documents whose content was
+        # superseded, are deleted after this many days.
+        "RETENTION_DAYS": int(os.environ.get("KCZG_RETENTION_DAYS", "14")),
         "DB_LOCK_WAIT_MS": int(os.environ.get("KCZG_DB_LOCK_WAIT_MS", "5000")),
     }

@@ -90,3 +90,22 @@ def deliver_bundles() -> None:
         from kczg.services import bundles
 
         bundles.deliver(current_campaign())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def recover_bundles() -> None:
+    """Every minute: a bundle build whose worker died (lease expired) is cleaned and retried."""
+    with app_context():
+        from kczg.services import bundles
+
+        bundles.recover_stale_builds()
+
+
+@huey.periodic_task(crontab(minute="17"))
+def housekeeping() -> None:
+    """Every hour: prune old bundle ZIPs, superseded rendered documents and left-over temporary
+    files (retention: KCZG_RETENTION_DAYS)."""
+    with app_context():
+        from kczg.services import housekeeping as hk
+
+        hk.prune()

@@ -8,9 +8,12 @@ nominations) and cached by a hash of everything it holds: an unchanged bundle is
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import socket
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -31,6 +34,8 @@ from kczg.models import (
 )
 from kczg.services import documents as docs
 from kczg.services import files
+
+log = logging.getLogger(__name__)
 
 INDEX_COLUMNS = ["文件", "类型", "推荐单位", "榜单", "领域", "推荐项目", "验证码", "大小（字节）",
                  "SHA-256"]
@@ -285,7 +290,31 @@ def write_zip(entries: list[Entry], target: Path, progress=None) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def lease_seconds() -> int:
+    return int(current_app.config.get("BUNDLE_LEASE_SECONDS", 120))
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim(build_id: int) -> bool:
+    """Take the build for this worker (queued, or running with an expired lease)."""
+    now = utcnow()
+    return BundleBuild.update(
+        status="running", worker=_worker_name(), attempts=BundleBuild.attempts + 1,
+        lease_until=now + timedelta(seconds=lease_seconds()), done=0,
+    ).where(BundleBuild.id == build_id,
+            (BundleBuild.status == "queued") |
+            ((BundleBuild.status == "running") & (BundleBuild.lease_until < now))
+            ).execute() == 1
+
+
 def run_build(build_id: int) -> None:
+    """Build one bundle; the worker renews its lease as it writes, so a build whose worker
+    died is seen by `recover_stale_builds` and started again."""
+    if not _claim(build_id):
+        return  # another worker holds it, or it is finished
     build = BundleBuild.get_by_id(build_id)
     from kczg.campaigns import current_campaign
 
@@ -293,23 +322,64 @@ def run_build(build_id: int) -> None:
     try:
         key = fingerprint(scope)
         entries = manifest(scope)
-        build.status, build.content_key, build.total = "running", key, len(entries) + 1
-        build.save()
+        build.content_key, build.total = key, len(entries) + 1
+        build.save(only=[BundleBuild.content_key, BundleBuild.total])
         target = bundle_path(key)
         if not target.exists():
             def progress(done):
                 if done % 5 == 0 or done == len(entries):
-                    BundleBuild.update(done=done).where(BundleBuild.id == build_id).execute()
+                    BundleBuild.update(done=done, lease_until=utcnow() + timedelta(
+                        seconds=lease_seconds())).where(BundleBuild.id == build_id).execute()
             write_zip(entries, target, progress)
-        build.status, build.done, build.size = "done", build.total, target.stat().st_size
-        build.finished_at = utcnow()
-        build.save()
+        BundleBuild.update(status="done", done=build.total, size=target.stat().st_size,
+                           finished_at=utcnow(), lease_until=None) \
+            .where(BundleBuild.id == build_id).execute()
         if build.requested_by_id is None and scope.body is not None:
             _tell_body(scope.body)
     except Exception as e:  # the page must say it failed, not spin forever
-        BundleBuild.update(status="failed", error=repr(e)[:2000], finished_at=utcnow()) \
+        BundleBuild.update(status="failed", error=repr(e)[:2000], finished_at=utcnow(),
+                           lease_until=None) \
             .where(BundleBuild.id == build_id).execute()
         raise
+
+
+MAX_ATTEMPTS = 3
+
+
+def remove_partials(key: str) -> list[Path]:
+    """Delete what a dead worker left of bundle `key` (its .part and index files)."""
+    removed = []
+    for path in bundle_dir().glob(f"{key}.*"):
+        if path.name != f"{key}.zip":  # the finished ZIP only ever appears whole (os.replace)
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def recover_stale_builds() -> list[int]:
+    """Builds still 'running' after their lease ran out lost their worker: remove the
+    partial file and queue them again (failed after MAX_ATTEMPTS). Returns the ids retried."""
+    from kczg.tasks import build_bundle
+
+    retried = []
+    stale = list(BundleBuild.select().where(BundleBuild.status == "running",
+                                            BundleBuild.lease_until < utcnow()))
+    for build in stale:
+        if build.content_key:
+            remove_partials(build.content_key)
+        if build.attempts >= MAX_ATTEMPTS:
+            BundleBuild.update(status="failed", finished_at=utcnow(), lease_until=None,
+                               error=f"生成进程中断{build.attempts}次，已停止重试") \
+                .where(BundleBuild.id == build.id, BundleBuild.status == "running").execute()
+            continue
+        changed = BundleBuild.update(status="queued", done=0, lease_until=None) \
+            .where(BundleBuild.id == build.id, BundleBuild.status == "running",
+                   BundleBuild.lease_until < utcnow()).execute()
+        if changed:
+            log.warning("bundle build %s lost its worker %s; retrying", build.id, build.worker)
+            retried.append(build.id)
+            build_bundle(build.id)
+    return retried
 
 
 def _tell_body(body: ReviewBody) -> None:

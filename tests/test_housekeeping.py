@@ -1,0 +1,57 @@
+"""Housekeeping: old bundle ZIPs no build points at, superseded rendered documents and stale
+temporary files are pruned; the latest bundle of each scope, recent ones and current documents
+stay."""
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from kczg.models import BundleBuild, DocumentRecord, utcnow
+
+
+def _file(path: Path, days_old: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * 100)
+    t = time.time() - days_old * 86400
+    os.utime(path, (t, t))
+    return path
+
+
+def test_prune_keeps_what_is_current(app, db):
+    from kczg.services import bundles, housekeeping
+    from kczg.services import documents as docs
+
+    with app.test_request_context():
+        bdir, ddir = bundles.bundle_dir(), docs.cache_dir()
+        old = utcnow() - timedelta(days=40)
+        BundleBuild.create(scope="body:it", content_key="old1", status="done", finished_at=old)
+        BundleBuild.create(scope="body:it", content_key="latest", status="done", finished_at=old)
+        BundleBuild.create(scope="body:oss", content_key="recent", status="done",
+                           finished_at=utcnow())
+        stale_zip = _file(bdir / "old1.zip", 40)
+        latest_zip = _file(bdir / "latest.zip", 40)
+        recent_zip = _file(bdir / "recent.zip", 1)
+        orphan_zip = _file(bdir / "orphan.zip", 40)
+        young_orphan = _file(bdir / "young.zip", 2)
+        dead_part = _file(bdir / "abc.1234.part", 3)
+        live_part = _file(bdir / "def.99.part", 0.01)
+
+        current = DocumentRecord.create(code="CUR1", kind="form", subject="form:1", title="t",
+                                        content_hash="a")
+        gone = DocumentRecord.create(code="OLD1", kind="form", subject="form:1", title="t",
+                                     content_hash="b", superseded_by=current,
+                                     superseded_at=old)
+        fresh = DocumentRecord.create(code="NEW1", kind="form", subject="form:2", title="t",
+                                      content_hash="c", superseded_by=current,
+                                      superseded_at=utcnow())
+        cur_pdf = _file(ddir / f"{current.code}.pdf", 40)
+        old_pdf, old_docx = _file(ddir / f"{gone.code}.pdf", 40), _file(ddir / f"{gone.code}.docx", 40)
+        fresh_pdf = _file(ddir / f"{fresh.code}.pdf", 1)
+
+        result = housekeeping.prune(retention_days=14)
+    removed = {p.name for p in result.bundles + result.documents + result.temporary}
+    assert removed == {stale_zip.name, orphan_zip.name, dead_part.name, old_pdf.name,
+                       old_docx.name}
+    for kept in (latest_zip, recent_zip, young_orphan, live_part, cur_pdf, fresh_pdf):
+        assert kept.exists(), kept.name
+    assert result.size == 500
