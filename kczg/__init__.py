@@ -58,6 +58,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config.get("TESTING"):
         from exports import fonts
 
+        from . import files_check
+
+        problems = files_check.check(instance, app.config["FILES_SHARED"])
+        for problem in problems:
+            log.error(problem)
+        if problems and app.config["FILES_SHARED"]:
+            raise RuntimeError("; ".join(problems))
+
         fonts.check()  # says loudly when CJK fonts or libharfbuzz-subset are missing
     return app
 

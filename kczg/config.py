@@ -67,5 +67,8 @@ def from_environment(instance: Path) -> dict:
         # Bundle ZIPs no build points at any more, and rendered documents whose content was
         # superseded, are deleted after this many days.
         "RETENTION_DAYS": int(os.environ.get("KCZG_RETENTION_DAYS", "14")),
+        # Production: the files directory (KCZG_INSTANCE) is a mount every app node and worker
+        # shares; start-up refuses to run when it is not writable or not a mount.
+        "FILES_SHARED": os.environ.get("KCZG_FILES_SHARED", "") == "1",
         "DB_LOCK_WAIT_MS": int(os.environ.get("KCZG_DB_LOCK_WAIT_MS", "5000")),
     }

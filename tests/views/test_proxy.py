@@ -1,0 +1,39 @@
+"""Behind nginx: with KCZG_PROXY_HOPS=1 the app sees the client's address from
+X-Forwarded-For (what the login throttle counts), and without it ignores the header."""
+import pytest
+
+from kczg.models import LoginAttempt
+from tests.conftest import csrf_token
+
+
+def _fail_login(client, forwarded_for):
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"csrf_token": token, "username": "unit-a", "password": "wrong"},
+                headers={"X-Forwarded-For": forwarded_for, "X-Forwarded-Proto": "https",
+                         "Referer": "https://localhost/login"},  # browsers send it; CSRF checks it on HTTPS
+                environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+
+@pytest.mark.app_config(PROXY_HOPS=1)
+def test_trusted_proxy_gives_the_client_address(client, db):
+    _fail_login(client, "203.0.113.7")
+    assert [a.ip for a in LoginAttempt.select()] == ["203.0.113.7"]
+
+
+def test_without_proxy_setting_the_header_is_ignored(client, db):
+    _fail_login(client, "203.0.113.7")
+    assert [a.ip for a in LoginAttempt.select()] == ["127.0.0.1"]
+
+
+@pytest.mark.app_config(PROXY_HOPS=1)
+def test_units_behind_one_proxy_do_not_lock_each_other_out(client, db, app):
+    """20 units mistyping once each from 20 addresses: the 21st logs in (the throttle counts
+    each address, not the proxy's)."""
+    for i in range(20):
+        _fail_login(client, f"198.51.100.{i + 1}")
+    token = csrf_token(client, "/login")
+    r = client.post("/login", data={"csrf_token": token, "username": "unit-b",
+                                    "password": "kczg-demo"},
+                    headers={"X-Forwarded-For": "198.51.100.200"},
+                    environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert r.status_code == 302
