@@ -10,6 +10,9 @@ DEBIAN_PACKAGES=(
   chromium                # browser tests (Playwright drives Debian's chromium)
   python3-venv
   nodejs npm              # only to fetch the htmx script from the npm registry
+  nginx-light             # the loopback cluster test (bench/cluster.py); production's proxy
+  postgresql-client       # pg_dump / pg_restore for backups on PostgreSQL
+  wrk                     # the page benchmarks (bench/pages.py)
 )
 
 say() { printf '\033[1m[kczg]\033[0m %s\n' "$*" >&2; }
@@ -21,6 +24,8 @@ setup_debian() {
       nodejs) command -v node >/dev/null && continue ;;
       npm) command -v npm >/dev/null && continue ;;
       python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
+      nginx-light) [ -x /usr/sbin/nginx ] && continue ;;
+      postgresql-client) command -v pg_dump >/dev/null && continue ;;
     esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

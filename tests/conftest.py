@@ -18,7 +18,7 @@ PG_URL = os.environ.get("KCZG_TEST_PG_URL", "postgresql://postgres@127.0.0.1:543
 # schema is dropped when the run ends.
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
 PG_SCHEMA = f"kczg_test_{RUN_ID}"
-os.environ.setdefault("KCZG_REDIS_PREFIX", f"kczg-test-{RUN_ID}")
+os.environ.setdefault("KCZG_REDIS_PREFIX", f"kczg_test_{RUN_ID}")  # huey keeps [A-Za-z0-9_]
 # argon2 at its lowest cost: tests hash many passwords; the algorithm is the same.
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 

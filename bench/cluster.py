@@ -1,0 +1,431 @@
+"""Deadline day on a cluster on loopback: Debian's nginx in front of two gunicorn app nodes,
+PostgreSQL (a database of its own on the local server), Redis (the local server, a key prefix of
+its own) and two huey consumers, all on 127.0.0.1. Many units log in, create drafts, upload a
+证明材料, autosave and submit through nginx while one app node is killed with SIGKILL halfway.
+
+    .venv/bin/python bench/cluster.py [--units 200] [--saves 5] [--kill-at 0.5]
+
+Prints throughput, p50/p99 per request kind and the 5xx answers (those of requests in flight on
+the killed node apart), then audits the database: every accepted autosave and submission is
+stored as sent, no unit is over its quota, every accepted upload is readable with the bytes sent.
+Stops everything it started and drops its database. Exit status 0 only if the audit passes.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.cookiejar
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _util import free_port, wait_for_port  # noqa: E402
+
+PG_ADMIN = os.environ.get("KCZG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("KCZG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+VERSION = re.compile(r'id="version" name="version" value="(\d+)"')
+PASSWORD = "bench-pass-2021"
+
+
+def pdf_bytes(i: int) -> bytes:
+    return (b"%PDF-1.4\n1 0 obj<<>>endobj\n% unit " + str(i).encode() +
+            b"\ntrailer<<>>\n%%EOF\n")
+
+
+class Cluster:
+    """Everything the run starts, so that `stop()` can end it all."""
+
+    def __init__(self, work: Path, workers: int, consumers: int):
+        self.work, self.workers, self.consumers = work, workers, consumers
+        self.db_name = f"kczg_cluster_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.prefix = f"kczg_cluster_{os.getpid()}"  # huey keeps [A-Za-z0-9_] of it
+        self.database_url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{self.db_name}"
+        self.files = work / "files"
+        self.nodes: list[tuple[int, subprocess.Popen]] = []
+        self.huey: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        self.port = free_port()
+
+    @property
+    def env(self) -> dict:
+        return {**os.environ, "DATABASE_URL": self.database_url, "KCZG_REDIS_URL": REDIS_URL,
+                "KCZG_REDIS_PREFIX": self.prefix, "KCZG_INSTANCE": str(self.files),
+                "SECRET_KEY": "cluster-bench-secret", "KCZG_PROXY_HOPS": "1",
+                "KCZG_PRERENDER_DOCUMENTS": "1", "FLASK_APP": "wsgi"}
+
+    def create_database(self) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(PG_ADMIN)
+        conn.autocommit = True
+        conn.cursor().execute(f"CREATE DATABASE {self.db_name}")
+        conn.close()
+
+    def prepare(self, units: int) -> None:
+        """Schema, campaign, demo calendar (collection open) and `units` unit accounts."""
+        os.environ.update({k: v for k, v in self.env.items() if k.startswith(("KCZG", "DATA"))})
+        from kczg import create_app, demo
+        from kczg.campaigns import load_campaign
+        from kczg.db import database
+        from kczg.migrate import migrate
+        from kczg.models import Organisation, UnitType, User
+        from kczg.passwords import hash_password
+
+        app = create_app({"TESTING": True, "DATABASE_URL": self.database_url})
+        with app.app_context(), database.connection_context():
+            migrate()
+            load_campaign()
+            demo.load()
+            society = UnitType.get(UnitType.code == "society")
+            password = hash_password(PASSWORD)  # the production argon2 cost
+            with database.atomic():
+                for i in range(units):
+                    org = Organisation.create(name=f"集群压测学会{i:03d}", unit_type=society,
+                                              contact="王明", phone="010-68283463",
+                                              email="b@example.org")
+                    User.create(username=f"node{i:03d}", role="unit", organisation=org,
+                                password_hash=password)
+
+    def start(self) -> None:
+        logs = self.work / "logs"
+        logs.mkdir(exist_ok=True)
+        for n in range(2):
+            port = free_port()
+            env = {**self.env, "KCZG_BIND": f"127.0.0.1:{port}", "WORKERS": str(self.workers),
+                   "KCZG_ACCESS_LOG": str(logs / f"node{n}.access.log"),
+                   "KCZG_ERROR_LOG": str(logs / f"node{n}.error.log")}
+            proc = subprocess.Popen(
+                [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+            self.nodes.append((port, proc))
+        for n in range(self.consumers):
+            args = ["--workers", "1", "--logfile", str(logs / f"huey{n}.log")]
+            if n:
+                args.append("--no-periodic")  # periodic jobs on one consumer only
+            self.huey.append(subprocess.Popen(
+                [str(ROOT / ".venv/bin/huey_consumer"), "kczg.tasks.huey", *args], cwd=ROOT,
+                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True))
+        for port, _ in self.nodes:
+            wait_for_port(port, 60)
+        conf = self.work / "nginx.conf"
+        upstreams = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;"
+                              for p, _ in self.nodes)
+        conf.write_text(f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {self.work}/nginx.pid;
+error_log {logs}/nginx.error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log {logs}/nginx.access.log;
+  client_body_temp_path {self.work}/nginx-body;
+  proxy_temp_path {self.work}/nginx-proxy;
+  fastcgi_temp_path {self.work}/nginx-fastcgi;
+  uwsgi_temp_path {self.work}/nginx-uwsgi;
+  scgi_temp_path {self.work}/nginx-scgi;
+  client_max_body_size 26m;
+  upstream kczg_app {{
+{upstreams}
+    keepalive 32;
+  }}
+  server {{
+    listen 127.0.0.1:{self.port};
+    location / {{
+      proxy_pass http://kczg_app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_read_timeout 90s;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 2;
+    }}
+  }}
+}}
+""")
+        self.nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf), "-p", str(self.work)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True)
+        wait_for_port(self.port, 15)
+
+    def kill_node(self, index: int = 0) -> int:
+        port, proc = self.nodes[index]
+        os.killpg(proc.pid, signal.SIGKILL)  # the master and its workers, at once
+        proc.wait(10)
+        return port
+
+    def stop(self) -> None:
+        procs = [p for _, p in self.nodes] + self.huey + ([self.nginx] if self.nginx else [])
+        for p in procs:
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        try:
+            import psycopg2
+
+            conn = psycopg2.connect(PG_ADMIN)
+            conn.autocommit = True
+            conn.cursor().execute(f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)")
+            conn.close()
+        except Exception as e:  # noqa: BLE001
+            print(f"could not drop {self.db_name}: {e}")
+        try:
+            import redis
+
+            r = redis.Redis.from_url(REDIS_URL)
+            keys = list(r.scan_iter(match=f"*{self.prefix}*"))
+            if keys:
+                r.delete(*keys)
+        except Exception as e:  # noqa: BLE001
+            print(f"could not clean Redis keys {self.prefix}*: {e}")
+
+
+class Client:
+    """One unit in a browser: a cookie jar, the page's CSRF token, retries where a browser
+    (or htmx's autosave) would: a GET, an autosave (same version and editor) and a submit
+    the user clicks again after an error page are safe to repeat."""
+
+    def __init__(self, base: str, stats):
+        self.base, self.stats = base, stats
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = ""
+
+    def request(self, kind, path, data=None, body=None, content_type=None, retry=True):
+        if data is not None:
+            body = urllib.parse.urlencode(data, doseq=True).encode()
+            content_type = "application/x-www-form-urlencoded"
+        req = urllib.request.Request(self.base + path, body)
+        if content_type:
+            req.add_header("Content-Type", content_type)
+        start = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=60) as r:
+                status, text = r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read().decode(errors="replace")
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+            status, text = 599, str(e)
+        elapsed = time.perf_counter() - start
+        self.stats.record(kind, status, elapsed, time.monotonic())
+        if status >= 500 and retry:
+            time.sleep(0.5)
+            return self.request(kind, path, data, body, content_type, retry=False)
+        if m := CSRF.search(text):
+            self.token = m.group(1)
+        return status, text
+
+    def upload(self, nid: int, name: str, content: bytes):
+        boundary = uuid.uuid4().hex
+        parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+                 f"{self.token}\r\n".encode(),
+                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                 f"filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n".encode()
+                 + content + b"\r\n", f"--{boundary}--\r\n".encode()]
+        return self.request("upload", f"/unit/nominations/{nid}/attachments", body=b"".join(parts),
+                            content_type=f"multipart/form-data; boundary={boundary}")
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.timings: dict[str, list[float]] = defaultdict(list)
+        self.codes: Counter = Counter()
+        self.errors: list[tuple[float, str, int]] = []  # (when, kind, status) of 5xx
+        self.done = 0
+
+    def record(self, kind, status, elapsed, at):
+        with self.lock:
+            self.timings[kind].append(elapsed)
+            self.codes[(kind, status)] += 1
+            if status >= 500:
+                self.errors.append((at, kind, status))
+
+
+def unit_run(base, i, saves, stats, accepted, start_gate):
+    from kczg.demo_data import sample
+
+    start_gate.wait()
+    c = Client(base, stats)
+    c.request("page", "/login")
+    c.request("login", "/login", {"csrf_token": c.token, "username": f"node{i:03d}",
+                                  "password": PASSWORD})
+    ids = []
+    for _ in range(3):
+        status, page = c.request("create", "/unit/nominations/new",
+                                 {"csrf_token": c.token, "list": "xdjs", "domain": "dzxx"})
+        m = re.search(r'action="/unit/nominations/(\d+)"', page)
+        if m:
+            ids.append(int(m.group(1)))
+    data = sample("xdjs", domain="dzxx", tech_name=f"集群压测技术{i}")
+    for nid in ids:
+        status, page = c.request("page", f"/unit/nominations/{nid}")
+        version = int(VERSION.search(page).group(1)) if VERSION.search(page) else 0
+        name = f"证明材料{i}-{nid}.pdf"
+        content = pdf_bytes(i * 1000 + nid)
+        status, page = c.upload(nid, name, content)
+        if f"已上传“{name}”" in page:
+            accepted["uploads"].append((nid, name, hashlib.sha256(content).hexdigest()))
+        for k in range(saves):
+            summary = data["summary"] + "。" * k
+            payload = {**data, "csrf_token": c.token, "version": version,
+                       "editor": f"tab{nid}", "summary": summary}
+            status, _ = c.request("autosave", f"/unit/nominations/{nid}/autosave", payload)
+            if status == 200:
+                version += 1
+                accepted["saves"][nid] = summary
+    for nid in ids:  # three submissions for a quota of two: the third must be refused (409)
+        status, page = c.request("submit", f"/unit/nominations/{nid}",
+                                 {**data, "csrf_token": c.token, "version": 0,
+                                  "editor": f"tab{nid}", "action": "submit"})
+        if status == 200 and "已提交" in page:
+            accepted["submits"].add(nid)
+            accepted["saves"][nid] = data["summary"]
+        elif status == 409 and "已保存为草稿" in page:  # refused (quota), kept as a draft
+            accepted["saves"][nid] = data["summary"]
+    with stats.lock:
+        stats.done += 1
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))]
+
+
+def audit(cluster: Cluster, accepted) -> list[str]:
+    from kczg import create_app
+    from kczg.db import database
+    from kczg.models import Attachment, Nomination, Organisation
+    from kczg.services import files
+
+    problems = []
+    app = create_app({"TESTING": True, "DATABASE_URL": cluster.database_url})
+    app.instance_path = str(cluster.files)
+    with app.app_context(), database.connection_context():
+        rows = {n.id: n for n in Nomination.select().join(Organisation).where(
+            Organisation.name.startswith("集群压测学会"))}
+        for nid, summary in accepted["saves"].items():
+            stored = (rows[nid].raw or {}).get("summary", [""])[0] if nid in rows else None
+            if stored != summary:
+                problems.append(f"nomination {nid}: accepted summary not stored")
+        for nid in accepted["submits"]:
+            if rows.get(nid) is None or rows[nid].status != "submitted":
+                problems.append(f"nomination {nid}: accepted submission not stored")
+        per_unit = Counter((n.organisation_id, n.domain_id) for n in rows.values()
+                           if n.status == "submitted")
+        problems += [f"unit {o} domain {d}: {c} submitted, quota 2"
+                     for (o, d), c in per_unit.items() if c > 2]
+        with app.test_request_context():
+            stored = {(a.nomination_id, a.original_name): a for a in Attachment.select()}
+            for nid, name, digest in accepted["uploads"]:
+                a = stored.get((nid, name))
+                path = files.path_of(a) if a else None
+                if a is None or not path.exists() or \
+                        hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                    problems.append(f"upload {name}: not readable as sent")
+    return problems
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--units", type=int, default=200)
+    ap.add_argument("--saves", type=int, default=5)
+    ap.add_argument("--kill-at", type=float, default=0.5,
+                    help="kill app node 1 when this share of the units has finished")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per app node")
+    ap.add_argument("--consumers", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="kczg-cluster-"))
+    cluster = Cluster(work, args.workers, args.consumers)
+    stats = Stats()
+    accepted = {"saves": {}, "submits": set(), "uploads": []}
+    killed_at = None
+    try:
+        cluster.create_database()
+        cluster.prepare(args.units)
+        cluster.start()
+        base = f"http://127.0.0.1:{cluster.port}"
+        gate = threading.Event()
+        threads = [threading.Thread(target=unit_run,
+                                    args=(base, i, args.saves, stats, accepted, gate))
+                   for i in range(args.units)]
+        for t in threads:
+            t.start()
+        start = time.perf_counter()
+        gate.set()
+        deadline = time.monotonic() + 900
+        while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
+            if killed_at is None and stats.done >= args.kill_at * args.units:
+                killed_port = cluster.kill_node(0)
+                killed_at = time.monotonic()
+                print(f"killed app node 1 (127.0.0.1:{killed_port}) with SIGKILL after "
+                      f"{time.perf_counter() - start:.1f} s, {stats.done} units done")
+            time.sleep(0.05)
+        for t in threads:
+            t.join(1)
+        elapsed = time.perf_counter() - start
+        problems = audit(cluster, accepted)
+        nginx_log = (work / "logs" / "nginx.error.log")
+        in_flight = 0
+        if nginx_log.exists():
+            in_flight = sum(1 for line in nginx_log.read_text().splitlines()
+                            if "prematurely closed" in line or "reset by peer" in line)
+    finally:
+        cluster.stop()
+
+    total = sum(stats.codes.values())
+    print(f"\nbench/cluster.py: nginx -> 2 gunicorn nodes x {args.workers} sync workers, "
+          f"PostgreSQL, Redis, {args.consumers} huey consumers, all on 127.0.0.1, "
+          f"{os.cpu_count()} cores")
+    print(f"{args.units} units x (login, 3 drafts, 3 uploads, {args.saves} autosaves each, "
+          f"3 submissions): {total} requests in {elapsed:.1f} s = {total / elapsed:.0f} req/s")
+    for kind in ("login", "create", "page", "upload", "autosave", "submit"):
+        t = stats.timings.get(kind, [])
+        if t:
+            print(f"  {kind:9s} n={len(t):5d}  p50 {statistics.median(t) * 1000:7.1f} ms"
+                  f"  p99 {percentile(t, .99) * 1000:7.1f} ms  statuses "
+                  f"{dict(sorted((s, n) for (k, s), n in stats.codes.items() if k == kind))}")
+    errors = len(stats.errors)
+    print(f"5xx answers: {errors} (requests cut in flight on the killed node, per nginx's "
+          f"log: {in_flight}); other 5xx: {max(0, errors - in_flight)}")
+    print(f"accepted: {len(accepted['saves'])} drafts saved, {len(accepted['submits'])} "
+          f"submissions, {len(accepted['uploads'])} uploads")
+    print("audit: " + ("0 lost writes, 0 quota exceeded, every upload readable"
+                       if not problems else f"{len(problems)} problems"))
+    for p in problems[:20]:
+        print("  " + p)
+    return 0 if not problems and errors <= in_flight else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
