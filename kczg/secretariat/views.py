@@ -27,7 +27,7 @@ from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
 from kczg.rules.transitions import Refused
-from kczg.services import accounts, files, review_stats
+from kczg.services import accounts, files, listing, review_stats
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -50,12 +50,11 @@ def dashboard():
 @bp.route("/units")
 @role_required("secretariat")
 def units():
-    orgs = list(Organisation.select(Organisation, UnitType).join(UnitType)
-                .order_by(Organisation.created_at.desc()))
-    usernames = {}
-    for u in User.select(User.organisation, User.username).where(User.organisation.is_null(False)):
-        usernames.setdefault(u.organisation_id, []).append(u.username)
-    return render_template("secretariat/units.html", orgs=orgs, usernames=usernames)
+    """The recommending units, newest first, searched by name, contact or login name, paged."""
+    q = request.args.get("q", "").strip()[:100]
+    page = listing.units_page(q, listing.page_number(request.args.get("page")))
+    return render_template("secretariat/units.html", page=page, orgs=page.rows,
+                           usernames=page.extra["usernames"], q=q)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -262,7 +261,14 @@ def extensions():
     if request.method == "POST":
         target = request.form.get("target", "")
         org = body = None
-        if target.startswith("unit:"):
+        if target == "unit":
+            name = request.form.get("unit_name", "").strip()[:200]
+            org = Organisation.get_or_none(Organisation.name == name) if name else None
+            if org is None:
+                flash(f"未找到名为“{name}”的推荐单位，请填写完整的单位名称。" if name
+                      else "请填写要延期的推荐单位名称。", "error")
+                return redirect(url_for(".extensions"))
+        elif target.startswith("unit:"):
             org = Organisation.get_or_none(Organisation.id == int(target[5:] or 0)) \
                 if target[5:].isdigit() else None
         elif target.startswith("body:"):
@@ -284,7 +290,6 @@ def extensions():
         return redirect(url_for(".extensions"))
     rows = list(Extension.select().order_by(Extension.granted_at.desc()))
     return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
-                           orgs=list(Organisation.select().order_by(Organisation.name)),
                            bodies=list(campaign.review_bodies.order_by(ReviewBody.position)))
 
 

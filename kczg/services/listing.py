@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from kczg.campaigns.facts import attach, facts_of
-from kczg.models import Assignment, Domain, Nomination, NominationList, Organisation, User
+from kczg.models import (
+    Assignment,
+    Domain,
+    Nomination,
+    NominationList,
+    Organisation,
+    UnitType,
+    User,
+)
 
 PER_PAGE = 50
 
@@ -102,3 +110,24 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
             assignments.setdefault(a.nomination_id, []).append(a)
     return Page(rows=rows, total=total, page=page, per_page=per_page,
                 extra={"assignments": assignments})
+
+
+def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
+    """Recommending units, newest first, whose name, contact or a login name contains `q`."""
+    query = Organisation.select(Organisation, UnitType).join(UnitType)
+    if q:
+        logins = User.select(User.organisation).where(User.username.contains(q))
+        query = query.where(Organisation.name.contains(q) | Organisation.contact.contains(q)
+                            | Organisation.id.in_(logins))
+    total = query.count()
+    page = min(page, max(1, -(-total // per_page)))
+    rows = list(query.order_by(Organisation.created_at.desc(), Organisation.id.desc())
+                .paginate(page, per_page))
+    usernames: dict[int, list[str]] = {}
+    if rows:
+        for org_id, username in (User.select(User.organisation, User.username)
+                                 .where(User.organisation.in_([o.id for o in rows]))
+                                 .order_by(User.id).tuples()):
+            usernames.setdefault(org_id, []).append(username)
+    return Page(rows=rows, total=total, page=page, per_page=per_page,
+                extra={"usernames": usernames})

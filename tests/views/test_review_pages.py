@@ -188,7 +188,10 @@ def test_extension_page(cycle):
     client, ns = cycle
     as_(client, "secretariat")
     org = ns[0].organisation
-    r = post(client, "/secretariat/extensions", target=f"unit:{org.id}",
+    r = post(client, "/secretariat/extensions", target="unit", unit_name="不存在的学会",
+             until="2021-11-20T18:00", reason="盖章材料延误")
+    assert "未找到名为“不存在的学会”的推荐单位" in text(r)
+    r = post(client, "/secretariat/extensions", target="unit", unit_name=f" {org.name} ",
              until="2021-11-20T18:00", reason="盖章材料延误")
     assert "已延期" in text(r) and "2021-11-20 18:00" in text(r)
     as_(client, "unit-a")

@@ -1,0 +1,187 @@
+"""National scale: 3,000 units and 5,000 submitted nominations (about 1,300 for the 新锐企业榜
+body, as the 2021 figures suggest), then every list page timed and weighed as its users open it,
+and the review body's summary XLSX timed.
+
+    .venv/bin/python bench/scale.py [--units 3000] [--nominations 5000] [--db sqlite|postgresql]
+
+Targets (issue 9): every list page <= 300 ms and <= 200 KiB for a page of results; the body
+summary XLSX <= 1.5 s. Timed in-process through the Flask test client (one request at a time,
+best of 3 after a warm-up), so the figures are the server's own time for one request.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PAGE_MS, PAGE_KIB, XLSX_S = 300, 200, 1.5
+# share of the nominations per list (and domain), after the 2021 quotas and list sizes
+SHARES = [("xrqy", None, 0.26), ("xdjs", "dzxx", 0.12), ("xdjs", "zbzz", 0.09),
+          ("xdjs", "xjcl", 0.08), ("xdjs", "swyy", 0.1), ("xdjs", "zyhj", 0.06),
+          ("xdjs", "xdnl", 0.05), ("cxyrt", None, 0.06), ("kyrc", None, 0.08),
+          ("kjtz", None, 0.05), ("tpdb", None, 0.05)]
+
+
+def generate(app, units: int, nominations: int) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from kczg import demo
+    from kczg.db import database
+    from kczg.demo_data import sample
+    from kczg.models import (
+        Domain,
+        Nomination,
+        NominationList,
+        Organisation,
+        UnitType,
+        User,
+        utcnow,
+    )
+    from kczg.services import nominations as svc
+
+    rng = random.Random(2021)
+    with app.app_context(), database.connection_context():
+        demo.load(move_calendar=False)
+        types = list(UnitType.select())
+        with database.atomic():
+            Organisation.bulk_create(
+                [Organisation(name=f"规模测试单位{i:04d}", unit_type=rng.choice(types),
+                              contact=f"联系人{i}", phone="010-68283463",
+                              email=f"u{i}@example.org") for i in range(units)], batch_size=500)
+            orgs = list(Organisation.select().where(Organisation.name.startswith("规模测试单位")))
+            User.bulk_create([User(username=f"scale{i:04d}", role="unit", organisation=o,
+                                   password_hash="-") for i, o in enumerate(orgs)],
+                             batch_size=500)
+        lists = {lst.code: lst for lst in NominationList.select()}
+        templates = {}
+        for code, domain, _ in SHARES:
+            lst = lists.get(code)
+            if lst is None or not lst.is_open:
+                continue
+            dom = Domain.get(Domain.list == lst, Domain.code == domain) if domain else None
+            data = MultiDict(sample(code, **({"domain": domain} if domain else {})))
+            probe = Nomination(list=lst, domain=dom, organisation=orgs[0], raw={})
+            form = svc.build_form(probe, data)
+            assert form.validate(), (code, form.errors)
+            templates[(code, domain)] = (lst, dom, svc.raw_from(data), form.clean_data(),
+                                         svc.derived(form, probe))
+        shares = [(k, s) for (c, d, s) in SHARES if (k := (c, d)) in templates]
+        weights = [s for _, s in shares]
+        rows = []
+        for i in range(nominations):
+            code, domain = rng.choices(shares, weights)[0][0]
+            lst, dom, raw, clean, derived = templates[(code, domain)]
+            dedupe = derived["dedupe_key"]
+            key = dedupe if rng.random() < 0.03 else f"{dedupe[:8]}{i:010d}"  # 3 % duplicates
+            rows.append(Nomination(
+                list=lst, domain=dom, organisation=rng.choice(orgs), status="submitted",
+                raw=raw, clean=clean, title=f"{derived['title']}{i}", dedupe_key=key,
+                version=2, submitted_at=utcnow()))
+        with database.atomic():
+            Nomination.bulk_create(rows, batch_size=500)
+
+
+def measure(app, user: str, path: str) -> tuple[float, int, int]:
+    from flask_login import login_user
+
+    client = app.test_client()
+    from kczg.models import User
+
+    with app.app_context(), app.test_request_context():
+        from kczg.db import database
+
+        with database.connection_context():
+            login_user(User.get(User.username == user))
+            from flask import session
+
+            cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    client.set_cookie("session", cookie)
+    client.get(path)
+    times, size, status = [], 0, 0
+    for _ in range(3):
+        start = time.perf_counter()
+        r = client.get(path)
+        times.append(time.perf_counter() - start)
+        size, status = len(r.data), r.status_code
+    return min(times), size, status
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--units", type=int, default=3000)
+    ap.add_argument("--nominations", type=int, default=5000)
+    ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    args = ap.parse_args()
+
+    instance = Path(tempfile.mkdtemp(prefix="kczg-scale-"))
+    os.environ["KCZG_INSTANCE"] = str(instance)
+    schema = None
+    if args.db == "postgresql":
+        import psycopg2
+
+        schema = f"kczg_scale_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = os.environ.get("KCZG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        conn = psycopg2.connect(admin)
+        conn.autocommit = True
+        conn.cursor().execute(f"CREATE SCHEMA {schema}")
+        url = f"{admin}?options=-c%20search_path%3D{schema}"
+    else:
+        url = f"sqlite:///{instance / 'kczg.sqlite3'}"
+    from kczg import create_app
+    from kczg.campaigns import load_campaign
+    from kczg.db import database
+    from kczg.migrate import migrate
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "KCZG_PRERENDER_DOCUMENTS": False})
+    try:
+        with app.app_context(), database.connection_context():
+            migrate()
+            load_campaign()
+        t0 = time.perf_counter()
+        generate(app, args.units, args.nominations)
+        print(f"generated {args.units} units and {args.nominations} nominations in "
+              f"{time.perf_counter() - t0:.1f} s ({args.db})")
+        pages = [("secretariat", "/secretariat/units"),
+                 ("secretariat", "/secretariat/units?q=规模测试单位12"),
+                 ("secretariat", "/secretariat/duplicates"),
+                 ("secretariat", "/secretariat/review"),
+                 ("secretariat", "/secretariat/extensions"),
+                 ("review-sec", "/review/nominations"),
+                 ("review-sec", "/review/nominations?page=20"),
+                 ("review-sec", "/review/nominations?q=企业&dup=1"),
+                 ("review-sec", "/review/"),
+                 ("review-it", "/review/nominations"),
+                 ("review-it", "/review/nominations?status=unassigned&page=3")]
+        print(f"\n{'who':<12}{'page':<48}{'ms':>8}{'KiB':>8}{'status':>8}")
+        ok = True
+        for user, path in pages:
+            seconds, size, status = measure(app, user, path)
+            good = seconds * 1000 <= PAGE_MS and size / 1024 <= PAGE_KIB and status == 200
+            ok &= good
+            print(f"{user:<12}{path:<48}{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}"
+                  f"{'' if good else '  OVER'}")
+        seconds, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx")
+        good = seconds <= XLSX_S and status == 200
+        ok &= good
+        print(f"{'review-sec':<12}{'/review/documents/summary.xlsx (1st build)':<48}"
+              f"{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
+        print(f"\ntargets: list pages <= {PAGE_MS} ms and <= {PAGE_KIB} KiB, body summary XLSX "
+              f"<= {XLSX_S} s: {'met' if ok else 'NOT met'}")
+        return 0 if ok else 1
+    finally:
+        if schema:
+            conn.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
