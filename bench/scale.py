@@ -61,6 +61,8 @@ def generate(app, units: int, nominations: int) -> None:
             User.bulk_create([User(username=f"scale{i:04d}", role="unit", organisation=o,
                                    password_hash="-") for i, o in enumerate(orgs)],
                              batch_size=500)
+        author = {u.organisation_id: u.id for u in User.select().where(
+            User.username.startswith("scale"))}
         lists = {lst.code: lst for lst in NominationList.select()}
         templates = {}
         for code, domain, _ in SHARES:
@@ -83,14 +85,16 @@ def generate(app, units: int, nominations: int) -> None:
             dedupe = derived["dedupe_key"]
             key = dedupe if rng.random() < 0.03 else f"{dedupe[:8]}{i:010d}"  # 3 % duplicates
             rows.append(Nomination(
-                list=lst, domain=dom, organisation=rng.choice(orgs), status="submitted",
+                list=lst, domain=dom, organisation=(org := rng.choice(orgs)),
+                created_by=author[org.id], status="submitted",
                 raw=raw, clean=clean, title=f"{derived['title']}{i}", dedupe_key=key,
                 version=2, submitted_at=utcnow()))
         with database.atomic():
             Nomination.bulk_create(rows, batch_size=500)
 
 
-def measure(app, user: str, path: str) -> tuple[float, int, int]:
+def measure(app, user: str, path: str, warm: bool = True,
+            repeat: int = 3) -> tuple[float, int, int]:
     from flask_login import login_user
 
     client = app.test_client()
@@ -105,9 +109,10 @@ def measure(app, user: str, path: str) -> tuple[float, int, int]:
 
             cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     client.set_cookie("session", cookie)
-    client.get(path)
+    if warm:
+        client.get(path)
     times, size, status = [], 0, 0
-    for _ in range(3):
+    for _ in range(repeat if warm else 1):
         start = time.perf_counter()
         r = client.get(path)
         times.append(time.perf_counter() - start)
@@ -169,11 +174,28 @@ def main() -> int:
             ok &= good
             print(f"{user:<12}{path:<48}{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}"
                   f"{'' if good else '  OVER'}")
+        first, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx",
+                                      warm=False)
+        print(f"{'review-sec':<12}{'summary.xlsx, first ever (1,300 records made)':<48}"
+              f"{first * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}")
         seconds, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx")
         good = seconds <= XLSX_S and status == 200
         ok &= good
-        print(f"{'review-sec':<12}{'/review/documents/summary.xlsx (1st build)':<48}"
+        print(f"{'review-sec':<12}{'summary.xlsx, as users ask for it again':<48}"
               f"{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
+        # a change since: one nomination edited, so the summary's content (and code) is new
+        from kczg.models import Nomination
+
+        with app.app_context(), database.connection_context():
+            n = Nomination.select().where(Nomination.status == "submitted").first()
+            Nomination.update(title=n.title + "（改）", version=n.version + 1).where(
+                Nomination.id == n.id).execute()
+        changed, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx",
+                                        warm=False, repeat=1)
+        good = changed <= XLSX_S and status == 200
+        ok &= good
+        print(f"{'review-sec':<12}{'summary.xlsx, after a change (rendered anew)':<48}"
+              f"{changed * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
         print(f"\ntargets: list pages <= {PAGE_MS} ms and <= {PAGE_KIB} KiB, body summary XLSX "
               f"<= {XLSX_S} s: {'met' if ok else 'NOT met'}")
         return 0 if ok else 1

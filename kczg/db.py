@@ -64,6 +64,14 @@ def is_busy(exc: BaseException) -> bool:
         or "lock timeout" in text or "canceling statement due to lock" in text)
 
 
+def json_text(field, key: str):
+    """SQL for the text of `key` in a JSON text column: json_extract on SQLite, ->> on
+    PostgreSQL (the column is text there too, so it is cast first)."""
+    if is_postgres():
+        return peewee.Expression(peewee.Cast(field, "json"), "->>", key)
+    return peewee.fn.json_extract(field, f"$.{key}")
+
+
 def is_postgres() -> bool:
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 

@@ -45,6 +45,9 @@ class Nomination(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
     submitted_at = peewee.DateTimeField(null=True)
 
+    class Meta:
+        indexes = ((("list", "dedupe_key"), False),)
+
     @property
     def status_name(self) -> str:
         return STATUS[self.status]

@@ -48,9 +48,9 @@ def routed_to(body):
 @role_required("review")
 def dashboard():
     body = current_user.review_body
+    page = listing.body_nominations(body, {}, listing.page_number(request.args.get("page")))
     return render_template("review/dashboard.html", body=body, routed=routed_to(body),
-                           scopes=routed_scopes(body),
-                           nominations=docs.submitted_for_body(body),
+                           scopes=routed_scopes(body), page=page, nominations=page.rows,
                            campaign=body.campaign, **calendar_context(body.campaign))
 
 
