@@ -33,7 +33,13 @@ def html_params(**kwargs) -> Markup:
 
 
 def install() -> None:
-    core.html_params = html_params
+    import wtforms.widgets
+
+    core.html_params = html_params       # what the widgets call
+    wtforms.widgets.html_params = html_params  # what Label calls (imported by name there)
+    for obj in vars(core).values():      # widgets that keep it as a class attribute (Input)
+        if isinstance(obj, type) and "html_params" in vars(obj):
+            obj.html_params = staticmethod(html_params)
 
 
 def original(**kwargs) -> Markup:

@@ -71,7 +71,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_db_hooks(app: Flask) -> None:
-    # Close only a connection this request opened (a CLI command or a test may hold one).
+    # Close only a connection this request opened (a CLI command or a test may hold one), and
+    # with PERSISTENT_DB only when the request failed: a sync worker then reuses its connection.
     @app.before_request
     def _connect():
         g.kczg_opened_db = database.connect(reuse_if_open=True)
@@ -79,6 +80,9 @@ def _register_db_hooks(app: Flask) -> None:
     @app.teardown_request
     def _close(exc):
         if g.pop("kczg_opened_db", False) and not database.is_closed():
+            if app.config.get("PERSISTENT_DB") and exc is None \
+                    and not database.in_transaction():
+                return  # kept for this worker's next request
             database.close()
 
 

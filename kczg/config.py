@@ -70,5 +70,9 @@ def from_environment(instance: Path) -> dict:
         # Production: the files directory (KCZG_INSTANCE) is a mount every app node and worker
         # shares; start-up refuses to run when it is not writable or not a mount.
         "FILES_SHARED": os.environ.get("KCZG_FILES_SHARED", "") == "1",
+        # Keep each worker's database connection open between requests (no connect and no
+        # SQLite WAL checkpoint per request); a request that fails closes it, the next one
+        # connects again.
+        "PERSISTENT_DB": os.environ.get("KCZG_PERSISTENT_DB", "1") == "1",
         "DB_LOCK_WAIT_MS": int(os.environ.get("KCZG_DB_LOCK_WAIT_MS", "5000")),
     }
