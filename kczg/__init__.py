@@ -134,6 +134,9 @@ def _register_template_helpers(app: Flask) -> None:
         return calendar.format_local(value, app.config["KCZG_TZ"], fmt)
 
     app.jinja_env.filters["local_time"] = local_time
+    from forms.render import field_errors, nomination_field
+
+    app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors)
 
 
 def _check_static(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
 from .campaigns.facts import current_facts
+from .db import Compiled
 from .extensions import login_manager
 from .models import Extension, Message, Organisation, User
 
@@ -19,6 +20,20 @@ HOME_ENDPOINT = {
 }
 
 
+def _user_query(uid):
+    unread = (Message.select(fn.COUNT(Message.id))
+              .where(Message.user == User.id, Message.read == False))  # noqa: E712
+    ext = Extension.alias()
+    extension = (ext.select(ext.until).where(ext.organisation == User.organisation)
+                 .order_by(ext.granted_at.desc()).limit(1))
+    return (User.select(User, Organisation, unread.alias("unread_count"),
+                        extension.alias("extension_until"))
+            .join(Organisation, JOIN.LEFT_OUTER).where(User.id == uid).limit(1))
+
+
+_user_by_id = Compiled(_user_query)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user, their organisation, their unread message count and the unit's latest
@@ -27,15 +42,7 @@ def load_user(user_id: str) -> User | None:
         uid = int(user_id)
     except ValueError:
         return None
-    unread = (Message.select(fn.COUNT(Message.id))
-              .where(Message.user == User.id, Message.read == False))  # noqa: E712
-    ext_alias = Extension.alias()
-    extension = (ext_alias.select(ext_alias.until)
-                 .where(ext_alias.organisation == User.organisation)
-                 .order_by(ext_alias.granted_at.desc()).limit(1))
-    user = (User.select(User, Organisation, unread.alias("unread_count"),
-                        extension.alias("extension_until"))
-            .join(Organisation, JOIN.LEFT_OUTER).where(User.id == uid).first())
+    user = _user_by_id.first(uid)
     if user is None:
         return None
     if user.organisation_id:

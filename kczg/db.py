@@ -107,3 +107,53 @@ class QueryCounter:
     def __exit__(self, *exc):
         del database.obj.execute_sql  # back to the class's method
         return False
+
+
+class Param:
+    """Where a value goes in a `Compiled` query."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def node(self):
+        return peewee.Value(self, converter=False)
+
+
+class Compiled:
+    """A query whose SQL peewee builds once per process and database, run again with new
+    values. On a page that runs the same six queries every time, composing their SQL was a
+    quarter of the page's time.
+
+        user_by_id = Compiled(lambda uid: User.select().where(User.id == uid))
+        rows = list(user_by_id(42))
+
+    `build` receives one marker per value (use it where the value goes) and returns the query;
+    calling the Compiled object returns the query's usual rows (models, joined models too).
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self.nargs = build.__code__.co_argcount
+        self._by_db: dict[int, tuple] = {}
+
+    def _compile(self, db):
+        query = self.build(*[Param(i).node() for i in range(self.nargs)])
+        sql, params = query.sql()
+        slots = [(pos, p.index) for pos, p in enumerate(params) if isinstance(p, Param)]
+        entry = (db, query, sql, params, slots)
+        self._by_db[id(db)] = entry
+        return entry
+
+    def __call__(self, *values):
+        db = database.obj
+        entry = self._by_db.get(id(db))
+        if entry is None or entry[0] is not db:
+            entry = self._compile(db)
+        _, query, sql, params, slots = entry
+        params = list(params)
+        for pos, index in slots:
+            params[pos] = values[index]
+        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+
+    def first(self, *values):
+        return next(iter(self(*values)), None)

@@ -10,7 +10,7 @@ import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kczg.db import database
+from kczg.db import Compiled, database
 from kczg.models import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 
 CAMPAIGN_DIR = Path(__file__).resolve().parent
@@ -124,6 +124,10 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
     return campaign
 
 
+_current = Compiled(lambda: Campaign.select().where(Campaign.is_current)
+                    .order_by(Campaign.loaded_at.desc()).limit(1))
+
+
 def current_campaign() -> Campaign | None:
     """The current campaign row, read once per request (its facts: kczg.campaigns.facts)."""
     from flask import has_request_context, request
@@ -131,8 +135,7 @@ def current_campaign() -> Campaign | None:
     # kept on the request, not on `g`: an app context (and its g) can outlive many requests
     if has_request_context() and hasattr(request, "kczg_campaign"):
         return request.kczg_campaign
-    campaign = (Campaign.select().where(Campaign.is_current)
-                .order_by(Campaign.loaded_at.desc()).first())
+    campaign = _current.first()
     if has_request_context():
         request.kczg_campaign = campaign
     return campaign

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from kczg.db import Compiled
 from kczg.models import Domain, Nomination, NominationList, Organisation
 
 
@@ -45,12 +46,16 @@ def quota_refusal(org: Organisation, lst: NominationList, domain: Domain | None)
             "如需更换，请先撤回一项已提交的推荐。")
 
 
+_submitted_counts = Compiled(lambda org_id: (
+    Nomination.select(Nomination.list, Nomination.domain, fn.COUNT(Nomination.id))
+    .where(Nomination.organisation == org_id, Nomination.status == "submitted")
+    .group_by(Nomination.list, Nomination.domain).tuples()))
+
+
 def usage(org: Organisation, lists: list[NominationList]) -> list[QuotaLine]:
     """Every open list's (and domain's) quota and how much of it the unit used: one query."""
     counts = {}
-    rows = (Nomination.select(Nomination.list, Nomination.domain, fn.COUNT(Nomination.id))
-            .where(Nomination.organisation == org, Nomination.status == "submitted")
-            .group_by(Nomination.list, Nomination.domain).tuples())
+    rows = _submitted_counts(org.id)
     for list_id, domain_id, n in rows:
         counts[(list_id, domain_id)] = n
     lines = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kczg.campaigns.facts import attach
-from kczg.db import database, is_postgres, write_transaction
+from kczg.db import Compiled, database, is_postgres, write_transaction
 from kczg.models import (
     Domain,
     Nomination,
@@ -70,10 +70,16 @@ def record_history(nomination: Nomination, user: User, action: str, version: int
                              fields=list(fields), version=version)
 
 
+_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid).limit(1))
+
+
 def _reload(nomination_id: int, user: User | None = None) -> Nomination:
     """The nomination as stored now, its list and domain from the campaign facts and, when
     it is the user's own, the unit row the user came with (one query)."""
-    return attach(Nomination.get_by_id(nomination_id),
+    nomination = _by_id.first(nomination_id)
+    if nomination is None:
+        raise Nomination.DoesNotExist(nomination_id)
+    return attach(nomination,
                   organisation=user.organisation if user is not None and user.organisation_id
                   else None)
 

@@ -27,7 +27,7 @@ from kczg import downloads, tasks
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.campaigns.facts import attach
-from kczg.db import BUSY_MESSAGE, is_busy
+from kczg.db import BUSY_MESSAGE, Compiled, is_busy
 from kczg.models import (
     Attachment,
     Domain,
@@ -46,8 +46,15 @@ from kczg.services import nominations as svc
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 
 
+_nomination_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid).limit(1))
+_attachments_of = Compiled(lambda nid: Attachment.select().where(Attachment.nomination == nid)
+                           .order_by(Attachment.id))
+_open_conflicts_of = Compiled(lambda nid: NominationConflict.select().where(
+    NominationConflict.nomination == nid, NominationConflict.resolved == False))  # noqa: E712
+
+
 def own_nomination(nomination_id: int) -> Nomination:
-    nomination = Nomination.get_or_none(Nomination.id == nomination_id)
+    nomination = _nomination_by_id.first(nomination_id)
     if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
         abort(404)
     return attach(nomination, organisation=current_user.organisation)
@@ -120,8 +127,8 @@ def _editable(nomination: Nomination) -> bool:
 def _page(nomination, form, status=200, message=None, message_kind="error"):
     editable = _editable(nomination)
     template = "unit/nomination_edit.html" if editable else "unit/nomination_view.html"
-    attachments = list(nomination.attachments.order_by(Attachment.id))
-    conflicts = list(nomination.conflicts.where(NominationConflict.resolved == False))  # noqa: E712
+    attachments = list(_attachments_of(nomination.id))
+    conflicts = list(_open_conflicts_of(nomination.id))
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         editor=request.form.get("editor") or secrets.token_hex(8),
