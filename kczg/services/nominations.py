@@ -51,16 +51,26 @@ def _prefill(form: NominationForm, nomination: Nomination) -> None:
 def derived(form: NominationForm, nomination: Nomination) -> dict:
     """Columns kept beside the raw data: title, duplicate key, domain (valid values only)."""
     cls = type(form)
-    title = (form[cls.TITLE_FIELD].raw_data or [""])[0].strip()[:200] if cls.TITLE_FIELD else ""
+    raw = {name: form[name].raw_data or [] for name in
+           (cls.TITLE_FIELD, cls.DEDUPE_FIELD, cls.DOMAIN_FIELD) if name}
+    return derived_from_raw(cls, raw, nomination)
+
+
+def derived_from_raw(cls: type[NominationForm], raw: dict, nomination: Nomination) -> dict:
+    """The same from the raw form data alone (an autosave needs no form object)."""
+    def first(name):
+        return (raw.get(name) or [""])[0]
+
+    title = first(cls.TITLE_FIELD).strip()[:200] if cls.TITLE_FIELD else ""
     key = ""
     if cls.DEDUPE_FIELD:
-        value = (form[cls.DEDUPE_FIELD].raw_data or [""])[0]
+        value = first(cls.DEDUPE_FIELD)
         key = normalize_uscc(value) if "uscc" in cls.DEDUPE_FIELD else \
             value.strip().lower().removesuffix("/").removesuffix(".git")
         key = key[:200]
     out = {"title": title, "dedupe_key": key}
     if cls.DOMAIN_FIELD:
-        code = (form[cls.DOMAIN_FIELD].raw_data or [""])[0]
+        code = first(cls.DOMAIN_FIELD)
         domain = next((d for d in domains_of(nomination.list) if d.code == code), None)
         if domain is not None:
             out["domain"] = domain

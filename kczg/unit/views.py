@@ -224,11 +224,11 @@ def nomination_autosave(nomination_id):
     """htmx: store the draft as typed (valid or not); answers the '已保存 HH:MM:SS' mark."""
     nomination = own_nomination(nomination_id)
     _check_size()
-    form = svc.build_form(nomination, request.form)
     raw = svc.raw_from(request.form)
     try:
         saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
-                                       svc.derived(form, nomination),
+                                       svc.derived_from_raw(form_class(nomination.list.code),
+                                                            raw, nomination),
                                        svc.changed_fields(nomination, raw), editor=_editor())
     except peewee.OperationalError as e:
         if not is_busy(e):
