@@ -32,6 +32,26 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))
 
 
+class FastSelect(core.Select):
+    """WTForms' Select with the same output, without inspecting `render_option`'s signature
+    on every render and without a Markup.format per option."""
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        return cls.render_option
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        value = choice.value
+        if isinstance(value, bool):
+            value = str(value)
+        options = {"value": value, **(choice.render_kw or {}), **kwargs}
+        if choice.selected:
+            options["selected"] = True
+        label = escape(choice.label or choice.value)
+        return Markup(f"<option {html_params(**options)}>{label}</option>")
+
+
 def install() -> None:
     import wtforms.widgets
 
@@ -40,6 +60,9 @@ def install() -> None:
     for obj in vars(core).values():      # widgets that keep it as a class attribute (Input)
         if isinstance(obj, type) and "html_params" in vars(obj):
             obj.html_params = staticmethod(html_params)
+    from wtforms.fields import choices
+
+    choices.SelectField.widget = FastSelect()
 
 
 def original(**kwargs) -> Markup:

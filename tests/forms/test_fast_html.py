@@ -26,3 +26,18 @@ def test_installed_for_widgets():
 
     html = F(data={"name": "<b>"}).name()
     assert html == '<input data-x="a&#34;b" id="name" name="name" type="text" value="&lt;b&gt;">'
+
+
+def test_select_renders_as_wtforms_does():
+    from wtforms import Form, SelectField
+    from wtforms.widgets import Select
+
+    class F(Form):
+        trl = SelectField(choices=[("", "请选择"), ("1", "1级 <基础>"), ("2", "2级")])
+        flag = SelectField(choices=[(True, "是"), (False, "否")], coerce=lambda v: v == "True")
+
+    for data in ({}, {"trl": "2"}, {"trl": "1", "flag": False}):
+        form = F(data=data)
+        for field in form:
+            assert fast_html.FastSelect()(field) == Select()(field), (data, field.name)
+    assert type(F().trl.widget) is fast_html.FastSelect
