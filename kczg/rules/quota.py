@@ -26,12 +26,26 @@ class QuotaLine:
         return self.used >= self.quota
 
 
+def _count(*where):
+    return Nomination.select(fn.COUNT(Nomination.id)).where(
+        Nomination.status == "submitted", *where).tuples()
+
+
+_in_list = Compiled(lambda org, lst: _count(Nomination.organisation == org,
+                                            Nomination.list == lst))
+_in_domain = Compiled(lambda org, lst, dom: _count(Nomination.organisation == org,
+                                                   Nomination.list == lst,
+                                                   Nomination.domain == dom))
+
+
 def submitted_count(org: Organisation, lst: NominationList, domain: Domain | None) -> int:
-    query = Nomination.select().where(Nomination.organisation == org, Nomination.list == lst,
-                                      Nomination.status == "submitted")
     if lst.has_domains:
-        query = query.where(Nomination.domain == domain)
-    return query.count()
+        if domain is None:  # (a domain list's draft without its domain yet)
+            return Nomination.select().where(
+                Nomination.organisation == org, Nomination.list == lst,
+                Nomination.domain.is_null(), Nomination.status == "submitted").count()
+        return _in_domain.first(org.id, lst.id, domain.id)[0]
+    return _in_list.first(org.id, lst.id)[0]
 
 
 def quota_refusal(org: Organisation, lst: NominationList, domain: Domain | None) -> str | None:

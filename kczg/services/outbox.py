@@ -8,6 +8,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context
 
+from kczg.db import Compiled
 from kczg.models import Message, User
 
 
@@ -51,5 +52,9 @@ def secretariat_users() -> list[User]:
     return list(User.select().where(User.role == "secretariat", User.active == True))  # noqa: E712
 
 
+_unit_users = Compiled(lambda org_id: User.select().where(
+    User.organisation == org_id, User.active == True))  # noqa: E712
+
+
 def unit_users(organisation) -> list[User]:
-    return list(User.select().where(User.organisation == organisation, User.active == True))  # noqa: E712
+    return list(_unit_users(getattr(organisation, "id", organisation)))
