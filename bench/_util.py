@@ -66,7 +66,9 @@ class WrkResult:
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
+    if m and m.group(2) == "m":
+        return float(m.group(1)) * 60000
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
@@ -80,11 +82,11 @@ def wrk(url: str, seconds: int = 10, script: str | None = None, connections: int
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
-    if "50%" not in out:
+    if "50%" not in out or not re.search(r"50%\s+[\d.]+(us|ms|s|m)\b", out):
         raise RuntimeError(f"wrk gave no latency figures:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
