@@ -120,7 +120,8 @@ class Cluster:
             if n:
                 args.append("--no-periodic")  # periodic jobs on one consumer only
             self.huey.append(subprocess.Popen(
-                [str(ROOT / ".venv/bin/huey_consumer"), "kczg.tasks.huey", *args], cwd=ROOT,
+                ["nice", "-n", "10", str(ROOT / ".venv/bin/huey_consumer"), "kczg.tasks.huey",
+                 *args], cwd=ROOT,
                 env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))
         for port, _ in self.nodes:
