@@ -11,7 +11,6 @@ holds data.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 from flask import current_app
 
 from kczg.db import database, is_postgres
+from kczg.services import files
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -46,12 +46,7 @@ class Summary:
     bytes: int
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256 = files.sha256_of
 
 
 def _sqlite_path() -> Path:

@@ -255,16 +255,8 @@ def _write_index(entries: list[Entry], sources: dict[str, Path], target: Path) -
         path = sources[e.arcname]
         ws.append([xlsx_writer.text_cell(ws, v) for v in
                    (e.arcname, e.kind, e.unit, e.list, e.domain, e.nomination, e.code)] +
-                  [path.stat().st_size, _sha256(path)])
+                  [path.stat().st_size, files.sha256_of(path)])
     wb.save(target)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_zip(entries: list[Entry], target: Path, progress=None) -> None:

@@ -90,3 +90,12 @@ def attachment_for(user, attachment_id: int) -> Attachment:
     if att is None or not can_download_attachment(user, att):
         abort(404)
     return att
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time (bundle indexes, backup manifests)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
