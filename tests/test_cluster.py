@@ -33,7 +33,8 @@ def test_cluster_survives_a_killed_node(request):
         redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_connect_timeout=2).ping()
     except Exception as e:  # noqa: BLE001
         _need(False, f"PostgreSQL or Redis on loopback is not reachable: {e}")
-    done = subprocess.run([sys.executable, "bench/cluster.py", "--units", "16", "--saves", "2"],
+    done = subprocess.run([sys.executable, "bench/cluster.py", "--units", "16", "--saves", "2",
+                           "--think", "0.2", "--ramp", "2"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-3000:]
