@@ -423,7 +423,8 @@ def main(argv=None) -> int:
     ap.add_argument("--saves", type=int, default=5)
     ap.add_argument("--kill-at", type=float, default=0.5,
                     help="kill app node 1 when this share of the units has finished")
-    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per app node")
+    ap.add_argument("--workers", type=int, default=3,
+                    help="gunicorn workers per app node (both nodes share these 2 cores)")
     ap.add_argument("--consumers", type=int, default=2)
     ap.add_argument("--think", type=float, default=1.0,
                     help="mean seconds between a unit's requests (a person reading and typing; "
