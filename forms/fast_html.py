@@ -7,6 +7,8 @@ compares the two) with plain string operations.
 """
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 from wtforms.widgets import core
 
@@ -20,15 +22,31 @@ def _clean_key(key: str) -> str:
     return key
 
 
+_KEYS: dict[str, tuple[str, str]] = {}  # keyword -> (attribute name, escaped)
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _text(value) -> str:
+    """`escape(value)` as text, without building Markup objects for plain safe strings."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    text = value if isinstance(value, str) else str(value)
+    return str(escape(text)) if _SPECIAL.search(text) else text
+
+
 def html_params(**kwargs) -> Markup:
     params = []
     for k, v in sorted(kwargs.items()):
+        key = _KEYS.get(k)
+        if key is None:
+            clean = _clean_key(k)
+            key = _KEYS[k] = (clean, str(escape(clean)))
         if v is True:
-            params.append(_clean_key(k))
+            params.append(key[0])
         elif v is False:
             continue
         else:
-            params.append(f'{escape(_clean_key(k))}="{str(escape(v)).replace(chr(34), "&quot;")}"')
+            params.append(f'{key[1]}="{_text(v).replace(chr(34), "&quot;")}"')
     return Markup(" ".join(params))
 
 

@@ -1,5 +1,6 @@
 """The faster html_params renders exactly what WTForms' own does."""
 import pytest
+from markupsafe import Markup
 
 from forms import fast_html
 
@@ -9,6 +10,8 @@ CASES = [
     {"data_attr": "user.name", "aria_labeledby": "name", "hx_post": "/x?a=1&b=2"},
     {"value": '"><script>alert(1)</script>', "placeholder": "中文 & ‘引号’"},
     {"value": 3, "maxlength": 500, "required": True},
+    {"value": Markup('<b class="x">已转义</b>'), "title": "a'b", "min": 1.5},
+    {"class_": "a&b", "for_": "x", "data_hx_vals": '{"a": 1}'},
     {},
 ]
 
