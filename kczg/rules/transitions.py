@@ -178,9 +178,10 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id, user)
             record_history(nomination, user, "submitted", nomination.version, changed)
+            # in the same transaction: one commit for the submission and its message
+            _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
+                       f"{nomination.list.name}：已提交，提交人 {user.username}。")
     if stale is None:
-        _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
-                   f"{nomination.list.name}：已提交，提交人 {user.username}。")
         return nomination
     raise _record_conflict(stale, user, raw, based_on_version)
 
