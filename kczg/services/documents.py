@@ -329,14 +329,33 @@ def prepare_form(nomination: Nomination, blind: bool = False,
 
 
 def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[int, Prepared]:
-    """Many 申报书 at once: numbers in one query, the existing records in one query per 500,
-    a new record only where the content changed."""
+    """Many 申报书 at once: numbers in one query, the existing records in one query per 500;
+    records for subjects that never had one are inserted together, the others (content
+    changed: an older record to supersede) one by one."""
     number_all(nominations)
     subjects = [_form_subject(n, blind) for n in nominations]
-    known = {}
+    known, seen = {}, set()
     for i in range(0, len(subjects), 500):
         for r in DocumentRecord.select().where(DocumentRecord.subject.in_(subjects[i:i + 500])):
             known[(r.subject, r.content_hash)] = r
+            seen.add(r.subject)
+    fresh = []
+    for n, subject in zip(nominations, subjects):
+        if subject in seen:
+            continue
+        content = form_content(n, blind)
+        fresh.append(DocumentRecord(
+            code=verify.new_code(), kind="form", subject=subject, content_hash=content.digest(),
+            title=f"{content.heading}：{n.display_title}"[:250],
+            organisation=None if blind else n.organisation_id, nomination=n.id,
+            list=n.list_id, domain=n.domain_id, generated_at=utcnow()))
+    if fresh:
+        with database.atomic():
+            DocumentRecord.bulk_create(fresh, batch_size=200)
+        for i in range(0, len(fresh), 500):
+            for r in DocumentRecord.select().where(
+                    DocumentRecord.subject.in_([f.subject for f in fresh[i:i + 500]])):
+                known[(r.subject, r.content_hash)] = r
     return {n.id: prepare_form(n, blind, known) for n in nominations}
 
 
