@@ -13,7 +13,9 @@ def test_same_rows_as_the_plain_query(db):
             .where(User.username == name).get()
         assert user.id == plain.id and user.organisation.name == plain.organisation.name
     assert by_name.first("nobody") is None
-    assert len(by_name._by_db) == 1  # one SQL string for all three calls
+    first_sql = by_name._entry[2]
+    by_name.first("unit-a")
+    assert by_name._entry[2] is first_sql  # built once, reused
 
 
 def test_several_values_and_tuples(db):
