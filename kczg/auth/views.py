@@ -9,6 +9,7 @@ from kczg.access import home_url
 from kczg.models import AccountApplication, Message, UnitType, User, utcnow
 from kczg.passwords import dummy_verify, hash_password, verify_password
 from kczg.rules import throttle
+from kczg.services import listing
 from kczg.services.accounts import AccountError, apply_for_account
 
 bp = Blueprint("auth", __name__)
@@ -113,11 +114,10 @@ def change_password():
 @login_required
 def messages():
     """The user's outbox: what the platform told them, newest first; opening it marks read."""
-    rows = list(Message.select().where(Message.user == current_user)
-                .order_by(Message.id.desc()).limit(200))
+    page = listing.messages_page(current_user, listing.page_number(request.args.get("page")))
     Message.update(read=True).where(Message.user == current_user,
                                     Message.read == False).execute()  # noqa: E712
-    return render_template("auth/messages.html", rows=rows)
+    return render_template("auth/messages.html", rows=page.rows, page=page)
 
 
 @bp.app_context_processor

@@ -4,7 +4,6 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from peewee import fn
 
 from forms.validators import email_error, username_error
 from kczg import downloads
@@ -170,14 +169,11 @@ def experts():
                                display_name=name, affiliation=affiliation, email=email,
                                password_hash=hash_password(password), must_change_password=True)
             created = (user, password)
-    rows = list(User.select().where(User.role == "expert", User.review_body == body)
-                .order_by(User.id))
-    load = dict(Assignment.select(Assignment.expert, fn.COUNT(Assignment.id))
-                .where(Assignment.expert.in_([e.id for e in rows]),
-                       Assignment.status != "conflict")
-                .group_by(Assignment.expert).tuples()) if rows else {}
-    return render_template("review/experts.html", body=body, experts=rows, load=load,
-                           created=created, form=request.form, campaign=body.campaign)
+    q = request.args.get("q", "").strip()[:100]
+    page = listing.experts_page(body, q, listing.page_number(request.args.get("page")))
+    return render_template("review/experts.html", body=body, experts=page.rows, page=page,
+                           load=page.extra["load"], q=q, created=created, form=request.form,
+                           campaign=body.campaign)
 
 
 @bp.route("/nominations")

@@ -10,6 +10,7 @@ from kczg.campaigns.facts import attach, facts_of
 from kczg.models import (
     Assignment,
     Domain,
+    Message,
     Nomination,
     NominationList,
     Organisation,
@@ -131,3 +132,33 @@ def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
             usernames.setdefault(org_id, []).append(username)
     return Page(rows=rows, total=total, page=page, per_page=per_page,
                 extra={"usernames": usernames})
+
+
+def paged(query, page: int, per_page: int = PER_PAGE) -> Page:
+    """Any query, one page of it and the total (two queries)."""
+    total = query.count()
+    page = min(page, max(1, -(-total // per_page)))
+    return Page(rows=list(query.paginate(page, per_page)), total=total, page=page,
+                per_page=per_page)
+
+
+def messages_page(user, page: int) -> Page:
+    """A user's messages, newest first."""
+    return paged(Message.select().where(Message.user == user).order_by(Message.id.desc()),
+                 page)
+
+
+def experts_page(body, q: str, page: int) -> Page:
+    """A review body's experts, searched by login, name or affiliation, with how many
+    assignments (conflicts apart) each holds."""
+    query = User.select().where(User.role == "expert", User.review_body == body)
+    if q:
+        query = query.where(User.username.contains(q) | User.display_name.contains(q)
+                            | User.affiliation.contains(q))
+    result = paged(query.order_by(User.id), page)
+    ids = [e.id for e in result.rows]
+    result.extra["load"] = dict(
+        Assignment.select(Assignment.expert, fn.COUNT(Assignment.id))
+        .where(Assignment.expert.in_(ids), Assignment.status != "conflict")
+        .group_by(Assignment.expert).tuples()) if ids else {}
+    return result

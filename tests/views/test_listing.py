@@ -49,3 +49,31 @@ def test_body_nominations_are_paged_and_filtered(app, client):
     assert "共55项" in unassigned
     scored = client.get("/review/nominations?status=scored").get_data(as_text=True)
     assert "共0项" in scored
+
+
+def test_messages_are_paged(client, db):
+    from kczg.models import Message
+
+    user = User.get(User.username == "unit-a")
+    for i in range(60):
+        Message.create(user=user, subject=f"分页消息{i:02d}", body="")
+    login(client, "unit-a")
+    first = client.get("/messages").get_data(as_text=True)
+    assert "分页消息59" in first and "分页消息05" not in first and "第 1 / 2 页" in first
+    second = client.get("/messages?page=2").get_data(as_text=True)
+    assert "分页消息05" in second
+
+
+def test_experts_are_paged_and_searched(client, db):
+    from kczg.models import ReviewBody
+
+    body = ReviewBody.get(ReviewBody.short_id == "it")
+    for i in range(55):
+        User.create(username=f"pexp{i:02d}", role="expert", review_body=body,
+                    display_name=f"专家{i:02d}", affiliation="清华大学" if i == 7 else "某研究所",
+                    password_hash="-")
+    login(client, "review-it")
+    first = client.get("/review/experts").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "pexp00" in first
+    found = client.get("/review/experts?q=清华").get_data(as_text=True)
+    assert "pexp07" in found and "pexp08" not in found
