@@ -59,8 +59,6 @@ def from_environment(instance: Path) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (werkzeug ProxyFix); 0 = none (the demo). Behind one nginx: 1.
         "PROXY_HOPS": int(os.environ.get("KCZG_PROXY_HOPS", "0")),
-        # How long a write waits for the database lock (SQLite busy timeout, PostgreSQL
-        # lock_timeout) before the user gets 503 and is told to retry (ms).
         # A bundle build renews its lease while it writes; one whose lease ran out lost its
         # worker and is retried.
         "BUNDLE_LEASE_SECONDS": int(os.environ.get("KCZG_BUNDLE_LEASE_SECONDS", "120")),
@@ -74,5 +72,7 @@ def from_environment(instance: Path) -> dict:
         # SQLite WAL checkpoint per request); a request that fails closes it, the next one
         # connects again.
         "PERSISTENT_DB": os.environ.get("KCZG_PERSISTENT_DB", "1") == "1",
+        # How long a write waits for the database lock (SQLite busy timeout, PostgreSQL
+        # lock_timeout) before the user gets 503 and is told to retry (ms).
         "DB_LOCK_WAIT_MS": int(os.environ.get("KCZG_DB_LOCK_WAIT_MS", "5000")),
     }

@@ -33,9 +33,6 @@ class Facts:
     bodies_by_id: dict[int, ReviewBody] = field(default_factory=dict)
     unit_types_by_id: dict[int, UnitType] = field(default_factory=dict)
 
-    def domain(self, lst: NominationList, code: str | None) -> Domain | None:
-        return next((d for d in lst.domain_rows if d.code == code), None)
-
 
 _cache: dict[tuple[int, int], Facts] = {}
 _lock = threading.Lock()
@@ -120,8 +117,3 @@ def domains_of(lst) -> list:
         rows = list(Domain.select().where(Domain.list == lst).order_by(Domain.position))
     return rows
 
-
-def clear() -> None:
-    """Forget every cached campaign (tests that rewrite facts behind the models' back)."""
-    with _lock:
-        _cache.clear()

@@ -29,12 +29,3 @@ def duplicate_groups(campaign) -> list[dict]:
                               )["nominations"].append(n)
     return list(groups.values())
 
-
-def is_duplicate(nomination: Nomination) -> bool:
-    if not nomination.dedupe_key:
-        return False
-    return (Nomination.select().where(Nomination.list == nomination.list_id,
-                                      Nomination.dedupe_key == nomination.dedupe_key,
-                                      Nomination.status == "submitted",
-                                      Nomination.organisation != nomination.organisation_id)
-            .exists())

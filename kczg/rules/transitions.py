@@ -70,13 +70,14 @@ def record_history(nomination: Nomination, user: User, action: str, version: int
                              fields=list(fields), version=version)
 
 
-_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid).limit(1))
+nomination_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid)
+                            .limit(1))
 
 
 def _reload(nomination_id: int, user: User | None = None) -> Nomination:
     """The nomination as stored now, its list and domain from the campaign facts and, when
     it is the user's own, the unit row the user came with (one query)."""
-    nomination = _by_id.first(nomination_id)
+    nomination = nomination_by_id.first(nomination_id)
     if nomination is None:
         raise Nomination.DoesNotExist(nomination_id)
     return attach(nomination,

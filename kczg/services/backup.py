@@ -31,7 +31,6 @@ PG_FILE = "database.pgdump"
 FILES = "files"
 SKIP_NAMES = {"kczg.sqlite3", "kczg.sqlite3-wal", "kczg.sqlite3-shm", "huey.sqlite3",
               "huey.sqlite3-wal", "huey.sqlite3-shm"}
-SKIP_SUFFIXES = (".part", ".tmp", ".index.xlsx")
 
 
 class BackupError(Exception):
@@ -68,7 +67,7 @@ def _files_root() -> Path:
 def _instance_files(root: Path):
     db_path = _sqlite_path().resolve() if not is_postgres() else None
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name in SKIP_NAMES or path.name.endswith(SKIP_SUFFIXES):
+        if not path.is_file() or path.name in SKIP_NAMES or path.name.endswith(files.TEMP_SUFFIXES):
             continue
         if db_path is not None and path.resolve() in {db_path, Path(f"{db_path}-wal"),
                                                       Path(f"{db_path}-shm")}:

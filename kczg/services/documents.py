@@ -248,15 +248,21 @@ def submitted_for_unit(org: Organisation) -> list[Nomination]:
                 .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
 
 
+def routed_query(body: ReviewBody):
+    """Submitted nominations routed to `body` (its domains, or its whole lists), joined to
+    their list, domain and unit."""
+    return (Nomination.select(Nomination, NominationList, Domain, Organisation)
+            .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
+            .switch(Nomination).join(Organisation)
+            .where(Nomination.status == "submitted",
+                   ((Domain.review_body == body) |
+                    (Nomination.domain.is_null() & (NominationList.review_body == body)))))
+
+
 def submitted_for_body(body: ReviewBody, lst: NominationList | None = None,
                        domain: Domain | None = None) -> list[Nomination]:
     """What is routed to `body` (optionally one list or domain of it), submitted."""
-    query = (Nomination.select(Nomination, NominationList, Domain, Organisation)
-             .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
-             .switch(Nomination).join(Organisation)
-             .where(Nomination.status == "submitted",
-                    ((Domain.review_body == body) |
-                     (Nomination.domain.is_null() & (NominationList.review_body == body)))))
+    query = routed_query(body)
     if lst is not None:
         query = query.where(Nomination.list == lst)
     if domain is not None:

@@ -92,6 +92,11 @@ def attachment_for(user, attachment_id: int) -> Attachment:
     return att
 
 
+# what a writer leaves while it works (bundle parts and indexes, rendered documents): never
+# served, never backed up, pruned when a dead process left them
+TEMP_SUFFIXES = (".part", ".tmp", ".index.xlsx")
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, read a megabyte at a time (bundle indexes, backup manifests)."""
     digest = hashlib.sha256()

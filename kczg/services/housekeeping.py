@@ -17,10 +17,8 @@ from flask import current_app
 from peewee import fn
 
 from kczg.models import BundleBuild, DocumentRecord, utcnow
-from kczg.services import bundles
+from kczg.services import bundles, files
 from kczg.services import documents as docs
-
-TEMP_SUFFIXES = (".part", ".tmp", ".index.xlsx")
 
 
 @dataclass
@@ -57,7 +55,7 @@ def prune(retention_days: int | None = None, now: float | None = None) -> Pruned
         (BundleBuild.finished_at >= cutoff_dt) |
         BundleBuild.status.in_(["queued", "running"])).tuples()}
     for path in bundles.bundle_dir().iterdir():
-        if path.name.endswith(TEMP_SUFFIXES):
+        if path.name.endswith(files.TEMP_SUFFIXES):
             if path.stat().st_mtime < now - 86400:  # a build's own files live minutes, not a day
                 _remove(path, result.temporary, result)
         elif path.suffix == ".zip" and path.stem not in keep and path.stat().st_mtime < cutoff_s:
@@ -68,7 +66,7 @@ def prune(retention_days: int | None = None, now: float | None = None) -> Pruned
         DocumentRecord.superseded_at.is_null(False),
         DocumentRecord.superseded_at < cutoff_dt).tuples()}
     for path in docs.cache_dir().iterdir():
-        if path.name.endswith(TEMP_SUFFIXES):
+        if path.name.endswith(files.TEMP_SUFFIXES):
             if path.stat().st_mtime < now - 86400:
                 _remove(path, result.temporary, result)
         elif path.name.split(".", 1)[0] in old_codes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from kczg.campaigns.facts import attach, facts_of
 from kczg.models import (
@@ -17,6 +17,7 @@ from kczg.models import (
     UnitType,
     User,
 )
+from kczg.services import documents as docs
 
 PER_PAGE = 50
 
@@ -49,28 +50,27 @@ def page_number(value: str | None) -> int:
 
 
 def duplicate_flag():
-    """SQL: true when another unit submitted the same key to the same list."""
+    """SQL: true when another unit submitted the same (non-empty) key to the same list."""
     other = Nomination.alias()
-    return fn.EXISTS(other.select(other.id).where(
+    return (Nomination.dedupe_key != "") & fn.EXISTS(other.select(other.id).where(
         other.list == Nomination.list, other.dedupe_key == Nomination.dedupe_key,
         other.status == "submitted", other.organisation != Nomination.organisation))
 
 
-def routed_to_body(body):
-    """Submitted nominations routed to `body` (its domains, or its whole lists)."""
-    return (Nomination.select()
-            .join(Domain, JOIN.LEFT_OUTER, on=(Nomination.domain == Domain.id))
-            .switch(Nomination).join(NominationList, on=(Nomination.list == NominationList.id))
-            .where(Nomination.status == "submitted",
-                   (Domain.review_body == body) |
-                   (Nomination.domain.is_null() & (NominationList.review_body == body))))
+def paged(query, page: int, per_page: int = PER_PAGE, shown=None) -> Page:
+    """One page of `query` and its total (two queries); `shown`, when given, is the same query
+    selecting what the page shows (more columns than counting needs)."""
+    total = query.count()
+    page = min(page, max(1, -(-total // per_page)))
+    rows = list((shown if shown is not None else query).paginate(page, per_page))
+    return Page(rows=rows, total=total, page=page, per_page=per_page)
 
 
 def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     """The body's nominations filtered by list, domain, unit name, review status, duplicates
     and a search text; one page of them with the unit, the duplicate flag and the experts."""
     facts = facts_of(body.campaign)
-    query = routed_to_body(body).switch(Nomination).join(Organisation)
+    query = docs.routed_query(body)
     if filters.get("list"):
         lst = facts.lists_by_code.get(filters["list"])
         query = query.where(Nomination.list == (lst.id if lst else -1))
@@ -83,7 +83,7 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
         query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
                             | Nomination.dedupe_key.contains(q.lower()))
     if filters.get("dup"):
-        query = query.where(Nomination.dedupe_key != "", duplicate_flag())
+        query = query.where(duplicate_flag())
     live = Assignment.select(Assignment.id).where(Assignment.nomination == Nomination.id,
                                                   Assignment.status != "conflict")
     if filters.get("status") == "unassigned":
@@ -94,23 +94,21 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
             Assignment.status.not_in(["submitted", "conflict"]))
         any_ = Assignment.select(Assignment.id).where(Assignment.nomination == Nomination.id)
         query = query.where(fn.EXISTS(any_), ~fn.EXISTS(open_))
-    total = query.count()
-    page = min(page, max(1, -(-total // per_page)))
-    rows = list(query.select(Nomination, Organisation, duplicate_flag().alias("is_dup"))
-                .order_by(NominationList.position, Domain.position, Organisation.name,
-                          Nomination.submitted_at, Nomination.id)
-                .paginate(page, per_page))
-    for n in rows:
-        attach(n, facts)
-        n.is_dup = bool(n.is_dup) and bool(n.dedupe_key)
+    result = paged(query, page, per_page, shown=(
+        query.select(Nomination, Organisation, duplicate_flag().alias("is_dup"))
+        .order_by(NominationList.position, Domain.position, Organisation.name,
+                  Nomination.submitted_at, Nomination.id)))
     assignments: dict[int, list] = {}
-    if rows:
+    for n in result.rows:
+        attach(n, facts)
+        n.is_dup = bool(n.is_dup)
+    if result.rows:
         for a in (Assignment.select(Assignment, User).join(User, on=Assignment.expert)
-                  .where(Assignment.nomination.in_([n.id for n in rows]))
+                  .where(Assignment.nomination.in_([n.id for n in result.rows]))
                   .order_by(Assignment.id)):
             assignments.setdefault(a.nomination_id, []).append(a)
-    return Page(rows=rows, total=total, page=page, per_page=per_page,
-                extra={"assignments": assignments})
+    result.extra["assignments"] = assignments
+    return result
 
 
 def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
@@ -120,26 +118,16 @@ def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
         logins = User.select(User.organisation).where(User.username.contains(q))
         query = query.where(Organisation.name.contains(q) | Organisation.contact.contains(q)
                             | Organisation.id.in_(logins))
-    total = query.count()
-    page = min(page, max(1, -(-total // per_page)))
-    rows = list(query.order_by(Organisation.created_at.desc(), Organisation.id.desc())
-                .paginate(page, per_page))
+    result = paged(query.order_by(Organisation.created_at.desc(), Organisation.id.desc()),
+                   page, per_page)
     usernames: dict[int, list[str]] = {}
-    if rows:
+    if result.rows:
         for org_id, username in (User.select(User.organisation, User.username)
-                                 .where(User.organisation.in_([o.id for o in rows]))
+                                 .where(User.organisation.in_([o.id for o in result.rows]))
                                  .order_by(User.id).tuples()):
             usernames.setdefault(org_id, []).append(username)
-    return Page(rows=rows, total=total, page=page, per_page=per_page,
-                extra={"usernames": usernames})
-
-
-def paged(query, page: int, per_page: int = PER_PAGE) -> Page:
-    """Any query, one page of it and the total (two queries)."""
-    total = query.count()
-    page = min(page, max(1, -(-total // per_page)))
-    return Page(rows=list(query.paginate(page, per_page)), total=total, page=page,
-                per_page=per_page)
+    result.extra["usernames"] = usernames
+    return result
 
 
 def messages_page(user, page: int) -> Page:

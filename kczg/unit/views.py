@@ -46,7 +46,6 @@ from kczg.services import nominations as svc
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 
 
-_nomination_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid).limit(1))
 _attachments_of = Compiled(lambda nid: Attachment.select().where(Attachment.nomination == nid)
                            .order_by(Attachment.id))
 _open_conflicts_of = Compiled(lambda nid: NominationConflict.select().where(
@@ -54,7 +53,7 @@ _open_conflicts_of = Compiled(lambda nid: NominationConflict.select().where(
 
 
 def own_nomination(nomination_id: int) -> Nomination:
-    nomination = _nomination_by_id.first(nomination_id)
+    nomination = transitions.nomination_by_id.first(nomination_id)
     if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
         abort(404)
     return attach(nomination, organisation=current_user.organisation)
@@ -186,8 +185,9 @@ def nomination_post(nomination_id):
     except peewee.OperationalError as e:
         if not is_busy(e):
             raise
-        # the lock stayed taken: nothing was written; show the page again as typed
-        return _page(Nomination.get_by_id(nomination.id), form, 503, BUSY_MESSAGE)
+        # the lock stayed taken: nothing was written; show the page again as typed (an
+        # autosave that meets the same gets the app's own 503, kczg/__init__.py)
+        return _page(nomination, form, 503, BUSY_MESSAGE)
 
 
 def _save_or_submit(nomination, form, action, args):
@@ -230,11 +230,6 @@ def nomination_autosave(nomination_id):
                                        svc.derived_from_raw(form_class(nomination.list.code),
                                                             raw, nomination),
                                        svc.changed_fields(nomination, raw), editor=_editor())
-    except peewee.OperationalError as e:
-        if not is_busy(e):
-            raise
-        return render_template("unit/_save_status.html", error=BUSY_MESSAGE, conflict=False,
-                               nomination=nomination), 503
     except transitions.Stale as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=True,
                                nomination=nomination), 409
