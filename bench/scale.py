@@ -27,7 +27,7 @@ PAGE_MS, PAGE_KIB, XLSX_S = 300, 200, 1.5
 # share of the nominations per list (and domain), after the 2021 quotas and list sizes
 SHARES = [("xrqy", None, 0.26), ("xdjs", "dzxx", 0.12), ("xdjs", "zbzz", 0.09),
           ("xdjs", "xjcl", 0.08), ("xdjs", "swyy", 0.1), ("xdjs", "zyhj", 0.06),
-          ("xdjs", "xdnl", 0.05), ("cxyrt", None, 0.06), ("kyrc", None, 0.08),
+          ("xdjs", "xdnl", 0.05), ("cxyrt", None, 0.06), ("kycx", None, 0.08),
           ("kjtz", None, 0.05), ("tpdb", None, 0.05)]
 
 
@@ -76,6 +76,8 @@ def generate(app, units: int, nominations: int) -> None:
             assert form.validate(), (code, form.errors)
             templates[(code, domain)] = (lst, dom, svc.raw_from(data), form.clean_data(),
                                          svc.derived(form, probe))
+        missing = [(c, d) for c, d, _ in SHARES if (c, d) not in templates]
+        assert not missing, f"SHARES names lists the campaign does not open: {missing}"
         shares = [(k, s) for (c, d, s) in SHARES if (k := (c, d)) in templates]
         weights = [s for _, s in shares]
         rows = []

@@ -80,3 +80,25 @@ def test_lock_released_while_waiting_is_not_an_error(app, as_user, collection_op
                     headers={"HX-Request": "true"})
     assert r.status_code == 200, r.get_data(as_text=True)
     assert "已保存" in r.get_data(as_text=True)
+
+
+@pytest.mark.app_config(DB_LOCK_WAIT_MS=5000)  # the production default
+def test_lock_held_8_seconds_by_another_process(app, as_user, collection_open):
+    """The deadline-day case as reported: another process holds the write lock for 8 s. The
+    save waits its 5 s, answers 503 with the busy message (never a 500), and the same save
+    goes through once the lock is gone."""
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xrqy")
+    data = sample("xrqy", company_name="锁表八秒期间填写")
+    data.update(csrf_token=csrf_token(client, "/unit/"), action="save",
+                version=str(page_version(client, nid)), editor="page-1")
+    lock = WriteLock(app).__enter__()
+    released = threading.Timer(8.0, lock.__exit__)
+    released.start()
+    r = client.post(f"/unit/nominations/{nid}", data=data)
+    assert released.is_alive()  # answered while the other process still held the lock
+    assert r.status_code == 503 and BUSY_MESSAGE in r.get_data(as_text=True)
+    assert 'value="锁表八秒期间填写"' in r.get_data(as_text=True)
+    released.join()
+    r = client.post(f"/unit/nominations/{nid}", data=data)
+    assert r.status_code == 200 and "草稿已保存" in r.get_data(as_text=True)
