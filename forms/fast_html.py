@@ -58,8 +58,25 @@ class FastSelect(core.Select):
     def _dispatch_render_option(cls):
         return cls.render_option
 
+    _options: dict[tuple, Markup] = {}  # (value, label, selected) -> markup; bounded below
+
     @classmethod
     def render_option(cls, choice, **kwargs):
+        if not kwargs and not choice.render_kw:
+            key = (type(choice.value), choice.value, choice.label, bool(choice.selected))
+            try:
+                html = cls._options.get(key)
+            except TypeError:  # a value that cannot be a key (never one of ours)
+                return cls._render_option(choice)
+            if html is None:
+                if len(cls._options) > 50000:
+                    cls._options.clear()
+                html = cls._options[key] = cls._render_option(choice)
+            return html
+        return cls._render_option(choice, **kwargs)
+
+    @classmethod
+    def _render_option(cls, choice, **kwargs):
         value = choice.value
         if isinstance(value, bool):
             value = str(value)

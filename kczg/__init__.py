@@ -134,9 +134,10 @@ def _register_template_helpers(app: Flask) -> None:
         return calendar.format_local(value, app.config["KCZG_TZ"], fmt)
 
     app.jinja_env.filters["local_time"] = local_time
-    from forms.render import field_errors, nomination_field
+    from forms.render import field_errors, nomination_field, rows_group
 
-    app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors)
+    app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,
+                                 rows_group=rows_group)
 
 
 def _check_static(app: Flask) -> None:

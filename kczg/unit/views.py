@@ -21,7 +21,6 @@ from flask import (
 from flask_login import current_user
 from peewee import JOIN
 
-from forms.common import group_errors
 from forms.registry import form_class
 from kczg import downloads, tasks
 from kczg.access import role_required
@@ -131,7 +130,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         editor=request.form.get("editor") or secrets.token_hex(8),
-        attachments=attachments, conflicts=conflicts, group_errors=group_errors,
+        attachments=attachments, conflicts=conflicts,
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
                      and (q.domain is None or q.domain.id == nomination.domain_id)],
@@ -268,8 +267,7 @@ def nomination_rows(nomination_id, group):
         abort(404)
     if request.args.get("add"):
         svc.add_row(form, group)
-    response = make_response(render_template("unit/_rows.html", rows=rows, nomination=nomination,
-                                             group_errors=group_errors))
+    response = make_response(render_template("unit/_rows.html", rows=rows, nomination=nomination))
     response.headers["HX-Trigger"] = "kczg:changed"  # autosave what the rows now hold
     return response
 
