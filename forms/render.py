@@ -22,7 +22,7 @@ _URL, _VALUE = "\x02", "\x03"  # markers: never typed into a form (control chara
 # fields whose only varying part is the value attribute (or the textarea's text)
 _PIECEWISE = frozenset({"StringField", "TextAreaField", "DecimalField", "IntegerField",
                         "DateField", "EmailField", "TelField", "URLField", "IntegerRangeField"})
-_pieces: dict[tuple, tuple[str, ...] | None] = {}
+_pieces: dict[tuple, tuple] = {}  # key -> (pieces or None, validators, widget)
 _MAX_PIECES = 20000  # bounded whatever forms a process sees (a form has under 200 fields)
 _NOT_CACHED = object()
 
@@ -38,11 +38,12 @@ def nomination_field(f, validate_url: str, show_label: bool = True) -> Markup:
     state = _state(f) if not f.errors else _NOT_CACHED
     if state is not _NOT_CACHED:
         key = (_static_key(f, show_label), state)
-        pieces = _pieces.get(key, False)
-        if pieces is False:
+        entry = _pieces.get(key)
+        if entry is None:
             if len(_pieces) > _MAX_PIECES:
                 _pieces.clear()
-            pieces = _pieces[key] = _compile(f, show_label)
+            entry = _pieces[key] = (_compile(f, show_label), f.validators, f.widget)
+        pieces = entry[0]
         if pieces is not None:
             url = escape(validate_url.replace("__FIELD__", f.name))
             if len(pieces) == 2:
@@ -68,10 +69,12 @@ def _state(f):
 
 
 def _static_key(f, show_label: bool) -> tuple:
-    """Everything the markup of a field depends on, but its value, errors and URL."""
-    return (f.type, f.name, f.id, f.label.text, f.description, show_label,
-            type(f.widget), getattr(f.widget, "input_type", None),
-            tuple(sorted((f.render_kw or {}).items())), tuple(sorted(vars(f.flags).items())))
+    """Everything the markup of a field depends on, but its value, errors and URL. The
+    validation flags (required, maxlength, …) come from the validators and the widget, which
+    are the class's own objects: their identity stands for them (the pieces keep them, so an
+    identity is never reused while its entry exists)."""
+    return (f.type, f.name, f.id, f.label.text, f.description, show_label, id(f.validators),
+            id(f.widget), tuple(sorted(f.render_kw.items())) if f.render_kw else None)
 
 
 def _compile(f, show_label: bool) -> tuple[str, ...] | None:

@@ -109,6 +109,19 @@ class QueryCounter:
         return False
 
 
+def _keep_row_state(wrapper, row_state: dict) -> None:
+    """Have the cursor wrapper, when it first reads a row, keep what its `initialize` set."""
+    initialize = wrapper.initialize
+
+    def keeping():
+        before = dict(wrapper.__dict__)
+        initialize()
+        row_state.update({k: v for k, v in wrapper.__dict__.items()
+                          if k != "initialize" and (k not in before or before[k] is not v)})
+
+    wrapper.initialize = keeping
+
+
 class Param:
     """Where a value goes in a `Compiled` query."""
 
@@ -134,13 +147,13 @@ class Compiled:
     def __init__(self, build):
         self.build = build
         self.nargs = build.__code__.co_argcount
-        self._entry: tuple | None = None  # (database, query, sql, params, slots)
+        self._entry: tuple | None = None  # (database, query, sql, params, slots, row state)
 
     def _compile(self, db):
         query = self.build(*[Param(i).node() for i in range(self.nargs)])
         sql, params = query.sql()
         slots = [(pos, p.index) for pos, p in enumerate(params) if isinstance(p, Param)]
-        self._entry = (db, query, sql, params, slots)
+        self._entry = (db, query, sql, params, slots, {})
         return self._entry
 
     def __call__(self, *values):
@@ -148,11 +161,19 @@ class Compiled:
         entry = self._entry
         if entry is None or entry[0] is not db:  # first call, or the proxy moved (tests)
             entry = self._compile(db)
-        _, query, sql, params, slots = entry
+        _, query, sql, params, slots, row_state = entry
         params = list(params)
         for pos, index in slots:
             params[pos] = values[index]
-        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        wrapper = query._get_cursor_wrapper(db.execute_sql(sql, params))
+        if row_state:
+            # how columns map to models and converters: the same for the same SQL, so peewee
+            # need not work it out again from the cursor on every run
+            wrapper.__dict__.update(row_state)
+            wrapper.initialized = True
+        else:
+            _keep_row_state(wrapper, row_state)
+        return wrapper
 
     def first(self, *values):
         return next(iter(self(*values)), None)

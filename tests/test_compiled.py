@@ -28,3 +28,18 @@ def test_several_values_and_tuples(db):
                      .order_by(User.id).tuples())
         assert list(names(role, prefix)) == plain
     assert list(names("unit", "unit-"))  # the demo has unit accounts: a real comparison
+
+
+def test_rows_read_the_same_way_every_run(db):
+    """The column mapping kept from the first run gives every later run its own, whole rows
+    (joined models, converted dates), never the first run's."""
+    by_role = Compiled(lambda role: User.select(User, Organisation)
+                       .join(Organisation).where(User.role == role).order_by(User.id))
+    runs = [(role, list(by_role(role))) for role in ("unit", "review", "unit", "nobody", "unit")]
+    assert by_role._entry[5]  # the mapping was kept
+    for role, rows in runs:
+        plain = list(User.select(User, Organisation).join(Organisation)
+                     .where(User.role == role).order_by(User.id))
+        assert [(u.id, u.username, u.created_at, u.organisation.name) for u in rows] == \
+            [(u.id, u.username, u.created_at, u.organisation.name) for u in plain]
+    assert runs[0][1] and runs[0][1][0] is not runs[2][1][0]
