@@ -25,38 +25,14 @@ ERROR_MESSAGES = {
 }
 
 
-class App(Flask):
-    """Flask, remembering the links that take no values (navigation, static files): every
-    page builds a dozen of them, the same strings for the same script root."""
-
-    _links: dict[tuple, str]
-
-    def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None,
-                **values):
-        if (_anchor is None and _method is None and _scheme is None and not _external
-                and not endpoint.startswith(".") and request
-                and (not values or (endpoint == "static" and len(values) == 1
-                                    and isinstance(values.get("filename"), str)))):
-            key = (request.script_root, endpoint, values.get("filename"))
-            link = self._links.get(key)
-            if link is None:
-                if len(self._links) > 1000:
-                    self._links.clear()
-                link = self._links[key] = super().url_for(endpoint, **values)
-            return link
-        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
-                               _external=_external, **values)
-
-
 def create_app(overrides: dict | None = None) -> Flask:
     instance = config.instance_path()
-    app = App(
+    app = Flask(
         __name__,
         instance_path=str(instance),
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
-    app._links = {}
     app.config.update(config.from_environment(instance))
     app.config.update(overrides or {})
 
