@@ -3,6 +3,7 @@ test runs against the server on loopback; with CI=true a missing server is a fai
 import os
 
 import pytest
+from huey.storage import SqliteStorage
 
 from kczg import tasks
 
@@ -25,8 +26,12 @@ def test_sqlite_queue_by_default(tmp_path, monkeypatch):
     monkeypatch.delenv("KCZG_REDIS_URL", raising=False)
     monkeypatch.setenv("KCZG_INSTANCE", str(tmp_path))
     huey = tasks._make_huey()
-    assert type(huey).__name__ == "SqliteHuey"
+    assert isinstance(huey.storage, SqliteStorage)
     assert (tmp_path / "huey.sqlite3").exists()
+    # the queue keeps our database's durability: WAL, synced at checkpoints, not every enqueue
+    conn = huey.storage.conn
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
     _round_trip(huey)
 
 
