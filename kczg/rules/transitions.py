@@ -55,11 +55,15 @@ def _lock_unit(organisation_id: int) -> None:
         .for_update().get()
 
 
+_last_history = Compiled(lambda nid: NominationHistory.select()
+                         .where(NominationHistory.nomination == nid)
+                         .order_by(NominationHistory.id.desc()).limit(1))
+
+
 def record_history(nomination: Nomination, user: User, action: str, version: int,
              fields: list[str] = ()) -> None:
     if action == "saved":
-        last = (NominationHistory.select().where(NominationHistory.nomination == nomination)
-                .order_by(NominationHistory.id.desc()).first())
+        last = _last_history.first(nomination.id)
         if (last and last.action == "saved" and last.user_id == user.id
                 and utcnow() - last.at < HISTORY_MERGE_WINDOW):
             last.fields = sorted(set(last.fields) | set(fields))
