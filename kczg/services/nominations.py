@@ -6,6 +6,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from forms import shown
 from forms.nomination import NominationForm
 from forms.registry import field_labels, form_class
 from forms.validators import normalize_uscc
@@ -38,6 +39,14 @@ def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> Nom
     if formdata is None:
         _prefill(form, nomination)
     return form
+
+
+def shown_form(nomination: Nomination) -> NominationForm:
+    """The form as the nomination holds it, for showing only (never validated): a form the
+    thread keeps and refills (forms/shown.py) where it can, else bound anew."""
+    cls = form_class(nomination.list.code)
+    domains = domains_of(nomination.list) if cls.DOMAIN_FIELD else None
+    return shown.shown_form(cls, nomination.raw or {}, domains) or build_form(nomination)
 
 
 def _prefill(form: NominationForm, nomination: Nomination) -> None:

@@ -141,7 +141,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
 @role_required("unit")
 def nomination(nomination_id):
     nomination = own_nomination(nomination_id)
-    return _page(nomination, svc.build_form(nomination))
+    return _page(nomination, svc.shown_form(nomination))
 
 
 def _based_on() -> int:
