@@ -8,7 +8,7 @@ import peewee
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from . import config
+from . import config, security
 from .db import BUSY_MESSAGE, database, init_database, is_busy
 from .extensions import csrf, htmx, login_manager
 
@@ -44,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
     htmx.init_app(app)
+    security.init_app(app)
     login_manager.init_app(app)
 
     _register_db_hooks(app)

@@ -1,4 +1,12 @@
 // kczg: the few behaviours htmx attributes do not cover.
+// Confirmations: a form or a submit button with data-confirm asks before it is sent (inline
+// onclick handlers are not allowed by the Content-Security-Policy).
+document.addEventListener("submit", function (evt) {
+  var button = evt.submitter;
+  var text = (button && button.dataset.confirm) || evt.target.dataset.confirm;
+  if (text && !window.confirm(text)) evt.preventDefault();
+}, true);
+
 // Autosave retries: a save that fails (network down, server error) says so and tries again.
 (function () {
   var RETRY_MS = 4000;

@@ -42,14 +42,21 @@ def page(browser):
                                   viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    # every browser test also checks that its pages need nothing the Content-Security-Policy
+    # forbids (inline scripts, handlers, styles; htmx's own indicator style or eval)
+    refused = []
+    pg.on("console", lambda m: refused.append(f"{m.text} at {m.location}")
+          if m.type == "error" and "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert not refused, refused
 
 
 def shot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    # caret="initial": hiding the caret would inject a <style> the page's CSP refuses
+    page.screenshot(path=str(path), full_page=full_page, caret="initial")
     return path
 
 
