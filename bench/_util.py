@@ -112,9 +112,12 @@ def session_for(app, user) -> tuple[str, str]:
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
+    from kczg.services import sessions
+
     # a fresh app context: flask-login and Flask-WTF cache the user and the token on `g`
     with app.app_context(), app.test_request_context(
             "/", headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        sessions.start(user)
         login_user(user)
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from _util import session_for  # noqa: E402
 
 PAGE_MS, PAGE_KIB, XLSX_S = 300, 200, 1.5
 # share of the nominations per list (and domain), after the 2021 quotas and list sizes
@@ -97,19 +98,12 @@ def generate(app, units: int, nominations: int) -> None:
 
 def measure(app, user: str, path: str, warm: bool = True,
             repeat: int = 3) -> tuple[float, int, int]:
-    from flask_login import login_user
-
-    client = app.test_client()
+    from kczg.db import database
     from kczg.models import User
 
-    with app.app_context(), app.test_request_context():
-        from kczg.db import database
-
-        with database.connection_context():
-            login_user(User.get(User.username == user))
-            from flask import session
-
-            cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    client = app.test_client()
+    with app.app_context(), database.connection_context():
+        cookie, _ = session_for(app, User.get(User.username == user))
     client.set_cookie("session", cookie)
     if warm:
         client.get(path)

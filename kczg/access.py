@@ -10,7 +10,8 @@ from peewee import JOIN, fn
 from .campaigns.facts import current_facts
 from .db import Compiled
 from .extensions import login_manager
-from .models import Extension, Message, Organisation, User
+from .models import Extension, Message, Organisation, User, UserSession
+from .services import sessions
 
 HOME_ENDPOINT = {
     "unit": "unit.dashboard",
@@ -20,31 +21,36 @@ HOME_ENDPOINT = {
 }
 
 
-def _user_query(uid):
+def _user_query(token_hash, seen_after, started_after):
     unread = (Message.select(fn.COUNT(Message.id))
               .where(Message.user == User.id, Message.read == False))  # noqa: E712
     ext = Extension.alias()
     extension = (ext.select(ext.until).where(ext.organisation == User.organisation)
                  .order_by(ext.granted_at.desc()).limit(1))
-    return (User.select(User, Organisation, unread.alias("unread_count"),
+    return (User.select(User, Organisation, UserSession, unread.alias("unread_count"),
                         extension.alias("extension_until"))
-            .join(Organisation, JOIN.LEFT_OUTER).where(User.id == uid).limit(1))
+            .join(Organisation, JOIN.LEFT_OUTER).switch(User)
+            .join(UserSession, on=(UserSession.user == User.id), attr="current_session")
+            .where(UserSession.token_hash == token_hash, UserSession.ended_at.is_null(),
+                   UserSession.last_seen_at > seen_after, UserSession.created_at > started_after)
+            .limit(1))
 
 
-_user_by_id = Compiled(_user_query)
+_user_by_session = Compiled(_user_query)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The user, their organisation, their unread message count and the unit's latest
-    extension, in one query (every page shows or checks all four)."""
-    try:
-        uid = int(user_id)
-    except ValueError:
+def load_user(token: str) -> User | None:
+    """The user of a live session (not ended, not idle too long, not too old), their
+    organisation, their unread message count and the unit's latest extension, in one query
+    (every page shows or checks all four)."""
+    if not token or len(token) > 100:
         return None
-    user = _user_by_id.first(uid)
+    user = _user_by_session.first(sessions.token_hash(token), *sessions.cutoffs())
     if user is None:
         return None
+    user.session_token = token
+    sessions.touch(user.current_session.id, user.current_session.last_seen_at)
     if user.organisation_id:
         until = user.extension_until  # a string on SQLite: parse it as the field would
         user.organisation._extension_until = Extension.until.python_value(until)

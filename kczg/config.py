@@ -41,6 +41,9 @@ def from_environment(instance: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("KCZG_SECURE_COOKIES", "") == "1",
+        # Sessions end after this long without a request, and this long after logging in.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("KCZG_SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")),
         # Login throttling: this many failures within the window locks the name (and the IP).
         "LOGIN_MAX_FAILURES": int(os.environ.get("KCZG_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("KCZG_LOGIN_WINDOW_MINUTES", "15")),

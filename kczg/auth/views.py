@@ -1,7 +1,7 @@
 """Logging in and out, applying for a unit account, changing one's password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import ApplyForm, ChangePasswordForm, LoginForm
@@ -9,7 +9,7 @@ from kczg.access import home_url
 from kczg.models import AccountApplication, Message, UnitType, User, utcnow
 from kczg.passwords import dummy_verify, hash_password, verify_password
 from kczg.rules import throttle
-from kczg.services import listing
+from kczg.services import listing, sessions
 from kczg.services.accounts import AccountError, apply_for_account
 
 bp = Blueprint("auth", __name__)
@@ -23,6 +23,13 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def _new_session() -> None:
+    """An empty cookie session, with a new CSRF token from the next page on (Flask-WTF keeps
+    the one it made on `g`)."""
+    session.clear()
+    g.pop("csrf_token", None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,6 +59,8 @@ def login():
                 throttle.record_attempt(username, ip, True)
                 user.last_login_at = utcnow()
                 user.save()
+                _new_session()  # nothing from before the login carries over
+                sessions.start(user, ip, request.headers.get("User-Agent", ""))
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")) or home_url(user))
         else:
@@ -69,7 +78,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        sessions.end(current_user.session_token)
     logout_user()
+    _new_session()
     flash("您已退出登录。", "info")
     return redirect(url_for("public.home"))
 
@@ -105,6 +117,8 @@ def change_password():
             current_user.password_hash = hash_password(form.new.data)
             current_user.must_change_password = False
             current_user.save()
+            # a session opened elsewhere (or by whoever learnt the old password) ends here
+            sessions.end_all(current_user, keep=current_user.session_token)
             flash("密码已修改。", "success")
             return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)

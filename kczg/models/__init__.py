@@ -1,5 +1,12 @@
 """What the data is. Import models from here."""
-from .accounts import ROLES, AccountApplication, LoginAttempt, Organisation, User
+from .accounts import (
+    ROLES,
+    AccountApplication,
+    LoginAttempt,
+    Organisation,
+    User,
+    UserSession,
+)
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 from .documents import BundleBuild, DocumentRecord
@@ -19,7 +26,7 @@ from .review import (
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
-    Organisation, User, AccountApplication, LoginAttempt,
+    Organisation, User, AccountApplication, LoginAttempt, UserSession,
     Nomination, NominationHistory, NominationConflict, Attachment,
     DocumentRecord, BundleBuild,
     Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,

@@ -38,9 +38,16 @@ class User(UserMixin, BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
 
+    # the server-side session this request came with (kczg.services.sessions); Flask-Login
+    # keeps its token in the cookie, never the user's id
+    session_token: str | None = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def role_name(self) -> str:
@@ -77,3 +84,16 @@ class LoginAttempt(BaseModel):
     ip = peewee.CharField(default="", index=True)
     succeeded = peewee.BooleanField(default=False)
     at = peewee.DateTimeField(default=utcnow, index=True)
+
+
+class UserSession(BaseModel):
+    """One login: the cookie holds a random token, this row its hash. Ending the row (logout,
+    a password change or reset, the account disabled) refuses that cookie from then on."""
+
+    token_hash = peewee.CharField(unique=True)
+    user = peewee.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_seen_at = peewee.DateTimeField(default=utcnow)
+    ended_at = peewee.DateTimeField(null=True)
+    ip = peewee.CharField(default="")
+    user_agent = peewee.CharField(default="")
