@@ -147,4 +147,5 @@ def prune_command(days):
     with database.connection_context():
         r = housekeeping.prune(days)
     click.echo(f"pruned {len(r.bundles)} bundles, {len(r.documents)} documents, "
-               f"{len(r.temporary)} temporary files ({r.size / 1048576:.1f} MiB)")
+               f"{len(r.temporary)} temporary files ({r.size / 1048576:.1f} MiB), "
+               f"{r.sessions} old sessions, {r.login_attempts} old login attempts")

@@ -55,3 +55,24 @@ def test_prune_keeps_what_is_current(app, db):
     for kept in (latest_zip, recent_zip, young_orphan, live_part, cur_pdf, fresh_pdf):
         assert kept.exists(), kept.name
     assert result.size == 500
+
+
+def test_old_sessions_and_login_attempts_pruned(app, db):
+    from datetime import timedelta
+
+    from kczg.models import LoginAttempt, User, UserSession, utcnow
+    from kczg.services import housekeeping, sessions
+
+    user = User.get(User.username == "unit-a")
+    live, ended_long_ago, ended_lately = (sessions.start(user) for _ in range(3))
+    long_ago = utcnow() - timedelta(days=31)
+    UserSession.update(ended_at=long_ago, last_seen_at=long_ago).where(
+        UserSession.token_hash == sessions.token_hash(ended_long_ago)).execute()
+    sessions.end(ended_lately)
+    LoginAttempt.create(username="unit-a", ip="10.0.0.1", at=long_ago)
+    LoginAttempt.create(username="unit-a", ip="10.0.0.1")
+    r = housekeeping.prune(14)
+    assert (r.sessions, r.login_attempts) == (1, 1)
+    left = {s.token_hash for s in UserSession.select()}
+    assert left == {sessions.token_hash(live), sessions.token_hash(ended_lately)}
+    assert LoginAttempt.select().count() == 1

@@ -1,5 +1,6 @@
 """Pruning the files directory: bundle ZIPs no recent build points at, rendered documents
-whose content was superseded, and temporary files a dead process left behind.
+whose content was superseded, and temporary files a dead process left behind; and the rows
+that only matter for a while: ended sessions and login attempts older than 30 days.
 
 Kept: every ZIP of the latest finished build of each scope, every ZIP a build finished within
 the retention window, every rendered document of a current (not superseded) record. A verify
@@ -17,8 +18,12 @@ from flask import current_app
 from peewee import fn
 
 from kczg.models import BundleBuild, DocumentRecord, utcnow
-from kczg.services import bundles, files
+from kczg.rules import throttle
+from kczg.services import bundles, files, sessions
 from kczg.services import documents as docs
+
+
+RECORD_DAYS = 30  # ended sessions and login attempts are kept this long
 
 
 @dataclass
@@ -27,6 +32,8 @@ class Pruned:
     documents: list[Path] = field(default_factory=list)
     temporary: list[Path] = field(default_factory=list)
     size: int = 0  # bytes freed
+    sessions: int = 0
+    login_attempts: int = 0
 
 
 def _remove(path: Path, into: list, result: Pruned) -> None:
@@ -71,4 +78,7 @@ def prune(retention_days: int | None = None, now: float | None = None) -> Pruned
                 _remove(path, result.temporary, result)
         elif path.name.split(".", 1)[0] in old_codes:
             _remove(path, result.documents, result)
+
+    result.sessions = sessions.prune(RECORD_DAYS)
+    result.login_attempts = throttle.prune(RECORD_DAYS)
     return result
