@@ -6,11 +6,13 @@ from pathlib import Path
 
 import peewee
 from flask import Flask, g, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
 from . import config, security
 from .db import BUSY_MESSAGE, database, init_database, is_busy
 from .extensions import csrf, htmx, login_manager
+from .rules import throttle
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,7 @@ ERROR_MESSAGES = {
     404: ("页面不存在", "您要找的页面不存在，或您无权查看。"),
     405: ("请求方式不正确", "该页面不支持这种请求方式。"),
     413: ("上传内容过大", "上传的文件或提交的内容超过了允许的大小，请压缩后重试。"),
+    429: ("请求过于频繁", "请求过于频繁，请稍后再试。"),
     503: ("系统繁忙", "系统繁忙，请稍后再试。"),
     500: ("服务器内部错误", "服务器处理请求时出错，请稍后重试；如持续出现，请联系技术支持。"),
 }
@@ -49,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     _register_db_hooks(app)
     _register_blueprints(app)
+    throttle.init_app(app)
     _register_errors(app)
     _register_template_helpers(app)
 
@@ -103,6 +107,16 @@ def _register_errors(app: Flask) -> None:
         title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
         return render_template("errors/error.html", code=code, title=title,
                                message=message or default), code
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(e):
+        """Too many failed logins (or other limited requests): say when to try again."""
+        reset_at = throttle.reset_at()
+        if request.endpoint == "auth.login":
+            from .auth.views import login_refused
+
+            return login_refused(e.limit.scope, reset_at)
+        return render_error(429, f"请求过于频繁，请{throttle.retry_in(reset_at)}后再试。")
 
     @app.errorhandler(CSRFError)
     def _csrf(e):

@@ -44,9 +44,15 @@ def from_environment(instance: Path) -> dict:
         # Sessions end after this long without a request, and this long after logging in.
         "SESSION_IDLE_MINUTES": int(os.environ.get("KCZG_SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")),
-        # Login throttling: this many failures within the window locks the name (and the IP).
-        "LOGIN_MAX_FAILURES": int(os.environ.get("KCZG_LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_WINDOW_MINUTES": int(os.environ.get("KCZG_LOGIN_WINDOW_MINUTES", "15")),
+        # Login throttling (kczg/rules/throttle.py): failed logins allowed per client address,
+        # and per account (a progressive delay; a browser the account used before is exempt).
+        "LOGIN_ADDRESS_LIMITS": os.environ.get("KCZG_LOGIN_ADDRESS_LIMITS",
+                                               "30 per 10 minutes;200 per day"),
+        "LOGIN_ACCOUNT_LIMITS": os.environ.get("KCZG_LOGIN_ACCOUNT_LIMITS",
+                                               "5 per minute;20 per hour"),
+        # where the counts live: Redis when KCZG_REDIS_URL is set (every node shares them)
+        "RATELIMIT_STORAGE_URI": os.environ.get("KCZG_REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("KCZG_REDIS_PREFIX", "kczg") + "_limits",
         # render a nomination's 申报书 and letter in the background as soon as it is submitted
         "KCZG_PRERENDER_DOCUMENTS": os.environ.get("KCZG_PRERENDER_DOCUMENTS", "1") == "1",
         # e-mail of the outbox messages (optional): KCZG_SMTP_HOST, KCZG_SMTP_PORT, KCZG_SMTP_FROM

@@ -1,7 +1,16 @@
 """Logging in and out, applying for a unit account, changing one's password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import ApplyForm, ChangePasswordForm, LoginForm
@@ -34,20 +43,13 @@ def _new_session() -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Failed logins are limited per address and per account (kczg/rules/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        from flask import current_app
-
-        cfg = current_app.config
         username, ip = form.username.data, request.remote_addr or ""
-        if throttle.is_locked(username, ip, cfg["LOGIN_MAX_FAILURES"],
-                              cfg["LOGIN_WINDOW_MINUTES"]):
-            form.form_errors.append(
-                f"登录失败次数过多，账号已暂时锁定，请{cfg['LOGIN_WINDOW_MINUTES']}分钟后再试。")
-            return render_template("auth/login.html", form=form), 429
         user = User.get_or_none(User.username == username)
         if user is None:
             dummy_verify(form.password.data)
@@ -62,7 +64,9 @@ def login():
                 _new_session()  # nothing from before the login carries over
                 sessions.start(user, ip, request.headers.get("User-Agent", ""))
                 login_user(user)
-                return redirect(_safe_next(request.args.get("next")) or home_url(user))
+                response = redirect(_safe_next(request.args.get("next")) or home_url(user))
+                throttle.remember_device(response, user.username)
+                return response
         else:
             pending = (AccountApplication.select()
                        .where(AccountApplication.username == username,
@@ -74,6 +78,16 @@ def login():
                 form.form_errors.append("登录名或密码不正确。")
             status = 401
     return render_template("auth/login.html", form=form), status
+
+
+def login_refused(scope: str, reset_at: float) -> tuple:
+    """The login page again, with what was typed, saying when to try again (429)."""
+    form = LoginForm()
+    form.password.data = ""
+    who = "该账号" if scope == "login-account" else "您所在的网络地址"
+    form.form_errors.append(f"{who}登录失败次数过多，请{throttle.retry_in(reset_at)}后再试。"
+                            "如忘记密码，请联系联合体秘书处。")
+    return render_template("auth/login.html", form=form), 429
 
 
 @bp.route("/logout", methods=["POST"])

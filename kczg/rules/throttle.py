@@ -1,41 +1,117 @@
-"""Login throttling: too many failures for one name or from one address lock it for a while.
+"""Login throttling after OWASP's advice, with Flask-Limiter: only failed logins count.
 
-Kept in the database so that every gunicorn worker sees the same count.
+- Per address: `LOGIN_ADDRESS_LIMITS` failures from one client address (the real client behind
+  a trusted proxy: KCZG_PROXY_HOPS) refuse further tries from it for a while, generously, since
+  a whole office can sit behind one address.
+- Per account: `LOGIN_ACCOUNT_LIMITS`, tiered ("5 per minute;20 per hour"): a progressive delay,
+  never a lock. A browser the account has logged in from before (a signed "known device"
+  cookie) is exempt, so an attacker's guesses never keep the owner out.
+
+Counts live in Redis when KCZG_REDIS_URL is set (shared by every app node), else in each
+process's memory (the demo). `record_attempt` keeps a log of logins for the audit.
 """
 from __future__ import annotations
 
+import math
+import time
 from datetime import timedelta
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from kczg.models import LoginAttempt, utcnow
 
-# One address may fail for many names (a shared office NAT), so it gets a larger allowance.
-IP_FACTOR = 4
+DEVICE_COOKIE = "kczg_device"
+DEVICE_DAYS = 180
+DEVICE_MAX_NAMES = 10
 
+
+def client_address() -> str:
+    return request.remote_addr or "-"
+
+
+def submitted_username() -> str:
+    return normalise(request.form.get("username", ""))
+
+
+def normalise(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def failed(response) -> bool:
+    """A refused login (wrong name or password) counts; anything else does not."""
+    return response.status_code == 401
+
+
+def init_app(app) -> Limiter:
+    """One limiter per app (its storage and key prefix are the app's settings), limiting the
+    login view's failures per address and per account."""
+    cfg = app.config
+    limiter = Limiter(key_func=client_address, app=app, strategy="moving-window",
+                      storage_uri=cfg["RATELIMIT_STORAGE_URI"],
+                      key_prefix=cfg["RATELIMIT_KEY_PREFIX"], headers_enabled=False)
+    view = app.view_functions["auth.login"]
+    view = limiter.limit(cfg["LOGIN_ADDRESS_LIMITS"], key_func=client_address,
+                         methods=["POST"], deduct_when=failed, scope="login-address")(view)
+    view = limiter.limit(cfg["LOGIN_ACCOUNT_LIMITS"], key_func=submitted_username,
+                         methods=["POST"], deduct_when=failed, exempt_when=known_device,
+                         scope="login-account")(view)
+    app.view_functions["auth.login"] = view
+    app.extensions["kczg_limiter"] = limiter
+    return limiter
+
+
+def reset_at() -> float:
+    """When the limit this request broke lets the client in again (epoch seconds)."""
+    limiter = current_app.extensions["kczg_limiter"]
+    current = limiter.current_limit
+    return current.reset_at if current else time.time()
+
+
+# --- known devices ------------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kczg-known-device")
+
+
+def known_names() -> list[str]:
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value:
+        return []
+    try:
+        names = _serializer().loads(value, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def known_device() -> bool:
+    """The account being logged into has logged in from this browser before."""
+    name = submitted_username()
+    return bool(name) and name in known_names()
+
+
+def remember_device(response, username: str) -> None:
+    names = [normalise(username)] + [n for n in known_names() if n != normalise(username)]
+    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(names[:DEVICE_MAX_NAMES]),
+                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+
+
+def retry_in(reset_at: float) -> str:
+    """"3分钟" / "40秒": how long until a refused client may try again."""
+    seconds = max(1, math.ceil(reset_at - time.time()))
+    if seconds < 120:
+        return f"{seconds}秒"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes}分钟" if minutes < 60 else f"{math.ceil(minutes / 60)}小时"
+
+
+# --- the log of logins --------------------------------------------------------------------
 
 def record_attempt(username: str, ip: str, succeeded: bool) -> None:
-    LoginAttempt.create(username=username.lower()[:150], ip=ip or "", succeeded=succeeded)
-
-
-def _recent_failures(window: timedelta, **where) -> int:
-    since = utcnow() - window
-    query = LoginAttempt.select().where(LoginAttempt.at >= since,
-                                        LoginAttempt.succeeded == False)  # noqa: E712
-    for field, value in where.items():
-        query = query.where(getattr(LoginAttempt, field) == value)
-        # a success for this name resets its count
-        if field == "username":
-            last_ok = (LoginAttempt.select(LoginAttempt.at)
-                       .where(LoginAttempt.username == value, LoginAttempt.succeeded == True)  # noqa: E712
-                       .order_by(LoginAttempt.at.desc()).first())
-            if last_ok and last_ok.at > since:
-                query = query.where(LoginAttempt.at > last_ok.at)
-    return query.count()
-
-
-def is_locked(username: str, ip: str, max_failures: int, window_minutes: int) -> bool:
-    window = timedelta(minutes=window_minutes)
-    return (_recent_failures(window, username=username.lower()[:150]) >= max_failures
-            or (bool(ip) and _recent_failures(window, ip=ip) >= max_failures * IP_FACTOR))
+    LoginAttempt.create(username=normalise(username), ip=ip or "", succeeded=succeeded)
 
 
 def prune(older_than_days: int = 30) -> int:

@@ -25,15 +25,29 @@ def test_without_proxy_setting_the_header_is_ignored(client, db):
     assert [a.ip for a in LoginAttempt.select()] == ["127.0.0.1"]
 
 
-@pytest.mark.app_config(PROXY_HOPS=1)
-def test_units_behind_one_proxy_do_not_lock_each_other_out(client, db, app):
-    """20 units mistyping once each from 20 addresses: the 21st logs in (the throttle counts
-    each address, not the proxy's)."""
-    for i in range(20):
-        _fail_login(client, f"198.51.100.{i + 1}")
+def _login_via_proxy(client, username, password, forwarded_for):
     token = csrf_token(client, "/login")
-    r = client.post("/login", data={"csrf_token": token, "username": "unit-b",
-                                    "password": "kczg-demo"},
-                    headers={"X-Forwarded-For": "198.51.100.200"},
-                    environ_base={"REMOTE_ADDR": "127.0.0.1"})
-    assert r.status_code == 302
+    return client.post("/login", data={"csrf_token": token, "username": username,
+                                       "password": password},
+                       headers={"X-Forwarded-For": forwarded_for},
+                       environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+
+def _twenty_units_mistype(client):
+    for i in range(20):
+        r = _login_via_proxy(client, f"unit-{i:02d}", "wrong", f"198.51.100.{i + 1}")
+        assert r.status_code in (401, 429)
+    return _login_via_proxy(client, "unit-b", "kczg-demo", "198.51.100.200")
+
+
+@pytest.mark.app_config(PROXY_HOPS=1, LOGIN_ADDRESS_LIMITS="5 per 10 minutes")
+def test_units_behind_one_proxy_do_not_lock_each_other_out(client, app):
+    """20 units mistyping once each from 20 addresses behind the proxy: the 21st logs in (the
+    throttle counts each client's address, not the proxy's)."""
+    assert _twenty_units_mistype(client).status_code == 302
+
+
+@pytest.mark.app_config(LOGIN_ADDRESS_LIMITS="5 per 10 minutes")
+def test_without_trusting_the_proxy_they_would(client, app):
+    r = _twenty_units_mistype(client)
+    assert r.status_code == 429 and "您所在的网络地址登录失败次数过多" in r.get_data(as_text=True)
