@@ -22,7 +22,6 @@ from kczg.rules import throttle
 from kczg.services import bundles, files, sessions
 from kczg.services import documents as docs
 
-
 RECORD_DAYS = 30  # ended sessions and login attempts are kept this long
 
 
