@@ -1,10 +1,10 @@
 """Forms for logging in, applying for an account and the secretariat's account management."""
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import EqualTo, Length
+from wtforms.validators import EqualTo
 
 from .common import BaseForm, chosen, required
-from .validators import Email, MaxChars, Phone, Username
+from .validators import Email, MaxChars, NewPassword, Phone, Username
 
 
 class LoginForm(BaseForm):
@@ -15,8 +15,8 @@ class LoginForm(BaseForm):
 
 class ChangePasswordForm(BaseForm):
     current = PasswordField("当前密码", validators=[required("当前密码"), MaxChars(128)])
-    new = PasswordField("新密码", validators=[
-        required("新密码"), Length(min=8, message="新密码至少8位"), MaxChars(128)])
+    new = PasswordField("新密码", validators=[required("新密码"), MaxChars(128), NewPassword()],
+                        description="至少10位，不能是常见密码，不能包含登录名")
     confirm = PasswordField("再次输入新密码", validators=[
         required("新密码"), EqualTo("new", message="两次输入的新密码不一致")])
     submit = SubmitField("修改密码")
@@ -38,8 +38,9 @@ class UnitFields(BaseForm):
 
 
 class ApplyForm(UnitFields):
-    password = PasswordField("密码", validators=[
-        required("密码"), Length(min=8, message="密码至少8位"), MaxChars(128)])
+    password = PasswordField("密码", validators=[required("密码"), MaxChars(128),
+                                               NewPassword("username")],
+                             description="至少10位，不能是常见密码，不能包含登录名")
     confirm = PasswordField("再次输入密码", validators=[
         required("密码"), EqualTo("password", message="两次输入的密码不一致")])
     submit = SubmitField("提交申请")

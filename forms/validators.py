@@ -86,3 +86,27 @@ class MaxChars:
     def __call__(self, form, field):
         if field.data and len(field.data) > self.limit:
             raise StopValidation(f"不能超过{self.limit}个字（当前{len(field.data)}个字）")
+
+
+class NewPassword:
+    """A new password as kczg.passwords wants it; `username_field` names the form's login name
+    field, if it has one, else the logged-in user's name is used (the password may not contain
+    it)."""
+
+    def __init__(self, username_field: str | None = None):
+        self.username_field = username_field
+
+    def __call__(self, form, field):
+        from kczg.passwords import password_problem
+
+        if not field.data:
+            return
+        if self.username_field:
+            username = form[self.username_field].data
+        else:  # the logged-in user's own password
+            from flask_login import current_user
+
+            username = getattr(current_user, "username", "")
+        message = password_problem(field.data, username or "")
+        if message:
+            raise ValidationError(message)

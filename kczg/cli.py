@@ -8,7 +8,7 @@ from kczg.campaigns import DEFAULT_CAMPAIGN, CampaignFileError, current_campaign
 from kczg.db import database
 from kczg.migrate import migrate
 from kczg.models import ROLES, ReviewBody, UnitType, User
-from kczg.passwords import hash_password
+from kczg.passwords import hash_password, password_problem
 
 kczg_cli = AppGroup("kczg", help="kczg administration.")
 
@@ -55,6 +55,9 @@ def create_user_command(username, role, password, body_short_id, unit_name, unit
     """Create an account of any role."""
     from kczg.services.accounts import AccountError, create_unit_account
 
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
     with database.connection_context():
         if User.select().where(User.username == username).exists():
             raise click.ClickException(f"user {username} exists")

@@ -1,4 +1,8 @@
-"""argon2 password hashing, with cost parameters from the app config."""
+"""Passwords: argon2 hashing with cost parameters from the app config, and the rule a new
+password follows (at least 10 characters, not one of the 30,000 most common passwords, not the
+login name)."""
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -29,3 +33,26 @@ def dummy_verify(password: str) -> None:
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hash_password("not-a-password")
     verify_password(_dummy_hashes[key], password)
+
+
+MIN_LENGTH = 10
+
+
+@cache
+def _common() -> frozenset[str]:
+    """The 30,000 most common passwords (zxcvbn's list, from leaked password sets)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """What is wrong with `password` as a new password, in Chinese, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"密码至少{MIN_LENGTH}位"
+    lowered = password.lower()
+    if lowered in _common() or len(set(lowered)) < 4:
+        return "该密码过于常见，容易被猜中，请换一个"
+    if len(username) >= 3 and username.lower() in lowered:
+        return "密码不能包含登录名"
+    return None

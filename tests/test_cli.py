@@ -69,17 +69,21 @@ def test_load_campaign_refuses_a_broken_file(fresh_app, tmp_path):
 
 def test_create_user(fresh_app):
     run(fresh_app, "init")
-    run(fresh_app, "create-user", "boss", "--role", "secretariat", "--password", "pw-123456")
+    run(fresh_app, "create-user", "boss", "--role", "secretariat", "--password", "Ke-Chuang-2021x")
     run(fresh_app, "create-user", "rev", "--role", "review", "--body", "oss",
-        "--password", "pw-123456")
+        "--password", "Ke-Chuang-2021x")
     run(fresh_app, "create-user", "u1", "--role", "unit", "--unit", "中国自动化学会",
-        "--unit-type", "society", "--password", "pw-123456")
+        "--unit-type", "society", "--password", "Ke-Chuang-2021x")
     with database.connection_context():
         assert User.get(User.username == "rev").review_body.short_id == "oss"
         assert User.get(User.username == "u1").organisation.name == "中国自动化学会"
     result = fresh_app.test_cli_runner().invoke(
-        args=["kczg", "create-user", "x", "--role", "expert", "--body", "zzz", "--password", "p"])
+        args=["kczg", "create-user", "x", "--role", "expert", "--body", "zzz",
+              "--password", "Ke-Chuang-2021x"])
     assert result.exit_code != 0 and "--body" in result.output
+    result = fresh_app.test_cli_runner().invoke(
+        args=["kczg", "create-user", "y", "--role", "secretariat", "--password", "12345678"])
+    assert result.exit_code != 0 and "密码至少10位" in result.output
 
 
 def test_demo_moves_the_calendar_and_creates_the_accounts(fresh_app):

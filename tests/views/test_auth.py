@@ -138,10 +138,26 @@ def test_initial_password_must_be_changed_first(client, db):
     r = client.get("/unit/")
     assert r.status_code == 302 and "/account/password" in r.headers["Location"]
     token = csrf_token(client, "/account/password")
-    r = client.post("/account/password", data={"csrf_token": token, "current": "initial-pw-1",
-                                               "new": "short", "confirm": "short"})
-    assert "新密码至少8位" in text(r)
+    for new, problem in (("short", "密码至少10位"), ("1234567890", "该密码过于常见"),
+                         ("qwertyuiop", "该密码过于常见"), ("unit-b-2021-pw", "密码不能包含登录名")):
+        r = client.post("/account/password", data={"csrf_token": token,
+                                                   "current": "initial-pw-1", "new": new,
+                                                   "confirm": new})
+        assert r.status_code == 200 and problem in text(r), new
     r = client.post("/account/password", data={"csrf_token": token, "current": "initial-pw-1",
                                                "new": "a-better-pw", "confirm": "a-better-pw"})
     assert r.status_code == 302
     assert client.get("/unit/").status_code == 200
+
+
+def test_application_refuses_weak_passwords_keeping_the_rest(client, db):
+    for password, problem in (("abc12345", "密码至少10位"), ("iloveyou123", "该密码过于常见"),
+                              ("Wuhan-Keji-77", None),
+                              ("password123", "该密码过于常见"), ("hubei-office-1", "密码不能包含登录名")):
+        r = _apply(client, password=password, confirm=password)
+        if problem is None:  # not on the list: accepted
+            assert "申请已提交" in text(r)
+            AccountApplication.delete().execute()
+            continue
+        assert r.status_code == 422 and problem in text(r), password
+        assert 'value="湖北省科学技术协会"' in text(r)  # everything else typed is kept
