@@ -10,6 +10,7 @@ from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns.facts import facts_of
 from kczg.models import Assignment, Domain, Nomination, User
+from kczg.parsing import parse_int
 from kczg.passwords import hash_password
 from kczg.public.views import calendar_context
 from kczg.rules import permissions
@@ -134,9 +135,10 @@ def criteria(code):
         try:
             items = []
             for n, w in rows:
-                if not w.isdigit():
-                    raise Refused(f"“{n or '未命名指标'}”的权重应为正整数。")
-                items.append((n, int(w)))
+                weight = parse_int(w, 1, 100)
+                if weight is None:
+                    raise Refused(f"“{n or '未命名指标'}”的权重应为1到100之间的整数。")
+                items.append((n[:100], weight))
             flow.set_criteria(current_user, body, lst, items)
             flash(f"{lst.name}的评分指标已保存。", "success")
             return redirect(url_for(".criteria", code=code))
@@ -289,7 +291,8 @@ def results():
             result.save()
             flash("已开启盲评：专家看不到推荐单位。" if result.blind else "已关闭盲评。", "info")
         else:
-            ids = [int(i) for i in request.form.getlist("shortlist") if i.isdigit()]
+            ids = [i for i in (parse_int(v, 1) for v in request.form.getlist("shortlist")[:2000])
+                   if i is not None]
             flow.set_shortlist(current_user, body, ids)
             if action == "submit":
                 flow.submit_results(current_user, body)
@@ -325,9 +328,10 @@ def score(assignment_id):
             for c in crit:
                 raw = request.form.get(f"c{c.id}", "").strip()
                 if raw:
-                    if not raw.lstrip("-").isdigit():
+                    value = parse_int(raw, 0, 100)
+                    if value is None:
                         raise Refused(f"“{c.name}”的分数应为0到100之间的整数。")
-                    values[c.id] = int(raw)
+                    values[c.id] = value
             comment = request.form.get("comment", "")
             flow.save_scores(current_user, a, values, comment, submit=action == "submit")
             flash("评分已提交。" if action == "submit" else "评分草稿已保存。", "success")

@@ -1,7 +1,7 @@
 """The secretariat's pages: the campaign at a glance, unit accounts, account applications,
 备案, review progress, extensions, the final review and publication."""
 import io
-from datetime import datetime, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -23,6 +23,7 @@ from kczg.models import (
     UnitType,
     User,
 )
+from kczg.parsing import parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
@@ -269,18 +270,17 @@ def extensions():
                       else "请填写要延期的推荐单位名称。", "error")
                 return redirect(url_for(".extensions"))
         elif target.startswith("unit:"):
-            org = Organisation.get_or_none(Organisation.id == int(target[5:] or 0)) \
-                if target[5:].isdigit() else None
+            org_id = parse_int(target[5:], 1)
+            org = Organisation.get_or_none(Organisation.id == org_id) if org_id else None
         elif target.startswith("body:"):
             body = ReviewBody.get_or_none(ReviewBody.campaign == campaign,
                                           ReviewBody.short_id == target[5:])
-        try:
-            until_local = datetime.strptime(request.form.get("until", ""), "%Y-%m-%dT%H:%M")
-            until = until_local.replace(tzinfo=ZoneInfo(campaign.timezone)) \
-                .astimezone(timezone.utc).replace(tzinfo=None)
-        except ValueError:
-            flash("请填写延期后的截止时间。", "error")
+        until_local = parse_datetime(request.form.get("until", ""))
+        if until_local is None:
+            flash("请填写延期后的截止时间（2000年至2100年之间）。", "error")
             return redirect(url_for(".extensions"))
+        until = until_local.replace(tzinfo=ZoneInfo(campaign.timezone)) \
+            .astimezone(timezone.utc).replace(tzinfo=None)
         try:
             flow.grant_extension(current_user, until, request.form.get("reason", "")[:200],
                                  organisation=org, body=body)

@@ -3,13 +3,13 @@ stored under instance/uploads/ with random names, never under static/."""
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from pathlib import Path
 
 from flask import current_app
 
 from kczg.models import Attachment
+from kczg.parsing import clean_filename
 
 MAX_BYTES = 20 * 1024 * 1024
 SIGNATURES = [
@@ -58,9 +58,22 @@ def store(stream, original_name: str) -> dict:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    name = os.path.basename((original_name or "").replace("\\", "/"))[:150] or f"附件{ext}"
-    return {"original_name": name, "stored_name": stored_name, "content_type": mime,
+    return {"original_name": shown_name(original_name, mime), "stored_name": stored_name, "content_type": mime,
             "size": size, "sha256": digest.hexdigest()}
+
+
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
+              "image/png": (".png",)}
+
+
+def shown_name(original_name: str, mime: str) -> str:
+    """The name an upload is listed and downloaded under: the user's, cleaned (no path, no
+    control or direction characters), ending as its content is (a PDF named x.html is x.pdf)."""
+    name = clean_filename(original_name or "附件")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "." + ext.lower() not in EXTENSIONS[mime]:
+        name = (stem if dot and stem else name) + EXTENSIONS[mime][0]
+    return name
 
 
 def path_of(attachment: Attachment) -> Path:
@@ -77,7 +90,7 @@ def send(attachment: Attachment):
     from flask import send_file
 
     return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+                     download_name=clean_filename(attachment.original_name))
 
 
 def attachment_for(user, attachment_id: int) -> Attachment:

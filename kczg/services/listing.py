@@ -17,6 +17,7 @@ from kczg.models import (
     UnitType,
     User,
 )
+from kczg.parsing import parse_int
 from kczg.services import documents as docs
 
 PER_PAGE = 50
@@ -45,8 +46,7 @@ class Page:
 
 def page_number(value: str | None) -> int:
     """A page number from the query string: anything odd is page 1."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 1
+    return parse_int(value, 1, 999_999) or 1
 
 
 def duplicate_flag():

@@ -2,6 +2,7 @@
 derive the title and duplicate key, tell which fields changed."""
 from __future__ import annotations
 
+import functools
 import re
 
 from werkzeug.datastructures import MultiDict
@@ -12,14 +13,48 @@ from forms.registry import field_labels, form_class
 from forms.validators import normalize_uscc
 from kczg.campaigns.facts import domains_of
 from kczg.models import Nomination
+from kczg.parsing import clean_text
 
 # form keys that are not the user's data
 CONTROL_KEYS = {"csrf_token", "version", "editor", "action"}
 MAX_KEYS = 3000  # a form has a few hundred inputs at most; refuse absurd payloads
 
 
+MAX_VALUE_CHARS = 20_000  # per input: ten times the longest field's own limit
+MAX_VALUES = 5  # per input name (one is what a form sends)
+_ROW_KEY = re.compile(r"([a-z_]+)-([0-9]{1,3})-([a-z0-9_]+)")
+
+
+def form_input(formdata: MultiDict, cls: type[NominationForm]) -> MultiDict:
+    """What a nomination page sent, as the form and the draft should see it: only the inputs
+    `cls` has (rows up to number 199) and the page's own keys, each value without control
+    characters and at most MAX_VALUE_CHARS long."""
+    return MultiDict([(k, clean_text(v, MAX_VALUE_CHARS)) for k in formdata.keys()
+                      if k in CONTROL_KEYS or _input_of(cls, k)
+                      for v in formdata.getlist(k)[:MAX_VALUES]])
+
+
 def raw_from(formdata: MultiDict) -> dict[str, list[str]]:
+    """The user's data of a form input (`form_input`), to store as the draft."""
     return {k: formdata.getlist(k) for k in formdata.keys() if k not in CONTROL_KEYS}
+
+
+@functools.cache
+def _inputs(cls: type[NominationForm]) -> tuple[frozenset, dict[str, frozenset]]:
+    """The input names of a form class: plain fields, and each repeating group's fields."""
+    form = cls(formdata=None, meta={"csrf": False})
+    plain = frozenset(f.name for f in form if f.type != "Rows")
+    groups = {f.name: frozenset(sub.short_name for sub in f.entries[0].form)
+              for f in form if f.type == "Rows"}
+    return plain, groups
+
+
+def _input_of(cls: type[NominationForm], key: str) -> bool:
+    plain, groups = _inputs(cls)
+    if key in plain:
+        return True
+    m = _ROW_KEY.fullmatch(key)
+    return bool(m) and m.group(3) in groups.get(m.group(1), ()) and int(m.group(2)) < 200
 
 
 def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> NominationForm:
@@ -123,7 +158,7 @@ def add_row(form: NominationForm, group: str) -> bool:
 def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
     """The form data with row `index` of `group` removed and later rows renumbered, so every
     other value typed stays where it was."""
-    pattern = re.compile(rf"^{re.escape(group)}-(\d+)-(.+)$")
+    pattern = re.compile(rf"^{re.escape(group)}-([0-9]+)-(.+)$")
     out = MultiDict()
     for key, value in formdata.items(multi=True):
         m = pattern.match(key)

@@ -36,6 +36,7 @@ from kczg.models import (
     NominationList,
     utcnow,
 )
+from kczg.parsing import parse_int
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import calendar, permissions, quota, transitions
 from kczg.services import documents as docs
@@ -145,14 +146,19 @@ def nomination(nomination_id):
 
 
 def _based_on() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
+    version = parse_int(request.form.get("version", ""), 0)
+    if version is None:
         abort(400)
+    return version
 
 
 def _editor() -> str:
     return request.form.get("editor", "")[:32]
+
+
+def _input(nomination: Nomination):
+    """The page's form data with only what the list's form has (the draft keeps nothing else)."""
+    return svc.form_input(request.form, form_class(nomination.list.code))
 
 
 def _check_size():
@@ -168,10 +174,11 @@ def nomination_post(nomination_id):
     nomination = own_nomination(nomination_id)
     _check_size()
     action = request.form.get("action", "save")
-    formdata = request.form
+    formdata = _input(nomination)
     if action.startswith("remove:"):
         _, group, index = (action.split(":") + ["", ""])[:3]
-        formdata = svc.without_row(formdata, group, int(index) if index.isdigit() else -1)
+        row = parse_int(index, 0, 999)
+        formdata = svc.without_row(formdata, group, -1 if row is None else row)
     form = svc.build_form(nomination, formdata)
     if action.startswith("add:"):
         svc.add_row(form, action.split(":", 1)[1])
@@ -223,7 +230,7 @@ def nomination_autosave(nomination_id):
     """htmx: store the draft as typed (valid or not); answers the '已保存 HH:MM:SS' mark."""
     nomination = own_nomination(nomination_id)
     _check_size()
-    raw = svc.raw_from(request.form)
+    raw = svc.raw_from(_input(nomination))
     try:
         saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
                                        svc.derived_from_raw(form_class(nomination.list.code),
@@ -244,7 +251,7 @@ def nomination_autosave(nomination_id):
 def nomination_validate(nomination_id, name):
     """htmx: validate the whole form as typed and answer one field with its errors."""
     nomination = own_nomination(nomination_id)
-    form = svc.build_form(nomination, request.form)
+    form = svc.build_form(nomination, _input(nomination))
     form.validate()
     field = svc.find_field(form, name)
     if field is None:
@@ -257,10 +264,10 @@ def nomination_validate(nomination_id, name):
 def nomination_rows(nomination_id, group):
     """htmx: add a row to, or remove row N from, a repeating group; answers that group."""
     nomination = own_nomination(nomination_id)
-    formdata = request.form
-    remove = request.args.get("remove", "")
-    if remove.isdigit():
-        formdata = svc.without_row(formdata, group, int(remove))
+    formdata = _input(nomination)
+    remove = parse_int(request.args.get("remove", ""), 0, 999)
+    if remove is not None:
+        formdata = svc.without_row(formdata, group, remove)
     form = svc.build_form(nomination, formdata)
     rows = form.row_groups().get(group)
     if rows is None:

@@ -26,17 +26,17 @@ def upload(client, nid, payload: bytes, name: str):
 def test_types_are_checked_by_content(as_user, app, db):
     client = as_user("unit-a")
     nid = new_nomination(client, "xrqy")
-    for payload, name in ((PDF, "营业执照.pdf"), (PNG, "证书.png"), (JPG, "照片.jpg"),
-                          (PNG, "misnamed.pdf")):
+    for payload, name, shown in ((PDF, "营业执照.pdf", "营业执照.pdf"), (PNG, "证书.png", "证书.png"),
+                                 (JPG, "照片.jpg", "照片.jpg"), (PNG, "misnamed.pdf", "misnamed.png")):
         r = upload(client, nid, payload, name)
-        assert f"已上传“{name}”" in r.get_data(as_text=True)
+        assert f"已上传“{shown}”" in r.get_data(as_text=True)
     for payload, name in ((b"MZ\x90\x00 evil exe", "report.pdf"), (b"<html>", "a.png"),
                           (b"", "empty.pdf")):
         r = upload(client, nid, payload, name)
         assert "只能上传 PDF、JPG 或 PNG 文件" in r.get_data(as_text=True), name
     kinds = {a.original_name: a.content_type for a in Attachment.select()}
     assert kinds == {"营业执照.pdf": "application/pdf", "证书.png": "image/png",
-                     "照片.jpg": "image/jpeg", "misnamed.pdf": "image/png"}
+                     "照片.jpg": "image/jpeg", "misnamed.png": "image/png"}
     stored = Path(app.instance_path) / "uploads" / Attachment.get().stored_name
     assert stored.read_bytes() == PDF
     assert "static" not in stored.parts and "营业执照" not in stored.name
@@ -93,3 +93,16 @@ def test_stamped_scan_per_list(as_user, client, db):
     login(client, "review-gei")
     assert client.get(f"/review/attachments/{scan.id}").status_code == 404
     assert client.post("/unit/lists/qncy/scan").status_code in (400, 403, 404)
+
+
+def test_names_cleaned_and_ending_as_the_content_is(as_user, client, db):
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xrqy")
+    for name, shown in (("report\x00.pdf", "report.pdf"), ("页面.html", "页面.pdf"),
+                        ("invoice\u202efdp.pdf", "invoicefdp.pdf"), ("\x00\x01", "文件.pdf")):
+        r = upload(client, nid, PDF, name)
+        assert f"已上传“{shown}”" in r.get_data(as_text=True), name
+    for a in Attachment.select():
+        r = client.get(f"/unit/attachments/{a.id}")  # every one downloads, under a clean name
+        assert r.status_code == 200 and r.data == PDF
+        assert "\x00" not in r.headers["Content-Disposition"]

@@ -319,3 +319,22 @@ def test_a_pages_own_racing_saves_are_not_conflicts(as_user, db):
     r = post_nomination(client, nid2, {"editor": "tab-b", "project_name": "B"}, version=v2,
                         path="/autosave")
     assert r.status_code == 409
+
+
+def test_draft_keeps_only_the_forms_inputs_cleaned(as_user, client, db, collection_open):
+    from kczg.models import Nomination
+    from kczg.services.nominations import MAX_VALUE_CHARS
+
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    r = post_nomination(client, nid, {
+        "tech_name": "芯片\x00技术\u202e", "summary": "长" * (MAX_VALUE_CHARS + 10),
+        "people-0-name": "张伟", "people-²-name": "上标", "people-999-name": "太多行",
+        "people-0-nosuch": "?", "is_admin": "1", "x" * 500: "y"}, "save")
+    assert r.status_code == 200
+    raw = Nomination.get_by_id(nid).raw
+    assert raw["tech_name"] == ["芯片技术"] and len(raw["summary"][0]) == MAX_VALUE_CHARS
+    assert raw["people-0-name"] == ["张伟"]
+    assert not {"people-²-name", "people-999-name", "people-0-nosuch", "is_admin", "x" * 500} & set(raw)
+    page = client.get(f"/unit/nominations/{nid}")  # the page shows it again, no 500
+    assert page.status_code == 200 and "芯片技术" in page.get_data(as_text=True)

@@ -1,0 +1,34 @@
+"""The shared readers of what browsers send: numbers, dates, text and file names."""
+from datetime import datetime
+
+from kczg.parsing import clean_filename, clean_text, parse_datetime, parse_int
+
+
+def test_whole_numbers_only_in_ascii_digits_and_in_range():
+    assert parse_int("42") == 42 and parse_int(" 7 ") == 7 and parse_int("-3") == -3
+    for bad in ("²", "٣", "1²", "4.5", "1e3", "", None, "0x10", "9" * 30, "--1", "1 000"):
+        assert parse_int(bad) is None, bad
+    assert parse_int("0", 1) is None and parse_int("101", 0, 100) is None
+    assert parse_int("100", 0, 100) == 100
+
+
+def test_dates_within_the_years_a_campaign_can_mean():
+    assert parse_datetime("2021-11-05T17:30") == datetime(2021, 11, 5, 17, 30)
+    for bad in ("0001-01-01T00:00", "9999-12-31T23:59", "2021-13-01T00:00", "2021-11-05",
+                "２０２１-11-05T17:30", "x" * 100, None):
+        assert parse_datetime(bad) is None, bad
+
+
+def test_text_loses_control_and_direction_characters_only():
+    assert clean_text("技术\x00名称\u202e\r\n第二行\t") == "技术名称\r\n第二行\t"
+    assert clean_text("长" * 50, 10) == "长" * 10
+
+
+def test_file_names():
+    assert clean_filename("C:\\Users\\me\\营业执照.pdf") == "营业执照.pdf"
+    assert clean_filename("../../etc/passwd") == "passwd"
+    assert clean_filename("evil\x00.pdf") == "evil.pdf"
+    assert clean_filename("invoice\u202efdp.exe") == "invoicefdp.exe"
+    assert clean_filename("\x00") == "文件" and clean_filename("") == "文件"
+    long = clean_filename("名" * 300 + ".pdf")
+    assert len(long) == 120 and long.endswith(".pdf")
