@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from . import config, security
 from .db import BUSY_MESSAGE, database, init_database, is_busy
 from .extensions import csrf, htmx, login_manager
+from .parsing import Request
 from .rules import throttle
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
+    app.request_class = Request  # form fields and query strings without NUL characters
     app.config.update(config.from_environment(instance))
     app.config.update(overrides or {})
 
@@ -117,6 +119,13 @@ def _register_errors(app: Flask) -> None:
 
             return login_refused(e.limit.scope, reset_at)
         return render_error(429, f"请求过于频繁，请{throttle.retry_in(reset_at)}后再试。")
+
+    @app.errorhandler(ValueError)
+    def _nul(e):
+        """A NUL character in a URL's path reaches no page (PostgreSQL refuses it in text)."""
+        if "NUL" not in str(e):
+            raise e
+        return render_error(404)
 
     @app.errorhandler(CSRFError)
     def _csrf(e):

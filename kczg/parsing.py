@@ -11,6 +11,9 @@ import re
 import unicodedata
 from datetime import datetime
 
+from flask import Request as FlaskRequest
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+
 _INT = re.compile(r"-?[0-9]{1,12}")
 # control characters but tab, line feed and carriage return; bidi overrides and isolates
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -57,3 +60,22 @@ def clean_filename(name: str, max_chars: int = 120) -> str:
         name = (stem[: max_chars - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 \
             else name[:max_chars]
     return name or "文件"
+
+
+class CleanMultiDict(ImmutableMultiDict):
+    """Query strings and form fields without NUL characters (PostgreSQL refuses them in text,
+    and no form means one); uploaded files are left alone."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        super().__init__([(_no_nul(k), _no_nul(v)) for k, v in iter_multi_items(mapping)])
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = CleanMultiDict

@@ -32,3 +32,15 @@ def test_file_names():
     assert clean_filename("\x00") == "文件" and clean_filename("") == "文件"
     long = clean_filename("名" * 300 + ".pdf")
     assert len(long) == 120 and long.endswith(".pdf")
+
+
+def test_nul_characters_never_reach_the_database(client):
+    """PostgreSQL refuses NUL in text: a form field or query string loses it, a path with one
+    is not found (on either database)."""
+    from tests.conftest import login
+
+    assert client.get("/results/xdjs%00").status_code == 404
+    assert client.get("/lists/x%00y").status_code == 404
+    r = login(client, "unit-a\x00", "kczg-demo")
+    assert r.status_code == 302  # the name as typed, without its NUL
+    assert client.get("/unit/?q=%00").status_code == 200

@@ -213,7 +213,8 @@ def nomination(nomination_id):
 def assign(nomination_id):
     body = _body()
     n = Nomination.get_or_none(Nomination.id == nomination_id)
-    expert = User.get_or_none(User.id == request.form.get("expert", type=int))
+    expert_id = parse_int(request.form.get("expert"), 1)
+    expert = User.get_or_none(User.id == expert_id) if expert_id else None
     if n is None or expert is None:
         abort(404)
     try:
@@ -228,7 +229,7 @@ def assign(nomination_id):
 @role_required("review")
 def assign_auto():
     body = _body()
-    per = request.form.get("per", type=int) or 0
+    per = parse_int(request.form.get("per"), 0, 50) or 0
     try:
         plan = flow.auto_assign(current_user, body, docs.submitted_for_body(body), per)
         msg = f"自动分配完成：新增{len(plan.pairs)}个评审任务。"

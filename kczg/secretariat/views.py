@@ -222,7 +222,8 @@ def final(code):
     if lst is None or not lst.is_open:
         abort(404)
     if request.method == "POST":
-        n = Nomination.get_or_none(Nomination.id == request.form.get("nomination", type=int),
+        n = Nomination.get_or_none(Nomination.id == (parse_int(request.form.get("nomination"), 1)
+                                                     or 0),
                                    Nomination.list == lst)
         if n is None:
             abort(404)

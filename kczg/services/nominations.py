@@ -30,7 +30,7 @@ def form_input(formdata: MultiDict, cls: type[NominationForm]) -> MultiDict:
     `cls` has (rows up to number 199) and the page's own keys, each value without control
     characters and at most MAX_VALUE_CHARS long."""
     return MultiDict([(k, clean_text(v, MAX_VALUE_CHARS)) for k in formdata.keys()
-                      if k in CONTROL_KEYS or _input_of(cls, k)
+                      if _input_of(cls, k) or (k in CONTROL_KEYS)
                       for v in formdata.getlist(k)[:MAX_VALUES]])
 
 
@@ -49,7 +49,9 @@ def _inputs(cls: type[NominationForm]) -> tuple[frozenset, dict[str, frozenset]]
     return plain, groups
 
 
-def _input_of(cls: type[NominationForm], key: str) -> bool:
+def _input_of(cls: type[NominationForm], key) -> bool:
+    if not isinstance(key, str):  # a multipart part without a usable name
+        return False
     plain, groups = _inputs(cls)
     if key in plain:
         return True
