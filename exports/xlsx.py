@@ -38,6 +38,8 @@ def text_cell(ws, value: str):
 
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = TYPE_STRING
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # as safe_cell: stays text even when edited in Excel
     return cell
 
 

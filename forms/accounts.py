@@ -46,6 +46,29 @@ class ApplyForm(UnitFields):
     submit = SubmitField("提交申请")
 
 
+class ContactForm(BaseForm):
+    """A unit's contact person, phone and e-mail (the secretariat edits them)."""
+
+    contact = StringField("联系人", validators=[required("联系人"), MaxChars(30)])
+    phone = StringField("联系电话", validators=[required("联系电话"), MaxChars(30), Phone()])
+    email = StringField("电子邮箱", validators=[required("电子邮箱"), MaxChars(100), Email()],
+                        description="单位账号的消息和找回密码邮件发往此地址")
+    submit = SubmitField("保存联系人")
+
+
+class ForgotPasswordForm(BaseForm):
+    username = StringField("登录名", validators=[required("登录名"), MaxChars(40)])
+    submit = SubmitField("发送重设密码邮件")
+
+
+class ResetPasswordForm(BaseForm):
+    new = PasswordField("新密码", validators=[required("新密码"), MaxChars(128)],
+                        description="至少10位，不能是常见密码，不能包含登录名")
+    confirm = PasswordField("再次输入新密码", validators=[
+        required("新密码"), EqualTo("new", message="两次输入的新密码不一致")])
+    submit = SubmitField("设置新密码")
+
+
 class NewUnitForm(UnitFields):
     submit = SubmitField("创建账号")
 

@@ -54,6 +54,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     _register_db_hooks(app)
     _register_blueprints(app)
+    from .access import first_password_first
+
+    app.before_request(first_password_first)
     throttle.init_app(app)
     _register_errors(app)
     _register_template_helpers(app)

@@ -66,9 +66,21 @@ def home_url(user: User) -> str:
     return url_for(HOME_ENDPOINT[user.role])
 
 
+# what a user who must change the initial password may still open (`first_password_first`)
+BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "static", "public.home"}
+
+
+def first_password_first():
+    """Before each request: a user who must change the initial password can open nothing else
+    (they are sent to do it, and come back to where they were going)."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in BEFORE_PASSWORD_CHANGE):
+        return redirect(url_for("auth.change_password", next=request.path))
+    return None
+
+
 def role_required(*roles: str):
-    """Only a logged-in user with one of `roles`; others get 403. A user who must change the
-    initial password is sent to do that first."""
+    """Only a logged-in user with one of `roles`; others get 403."""
 
     def decorator(view):
         @wraps(view)
@@ -76,8 +88,6 @@ def role_required(*roles: str):
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
                 abort(403)
-            if current_user.must_change_password:
-                return redirect(url_for("auth.change_password", next=request.path))
             return view(*args, **kwargs)
 
         return wrapped

@@ -9,6 +9,7 @@ from kczg.db import database
 from kczg.migrate import migrate
 from kczg.models import ROLES, ReviewBody, UnitType, User
 from kczg.passwords import hash_password, password_problem
+from kczg.services import audit
 
 kczg_cli = AppGroup("kczg", help="kczg administration.")
 
@@ -51,7 +52,8 @@ def load_campaign_command(file):
 @click.option("--body", "body_short_id", help="Review body short id (review and expert roles).")
 @click.option("--unit", "unit_name", help="Recommending unit name (unit role).")
 @click.option("--unit-type", default="other", show_default=True)
-def create_user_command(username, role, password, body_short_id, unit_name, unit_type):
+@click.option("--email", default="", help="Where the account's messages and password resets go.")
+def create_user_command(username, role, password, body_short_id, unit_name, unit_type, email):
     """Create an account of any role."""
     from kczg.services.accounts import AccountError, create_unit_account
 
@@ -67,7 +69,7 @@ def create_user_command(username, role, password, body_short_id, unit_name, unit
             try:
                 create_unit_account(organisation_name=unit_name,
                                     unit_type=UnitType.get(UnitType.code == unit_type),
-                                    contact="", phone="", email="", username=username,
+                                    contact="", phone="", email=email, username=username,
                                     password=password, must_change_password=False)
             except AccountError as e:
                 raise click.ClickException(str(e))
@@ -80,7 +82,8 @@ def create_user_command(username, role, password, body_short_id, unit_name, unit
                 if body is None:
                     raise click.ClickException("--body must name a review body short id")
             User.create(username=username, role=role, password_hash=hash_password(password),
-                        review_body=body, display_name=body.name if body else "")
+                        review_body=body, display_name=body.name if body else "", email=email)
+            audit.record("account_created", username, f"{role}（命令行）")
         click.echo(f"created {role} account {username}")
 
 
@@ -151,4 +154,4 @@ def prune_command(days):
         r = housekeeping.prune(days)
     click.echo(f"pruned {len(r.bundles)} bundles, {len(r.documents)} documents, "
                f"{len(r.temporary)} temporary files ({r.size / 1048576:.1f} MiB), "
-               f"{r.sessions} old sessions, {r.login_attempts} old login attempts")
+               f"{r.sessions} old sessions")

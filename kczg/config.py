@@ -36,11 +36,15 @@ def from_environment(instance: Path) -> dict:
                                         f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
         # Uploads (stamped scans, attachments) are at most 20 MB each; leave room for the form.
         "MAX_CONTENT_LENGTH": int(os.environ.get("KCZG_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
-        "WTF_CSRF_TIME_LIMIT": None,  # a form kept open all day must still submit
+        # a form's token lasts as long as the longest session (a form kept open all day still
+        # submits; a token copied from an old page does not work for ever)
+        "WTF_CSRF_TIME_LIMIT": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")) * 3600,
         "WTF_I18N_ENABLED": False,  # WTForms' own zh messages (forms/common.py)
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("KCZG_SECURE_COOKIES", "") == "1",
+        # 忘记密码: how long the e-mailed link works (once)
+        "PASSWORD_RESET_MINUTES": int(os.environ.get("KCZG_PASSWORD_RESET_MINUTES", "60")),
         # Sessions end after this long without a request, and this long after logging in.
         "SESSION_IDLE_MINUTES": int(os.environ.get("KCZG_SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")),
@@ -50,6 +54,8 @@ def from_environment(instance: Path) -> dict:
                                                "30 per 10 minutes;200 per day"),
         "LOGIN_ACCOUNT_LIMITS": os.environ.get("KCZG_LOGIN_ACCOUNT_LIMITS",
                                                "5 per minute;20 per hour"),
+        "FORGOT_LIMITS": os.environ.get("KCZG_FORGOT_LIMITS", "10 per hour"),
+        "APPLY_LIMITS": os.environ.get("KCZG_APPLY_LIMITS", "20 per hour"),
         # where the counts live: Redis when KCZG_REDIS_URL is set (every node shares them)
         "RATELIMIT_STORAGE_URI": os.environ.get("KCZG_REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("KCZG_REDIS_PREFIX", "kczg") + "_limits",

@@ -105,19 +105,21 @@ def load(today: date | None = None, move_calendar: bool = True,
         if move_calendar:
             today = today or datetime.now(ZoneInfo(campaign.timezone)).date()
             shift_calendar(campaign, today, days_left)
-        _ensure_user("secretariat", role="secretariat", display_name="“科创中国”联合体秘书处")
+        _ensure_user("secretariat", role="secretariat", display_name="“科创中国”联合体秘书处",
+                     email="secretariat@example.org")
         for username, name, type_code, contact, phone, email in DEMO_UNITS:
             org = Organisation.get_or_none(Organisation.name == name) or Organisation.create(
                 name=name, unit_type=UnitType.get(UnitType.code == type_code), contact=contact,
                 phone=phone, email=email)
-            _ensure_user(username, role="unit", display_name=name, organisation=org)
+            _ensure_user(username, role="unit", display_name=name, organisation=org,
+                         email=org.email)
         bodies = {b.short_id: b for b in campaign.review_bodies}
         for short_id, body in bodies.items():
             _ensure_user(f"review-{short_id}", role="review", display_name=body.name,
-                         review_body=body)
+                         review_body=body, email=f"review-{short_id}@example.org")
         for username, short_id, name in EXPERTS:
             _ensure_user(username, role="expert", display_name=name, review_body=bodies[short_id],
-                         affiliation="清华大学")
+                         affiliation="清华大学", email=f"{username}@example.org")
 
 
 
@@ -154,7 +156,7 @@ def load_nominations() -> int:
         org = Organisation.get_or_none(Organisation.name == name) or Organisation.create(
             name=name, unit_type=UnitType.get(UnitType.code == type_code),
             contact=f"联系人{i + 1}", phone=f"1390000{i:04d}", email=f"{username}@example.org")
-        _ensure_user(username, role="unit", display_name=name, organisation=org)
+        _ensure_user(username, role="unit", display_name=name, organisation=org, email=org.email)
     plan = [(u, c, d, o) for u, c, d, o in DEMO_NOMINATIONS]
     for i, (username, name, _) in enumerate(MORE_UNITS):
         picks = [MORE_PICKS[(i + k) % len(MORE_PICKS)] for k in range(5)]

@@ -94,6 +94,14 @@ def send_mail(message_id: int) -> None:
         outbox.send(message_id)
 
 
+@huey.task(retries=2, retry_delay=30)
+def send_password_reset(user_id: int) -> None:
+    with app_context():
+        from kczg.services import password_reset
+
+        password_reset.send(user_id)
+
+
 @huey.periodic_task(crontab(minute="*/10"))
 def deliver_bundles() -> None:
     """When collection has closed, build (or rebuild, after changes) every body's bundle."""

@@ -204,3 +204,31 @@ def post_nomination(client, nomination_id: int, data: dict, action: str = "save"
                                                                              nomination_id))
     payload["action"] = action
     return client.post(f"/unit/nominations/{nomination_id}{path}", data=payload)
+
+
+# --- mail ----------------------------------------------------------------------------------
+
+class Sink:
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink():
+    """An SMTP server on loopback (aiosmtpd) that keeps what it receives: (sink, port)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()

@@ -2,35 +2,11 @@
 local aiosmtpd sink on loopback)."""
 import email
 import email.policy
-import socket
 
-import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 
 from kczg.models import Message, ReviewBody, User
 from kczg.rules import review_flow as flow
-
-
-class Sink:
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def test_messages_are_kept_and_mailed(app, db, smtp_sink):

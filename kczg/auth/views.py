@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
@@ -13,12 +14,18 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forms.accounts import ApplyForm, ChangePasswordForm, LoginForm
+from forms.accounts import (
+    ApplyForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
 from kczg.access import home_url
 from kczg.models import AccountApplication, Message, UnitType, User, utcnow
-from kczg.passwords import dummy_verify, hash_password, verify_password
+from kczg.passwords import dummy_verify, hash_password, password_problem, verify_password
 from kczg.rules import throttle
-from kczg.services import listing, sessions
+from kczg.services import audit, listing, password_reset, sessions
 from kczg.services.accounts import AccountError, apply_for_account
 
 bp = Blueprint("auth", __name__)
@@ -56,9 +63,10 @@ def login():
         if user and verify_password(user.password_hash, form.password.data):
             if not user.active:
                 form.form_errors.append("该账号已停用，请联系联合体秘书处。")
+                audit.record("login_failed", user.username, "账号已停用", actor=user)
                 status = 403
             else:
-                throttle.record_attempt(username, ip, True)
+                audit.record("login", user.username, actor=user)
                 user.last_login_at = utcnow()
                 user.save()
                 _new_session()  # nothing from before the login carries over
@@ -71,7 +79,7 @@ def login():
             pending = (AccountApplication.select()
                        .where(AccountApplication.username == username,
                               AccountApplication.status == "pending").first())
-            throttle.record_attempt(username, ip, False)
+            audit.record("login_failed", username[:150], actor=user)
             if pending and verify_password(pending.password_hash, form.password.data):
                 form.form_errors.append("您的账号申请正在由联合体秘书处审核，通过后即可登录。")
             else:
@@ -90,10 +98,40 @@ def login_refused(scope: str, reset_at: float) -> tuple:
     return render_template("auth/login.html", form=form), 429
 
 
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    """忘记密码: the same answer whether the account exists or not (limited per address and
+    per account, kczg/rules/throttle.py)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.username.data)
+        return render_template("auth/forgot_sent.html",
+                               minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token):
+    user = password_reset.user_for(token[:500])
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(form.new.data, user.username)
+        if problem:
+            form.new.errors.append(problem)
+        else:
+            password_reset.set_password(user, form.new.data)
+            flash("密码已重设，请使用新密码登录。", "success")
+            return redirect(url_for(".login"))
+    return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
         sessions.end(current_user.session_token)
+        audit.record("logout", current_user.username, actor=current_user._get_current_object())
     logout_user()
     _new_session()
     flash("您已退出登录。", "info")
@@ -132,7 +170,10 @@ def change_password():
             current_user.must_change_password = False
             current_user.save()
             # a session opened elsewhere (or by whoever learnt the old password) ends here
-            sessions.end_all(current_user, keep=current_user.session_token)
+            ended = sessions.end_all(current_user, keep=current_user.session_token)
+            audit.record("password_changed", current_user.username,
+                         f"结束其他会话{ended}个" if ended else "",
+                         actor=current_user._get_current_object())
             flash("密码已修改。", "success")
             return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)

@@ -2,7 +2,6 @@
 from .accounts import (
     ROLES,
     AccountApplication,
-    LoginAttempt,
     Organisation,
     User,
     UserSession,
@@ -26,7 +25,7 @@ from .review import (
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
-    Organisation, User, AccountApplication, LoginAttempt, UserSession,
+    Organisation, User, AccountApplication, UserSession,
     Nomination, NominationHistory, NominationConflict, Attachment,
     DocumentRecord, BundleBuild,
     Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,

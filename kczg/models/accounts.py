@@ -77,15 +77,6 @@ class AccountApplication(BaseModel):
         return self.STATUS[self.status]
 
 
-class LoginAttempt(BaseModel):
-    """One login try, kept to throttle guessing (see kczg.rules.throttle)."""
-
-    username = peewee.CharField(index=True)
-    ip = peewee.CharField(default="", index=True)
-    succeeded = peewee.BooleanField(default=False)
-    at = peewee.DateTimeField(default=utcnow, index=True)
-
-
 class UserSession(BaseModel):
     """One login: the cookie holds a random token, this row its hash. Ending the row (logout,
     a password change or reset, the account disabled) refuses that cookie from then on."""

@@ -131,11 +131,13 @@ class Message(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """Every state change of the review that is not a nomination's own (those are in
-    NominationHistory): who did what to which object."""
+    """Every account event (logins, creation, import, approval, resets, disabling) and every
+    state change of the review that is not a nomination's own (those are in NominationHistory):
+    who did what to which object, when, from which address (kczg.services.audit)."""
 
-    actor = peewee.ForeignKeyField(User, backref="+")
-    action = peewee.CharField()
+    actor = peewee.ForeignKeyField(User, backref="+", null=True)  # none: a failed login
+    action = peewee.CharField(index=True)
     subject = peewee.CharField()
     detail = peewee.TextField(default="")
-    at = peewee.DateTimeField(default=utcnow)
+    ip = peewee.CharField(default="")
+    at = peewee.DateTimeField(default=utcnow, index=True)

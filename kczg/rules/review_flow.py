@@ -11,7 +11,6 @@ from datetime import datetime
 from kczg.db import database
 from kczg.models import (
     Assignment,
-    AuditEvent,
     BodyResult,
     Criterion,
     Decision,
@@ -28,11 +27,11 @@ from kczg.models import (
 from kczg.rules import permissions
 from kczg.rules import review as rules
 from kczg.rules.transitions import Refused, record_history
-from kczg.services import outbox
+from kczg.services import audit, outbox
 
 
 def _audit(actor: User, action: str, subject: str, detail: str = "") -> None:
-    AuditEvent.create(actor=actor, action=action, subject=subject, detail=detail)
+    audit.record(action, subject, detail, actor=actor)
 
 
 def _own_body(user: User, body: ReviewBody) -> None:

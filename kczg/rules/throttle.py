@@ -8,19 +8,16 @@
   cookie) is exempt, so an attacker's guesses never keep the owner out.
 
 Counts live in Redis when KCZG_REDIS_URL is set (shared by every app node), else in each
-process's memory (the demo). `record_attempt` keeps a log of logins for the audit.
+process's memory (the demo). The audit log records every login, failed or not.
 """
 from __future__ import annotations
 
 import math
 import time
-from datetime import timedelta
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-
-from kczg.models import LoginAttempt, utcnow
 
 DEVICE_COOKIE = "kczg_device"
 DEVICE_DAYS = 180
@@ -58,6 +55,15 @@ def init_app(app) -> Limiter:
                          methods=["POST"], deduct_when=failed, exempt_when=known_device,
                          scope="login-account")(view)
     app.view_functions["auth.login"] = view
+    # asking for accounts and reset mails: every request counts (they also tell, in time or
+    # in words, whether a login name exists)
+    for endpoint, limits in (("auth.forgot", cfg["FORGOT_LIMITS"]),
+                             ("auth.apply", cfg["APPLY_LIMITS"])):
+        app.view_functions[endpoint] = limiter.limit(
+            limits, methods=["POST"], scope=endpoint)(app.view_functions[endpoint])
+    app.view_functions["auth.forgot"] = limiter.limit(
+        "3 per hour", key_func=submitted_username, methods=["POST"],
+        scope="forgot-account")(app.view_functions["auth.forgot"])
     app.extensions["kczg_limiter"] = limiter
     return limiter
 
@@ -106,14 +112,3 @@ def retry_in(reset_at: float) -> str:
         return f"{seconds}秒"
     minutes = math.ceil(seconds / 60)
     return f"{minutes}分钟" if minutes < 60 else f"{math.ceil(minutes / 60)}小时"
-
-
-# --- the log of logins --------------------------------------------------------------------
-
-def record_attempt(username: str, ip: str, succeeded: bool) -> None:
-    LoginAttempt.create(username=normalise(username), ip=ip or "", succeeded=succeeded)
-
-
-def prune(older_than_days: int = 30) -> int:
-    return LoginAttempt.delete().where(
-        LoginAttempt.at < utcnow() - timedelta(days=older_than_days)).execute()

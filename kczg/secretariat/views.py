@@ -4,16 +4,27 @@ import io
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from peewee import fn
 
-from forms.accounts import DecisionForm, ImportUnitsForm, NewUnitForm
+from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitForm
 from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.models import (
     AccountApplication,
+    AuditEvent,
     Extension,
     Nomination,
     NominationList,
@@ -22,13 +33,14 @@ from kczg.models import (
     ReviewBody,
     UnitType,
     User,
+    utcnow,
 )
 from kczg.parsing import parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
 from kczg.rules.transitions import Refused
-from kczg.services import accounts, files, listing, review_stats
+from kczg.services import accounts, audit, files, listing, review_stats
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -55,7 +67,70 @@ def units():
     q = request.args.get("q", "").strip()[:100]
     page = listing.units_page(q, listing.page_number(request.args.get("page")))
     return render_template("secretariat/units.html", page=page, orgs=page.rows,
-                           usernames=page.extra["usernames"], q=q)
+                           usernames=page.extra["usernames"], counts=page.extra["counts"], q=q)
+
+
+@bp.route("/units/<int:org_id>", methods=["GET", "POST"])
+@role_required("secretariat")
+def unit(org_id):
+    """One unit: its contact (editable), its accounts with 重置密码 and 停用/启用, its record."""
+    org = Organisation.get_or_none(Organisation.id == org_id)
+    if org is None:
+        abort(404)
+    form = ContactForm(obj=org)
+    if form.validate_on_submit():
+        accounts.update_contact(org, form.contact.data, form.phone.data, form.email.data,
+                                by=current_user._get_current_object())
+        flash("联系人已保存，单位账号的电子邮箱已同步更新。", "success")
+        return redirect(url_for(".unit", org_id=org.id))
+    users = list(User.select().where(User.organisation == org).order_by(User.id))
+    events = list(AuditEvent.select().where(
+        AuditEvent.subject.in_([u.username for u in users] + [org.name]))
+        .order_by(AuditEvent.id.desc()).limit(20))
+    return render_template("secretariat/unit.html", org=org, form=form, users=users,
+                           events=events, counts=listing.unit_counts([org.id])[org.id],
+                           label=audit.label), 422 if form.errors else 200
+
+
+def _unit_user(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id, User.role == "unit")
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/accounts/<int:user_id>/reset", methods=["POST"])
+@role_required("secretariat")
+def account_reset(user_id):
+    """重置密码: a one-time password, shown once and printable as the 开通通知."""
+    user = _unit_user(user_id)
+    password = accounts.reset_password(user, by=current_user._get_current_object())
+    return render_template("secretariat/account_notice.html", user=user, password=password,
+                           base_url=current_app.config["KCZG_BASE_URL"], now=utcnow())
+
+
+@bp.route("/accounts/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
+@role_required("secretariat")
+def account_active(user_id, change):
+    user = _unit_user(user_id)
+    try:
+        accounts.set_active(user, change == "enable", by=current_user._get_current_object())
+        flash(f"账号 {user.username} 已{'启用' if change == 'enable' else '停用'}。", "success")
+    except accounts.AccountError as e:
+        flash(str(e), "error")
+    return redirect(url_for(".unit", org_id=user.organisation_id))
+
+
+@bp.route("/audit")
+@role_required("secretariat")
+def audit_log():
+    """操作日志: who did what, when, from which address; filtered by action, searched."""
+    action = request.args.get("action", "")
+    action = action if action in audit.ACTIONS else ""
+    q = request.args.get("q", "").strip()[:100]
+    page = listing.audit_page(action, q, listing.page_number(request.args.get("page")))
+    return render_template("secretariat/audit.html", page=page, rows=page.rows, action=action,
+                           q=q, actions=audit.ACTIONS, label=audit.label)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -70,7 +145,8 @@ def unit_new():
                 organisation_name=form.organisation_name.data,
                 unit_type=UnitType.get(UnitType.code == form.unit_type.data),
                 contact=form.contact.data, phone=form.phone.data, email=form.email.data,
-                username=form.username.data, password=password)
+                username=form.username.data, password=password,
+                by=current_user._get_current_object())
         except accounts.AccountError as e:
             getattr(form, e.field).errors.append(str(e))
         else:
@@ -84,7 +160,7 @@ def unit_new():
 def unit_import():
     form = ImportUnitsForm()
     if form.validate_on_submit():
-        result = accounts.import_units(form.file.data.stream)
+        result = accounts.import_units(form.file.data.stream, by=current_user._get_current_object())
         if result.ok:
             return render_template("secretariat/accounts_created.html", created=result.created)
         return render_template("secretariat/unit_import.html", form=form, result=result), 422
@@ -122,10 +198,11 @@ def application_decide(app_id, decision):
         return redirect(url_for(".applications"))
     try:
         if decision == "approve":
-            accounts.approve_application(application, current_user)
+            accounts.approve_application(application, current_user._get_current_object())
             flash(f"已通过“{application.organisation_name}”的账号申请。", "success")
         else:
-            accounts.reject_application(application, current_user, form.comment.data or "")
+            accounts.reject_application(application, current_user._get_current_object(),
+                                        form.comment.data or "")
             flash(f"已退回“{application.organisation_name}”的账号申请。", "info")
     except accounts.AccountError as e:
         flash(str(e), "error")

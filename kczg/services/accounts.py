@@ -13,6 +13,7 @@ from forms.validators import email_error, phone_error, username_error
 from kczg.db import database
 from kczg.models import AccountApplication, Organisation, UnitType, User, utcnow
 from kczg.passwords import hash_password
+from kczg.services import audit, sessions
 
 IMPORT_COLUMNS = ["单位名称", "单位类型", "联系人", "联系电话", "电子邮箱", "登录名"]
 REQUIRED_COLUMNS = IMPORT_COLUMNS[:5]  # 登录名 may be left empty: one is generated
@@ -45,8 +46,9 @@ def username_taken(username: str) -> bool:
 def create_unit_account(*, organisation_name: str, unit_type: UnitType, contact: str, phone: str,
                         email: str, username: str, password: str | None = None,
                         password_hash: str | None = None,
-                        must_change_password: bool = True) -> User:
-    """Create the organisation and its first unit account; refuse duplicates by name."""
+                        must_change_password: bool = True, by: User | None = None) -> User:
+    """Create the organisation and its first unit account (the unit's e-mail address is the
+    account's: messages reach it); refuse duplicates by name."""
     if unit_name_taken(organisation_name):
         raise AccountError("该单位已有账号", "organisation_name")
     if User.select().where(User.username == username).exists():
@@ -54,10 +56,12 @@ def create_unit_account(*, organisation_name: str, unit_type: UnitType, contact:
     with database.atomic():
         org = Organisation.create(name=organisation_name, unit_type=unit_type, contact=contact,
                                   phone=phone, email=email)
-        return User.create(username=username, role="unit", display_name=organisation_name,
-                           organisation=org,
+        user = User.create(username=username, role="unit", display_name=organisation_name,
+                           organisation=org, email=email,
                            password_hash=password_hash or hash_password(password),
                            must_change_password=must_change_password)
+        audit.record("account_created", username, organisation_name, actor=by)
+    return user
 
 
 # --- XLSX import -------------------------------------------------------------------------------
@@ -139,7 +143,7 @@ def _next_username(taken: set[str]) -> str:
     return f"unit{n:04d}"
 
 
-def import_units(stream: BinaryIO) -> ImportResult:
+def import_units(stream: BinaryIO, by: User | None = None) -> ImportResult:
     """Validate every row first; create all accounts in one transaction, or none."""
     rows, file_error = read_import_rows(stream)
     result = ImportResult(file_error=file_error)
@@ -192,8 +196,9 @@ def import_units(stream: BinaryIO) -> ImportResult:
             user = create_unit_account(
                 organisation_name=r["单位名称"], unit_type=types[r["单位类型"]],
                 contact=r["联系人"], phone=r["联系电话"], email=r["电子邮箱"],
-                username=username, password=password)
+                username=username, password=password, by=by)
             result.created.append((user, password))
+        audit.record("units_imported", f"{len(result.created)}个单位", actor=by)
     return result
 
 
@@ -218,10 +223,12 @@ def approve_application(application: AccountApplication, by: User) -> User:
             organisation_name=application.organisation_name, unit_type=application.unit_type,
             contact=application.contact, phone=application.phone, email=application.email,
             username=application.username, password_hash=application.password_hash,
-            must_change_password=False)
+            must_change_password=False, by=by)
         application.status, application.decided_at, application.decided_by = \
             "approved", utcnow(), by
         application.save()
+        audit.record("application_approved", application.username,
+                     application.organisation_name, actor=by)
     return user
 
 
@@ -232,3 +239,44 @@ def reject_application(application: AccountApplication, by: User, comment: str) 
         "rejected", utcnow(), by
     application.comment = comment
     application.save()
+    audit.record("application_rejected", application.username,
+                 f"{application.organisation_name}：{comment}", actor=by)
+
+
+# --- operating accounts ------------------------------------------------------------------------
+
+def reset_password(user: User, by: User) -> str:
+    """A new one-time password for `user` (to be changed at the next login); every session of
+    the account ends. Returns the password, shown once to the secretariat."""
+    password = new_password()
+    with database.atomic():
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        user.save()
+        ended = sessions.end_all(user)
+        audit.record("password_reset", user.username, f"结束会话{ended}个", actor=by)
+    return password
+
+
+def set_active(user: User, active: bool, by: User) -> None:
+    """停用 (its sessions end at once) or 启用 an account."""
+    if user.id == by.id:
+        raise AccountError("不能停用或启用自己的账号")
+    with database.atomic():
+        user.active = active
+        user.save()
+        if not active:
+            sessions.end_all(user)
+        audit.record("account_enabled" if active else "account_disabled", user.username,
+                     actor=by)
+
+
+def update_contact(org: Organisation, contact: str, phone: str, email: str, by: User) -> None:
+    """The unit's contact person, phone and e-mail; its accounts take the new address."""
+    before = f"{org.contact} {org.phone} {org.email}"
+    with database.atomic():
+        org.contact, org.phone, org.email = contact, phone, email
+        org.save()
+        User.update(email=email).where(User.organisation == org, User.role == "unit").execute()
+        audit.record("contact_changed", org.name, f"{before} → {contact} {phone} {email}",
+                     actor=by)

@@ -1,6 +1,6 @@
 """Pruning the files directory: bundle ZIPs no recent build points at, rendered documents
 whose content was superseded, and temporary files a dead process left behind; and the rows
-that only matter for a while: ended sessions and login attempts older than 30 days.
+that only matter for a while: sessions that ended more than 30 days ago.
 
 Kept: every ZIP of the latest finished build of each scope, every ZIP a build finished within
 the retention window, every rendered document of a current (not superseded) record. A verify
@@ -18,11 +18,10 @@ from flask import current_app
 from peewee import fn
 
 from kczg.models import BundleBuild, DocumentRecord, utcnow
-from kczg.rules import throttle
 from kczg.services import bundles, files, sessions
 from kczg.services import documents as docs
 
-RECORD_DAYS = 30  # ended sessions and login attempts are kept this long
+RECORD_DAYS = 30  # ended sessions are kept this long
 
 
 @dataclass
@@ -32,7 +31,6 @@ class Pruned:
     temporary: list[Path] = field(default_factory=list)
     size: int = 0  # bytes freed
     sessions: int = 0
-    login_attempts: int = 0
 
 
 def _remove(path: Path, into: list, result: Pruned) -> None:
@@ -79,5 +77,4 @@ def prune(retention_days: int | None = None, now: float | None = None) -> Pruned
             _remove(path, result.documents, result)
 
     result.sessions = sessions.prune(RECORD_DAYS)
-    result.login_attempts = throttle.prune(RECORD_DAYS)
     return result

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from kczg.campaigns.facts import attach, facts_of
 from kczg.models import (
     Assignment,
+    Attachment,
+    AuditEvent,
     Domain,
     Message,
     Nomination,
@@ -127,7 +129,39 @@ def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
                                  .order_by(User.id).tuples()):
             usernames.setdefault(org_id, []).append(username)
     result.extra["usernames"] = usernames
+    result.extra["counts"] = unit_counts([o.id for o in result.rows])
     return result
+
+
+def unit_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per unit: nominations submitted and in draft (this campaign's or not), stamped scans."""
+    counts = {i: {"submitted": 0, "draft": 0, "scans": 0} for i in org_ids}
+    if not org_ids:
+        return counts
+    for org_id, status, n in (Nomination.select(Nomination.organisation, Nomination.status,
+                                                fn.COUNT(Nomination.id))
+                              .where(Nomination.organisation.in_(org_ids),
+                                     Nomination.status.in_(["submitted", "draft"]))
+                              .group_by(Nomination.organisation, Nomination.status).tuples()):
+        counts[org_id][status] = n
+    for org_id, n in (Attachment.select(Attachment.organisation, fn.COUNT(Attachment.id))
+                      .where(Attachment.organisation.in_(org_ids),
+                             Attachment.kind == "stamped_scan")
+                      .group_by(Attachment.organisation).tuples()):
+        counts[org_id]["scans"] = n
+    return counts
+
+
+def audit_page(action: str, q: str, page: int) -> Page:
+    """The audit log, newest first, by action and by who or what (login name, subject)."""
+    query = (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER,
+                                                      on=(AuditEvent.actor == User.id)))
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if q:
+        query = query.where(User.username.contains(q) | AuditEvent.subject.contains(q)
+                            | AuditEvent.ip.contains(q))
+    return paged(query.order_by(AuditEvent.id.desc()), page)
 
 
 def messages_page(user, page: int) -> Page:

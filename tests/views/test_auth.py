@@ -135,8 +135,9 @@ def test_initial_password_must_be_changed_first(client, db):
         User.update(must_change_password=True, password_hash=hash_password("initial-pw-1")) \
             .where(User.username == "unit-b").execute()
     login(client, "unit-b", "initial-pw-1")
-    r = client.get("/unit/")
-    assert r.status_code == 302 and "/account/password" in r.headers["Location"]
+    for path in ("/unit/", "/messages", "/unit/quota", "/unit/documents/summary.pdf"):
+        r = client.get(path)  # nothing opens before the initial password is changed
+        assert r.status_code == 302 and "/account/password" in r.headers["Location"], path
     token = csrf_token(client, "/account/password")
     for new, problem in (("short", "密码至少10位"), ("1234567890", "该密码过于常见"),
                          ("qwertyuiop", "该密码过于常见"), ("unit-b-2021-pw", "密码不能包含登录名")):

@@ -158,7 +158,8 @@ def test_reopen_and_history(as_user, db):
     assert "推荐“示例科技创业投资管理有限公司”已提交" in text(client.get("/messages"))
 
 
-def test_deadline_either_side(as_user, db):
+def test_deadline_either_side(as_user, db, collection_open):
+    collection_open.move_to("2021-10-30 20:00:00+08:00")  # logged in on the last evening
     client = as_user("unit-a")
     nid = new_nomination(client, "xrqy")
     other = new_nomination(client, "kjtz")
@@ -182,15 +183,17 @@ def test_deadline_either_side(as_user, db):
         assert "内容只能查看" in page and "提交推荐" not in page
 
 
-def test_moved_deadline_is_followed(as_user, db):
+def test_moved_deadline_is_followed(as_user, db, collection_open):
     from datetime import datetime
 
     from kczg.models import Campaign
     client = as_user("unit-a")
     nid = new_nomination(client, "xrqy")
     Campaign.update(submission_deadline=datetime(2021, 11, 7, 16)).execute()
-    with time_machine.travel("2021-11-05 10:00:00+08:00", tick=False):
-        assert post_nomination(client, nid, sample("xrqy"), "submit").status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
+    collection_open.move_to("2021-11-05 10:00:00+08:00")  # after the notice's deadline
+    client = as_user("unit-a")  # a new day, a new login
+    assert post_nomination(client, nid, sample("xrqy"), "submit").status_code == 302
 
 
 def test_repeating_rows_add_and_remove_keep_other_input(as_user, db):

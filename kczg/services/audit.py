@@ -1,0 +1,35 @@
+"""The audit log: who did what, to what, when and from which address.
+
+Account events (the secretariat's 操作日志 page lists them with the review's):
+login, login_failed, logout, password_changed, password_reset (by the secretariat),
+password_reset_mail / password_reset_done (忘记密码), account_created, units_imported,
+application_approved / application_rejected, account_disabled / account_enabled,
+contact_changed.
+"""
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+from kczg.models import AuditEvent, User
+
+ACTIONS = {
+    "login": "登录", "login_failed": "登录失败", "logout": "退出",
+    "password_changed": "修改密码", "password_reset": "重置密码",
+    "password_reset_mail": "申请找回密码", "password_reset_done": "通过邮件重设密码",
+    "account_created": "创建账号", "units_imported": "批量导入单位",
+    "application_approved": "通过账号申请", "application_rejected": "驳回账号申请",
+    "account_disabled": "停用账号", "account_enabled": "启用账号",
+    "contact_changed": "修改单位联系人",
+    "filing_submitted": "提交备案", "filing_acknowledged": "予以备案", "filing_returned": "退回备案",
+    "criteria_set": "设置评分指标", "auto_assigned": "自动分配", "results_submitted": "报送初评结果",
+    "results_returned": "退回初评结果", "extension_granted": "延期", "published": "发布榜单",
+}
+
+
+def record(action: str, subject: str, detail: str = "", actor: User | None = None) -> None:
+    ip = (request.remote_addr or "") if has_request_context() else ""
+    AuditEvent.create(actor=actor, action=action, subject=subject[:255], detail=detail, ip=ip)
+
+
+def label(action: str) -> str:
+    return ACTIONS.get(action, action)
