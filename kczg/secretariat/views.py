@@ -74,7 +74,8 @@ def units():
 @role_required("secretariat")
 def unit(org_id):
     """One unit: its contact (editable), its accounts with 重置密码 and 停用/启用, its record."""
-    org = Organisation.get_or_none(Organisation.id == org_id)
+    org = (Organisation.select(Organisation, UnitType).join(UnitType)
+           .where(Organisation.id == org_id).first())
     if org is None:
         abort(404)
     form = ContactForm(obj=org)

@@ -52,7 +52,12 @@ def _pages(client, app, nomination_id):
         counts[path] = _count(client, path)
     client.post("/logout", data={"csrf_token": _token(client)})
     login(client, "secretariat")
-    for path in ("/secretariat/", "/secretariat/units"):
+    with app.app_context(), database.connection_context():
+        from kczg.models import Organisation
+
+        org_id = Organisation.get(Organisation.name == "中国电子学会").id
+    for path in ("/secretariat/", "/secretariat/units", f"/secretariat/units/{org_id}",
+                 "/secretariat/audit"):
         counts[path] = _count(client, path)
     client.post("/logout", data={"csrf_token": _token(client)})
     return counts
