@@ -44,3 +44,16 @@ def test_nul_characters_never_reach_the_database(client):
     r = login(client, "unit-a\x00", "kczg-demo")
     assert r.status_code == 302  # the name as typed, without its NUL
     assert client.get("/unit/?q=%00").status_code == 200
+
+
+def test_bundle_names_and_index_cells():
+    from openpyxl import Workbook
+
+    from exports.xlsx import text_cell
+    from kczg.services.documents import safe_name
+
+    assert safe_name("报告\u202efdp.exe") == "报告fdp.exe"
+    assert safe_name("a/b:c") == "a_b_c"
+    ws = Workbook(write_only=True).create_sheet()
+    assert text_cell(ws, "=HYPERLINK(\"http://x\")").quotePrefix
+    assert not text_cell(ws, "中国电子学会").quotePrefix

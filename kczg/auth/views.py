@@ -58,7 +58,12 @@ def login():
     if form.validate_on_submit():
         username, ip = form.username.data, request.remote_addr or ""
         user = User.get_or_none(User.username == username)
-        if user is None:
+        pending = None if user else (
+            AccountApplication.select().where(AccountApplication.username == username,
+                                              AccountApplication.status == "pending").first())
+        # exactly one password check whatever the name is (an account, an application awaiting
+        # approval, nothing): the answer's time tells nothing
+        if user is None and pending is None:
             dummy_verify(form.password.data)
         if user and verify_password(user.password_hash, form.password.data):
             if not user.active:
@@ -76,9 +81,6 @@ def login():
                 throttle.remember_device(response, user.username)
                 return response
         else:
-            pending = (AccountApplication.select()
-                       .where(AccountApplication.username == username,
-                              AccountApplication.status == "pending").first())
             audit.record("login_failed", username[:150], actor=user)
             if pending and verify_password(pending.password_hash, form.password.data):
                 form.form_errors.append("您的账号申请正在由联合体秘书处审核，通过后即可登录。")

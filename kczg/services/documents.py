@@ -34,6 +34,7 @@ from kczg.models import (
     ReviewBody,
     utcnow,
 )
+from kczg.parsing import clean_text
 from kczg.rules import calendar
 
 NOUNS = {"xdjs": "技术", "xrqy": "企业", "cxyrt": "组织", "kycx": "开源项目", "kjtz": "投资机构",
@@ -425,8 +426,10 @@ def rendered(prepared: Prepared, fmt: str) -> Path:
 
 
 def safe_name(text: str, limit: int = 40) -> str:
-    """A file-name part that Windows, macOS and Linux all accept."""
-    out = "".join("_" if ch in '\\/:*?"<>|\t\r\n' or ord(ch) < 32 else ch for ch in text)
+    """A file-name part that Windows, macOS and Linux all accept, without direction overrides
+    (which would show "fdp.exe" as "exe.pdf")."""
+    out = "".join("_" if ch in '\\/:*?"<>|\t\r\n' or ord(ch) < 32 else ch
+                  for ch in clean_text(text))
     return out.strip(" .")[:limit] or "未命名"
 
 

@@ -162,3 +162,20 @@ def test_application_refuses_weak_passwords_keeping_the_rest(client, db):
             continue
         assert r.status_code == 422 and problem in text(r), password
         assert 'value="湖北省科学技术协会"' in text(r)  # everything else typed is kept
+
+
+def test_one_password_check_whatever_the_name(client, db, monkeypatch):
+    """An account, an application awaiting approval, an unknown name: one argon2 check each,
+    so the answer's time does not tell which."""
+    import kczg.auth.views as views
+
+    checks = []
+    real_verify, real_dummy = views.verify_password, views.dummy_verify
+    monkeypatch.setattr(views, "verify_password",
+                        lambda h, p: checks.append("verify") or real_verify(h, p))
+    monkeypatch.setattr(views, "dummy_verify", lambda p: checks.append("dummy") or real_dummy(p))
+    _apply(client)  # hubei is now a pending application
+    for name in ("unit-a", "hubei", "nobody"):
+        checks.clear()
+        assert login(client, name, "wrong-password-1").status_code == 401
+        assert len(checks) == 1, (name, checks)
