@@ -80,7 +80,8 @@ class BodyResult(BaseModel):
     status = peewee.CharField(default="open")
     shortlist = JSONField(default=list)          # nomination ids, 初评入围
     blind = peewee.BooleanField(default=False)   # hide the recommending unit from experts
-    comment = peewee.CharField(default="")
+    comment = peewee.CharField(default="")        # the secretariat's, when it returns them
+    note = peewee.CharField(default="", max_length=600)  # reported with unscored assignments
     submitted_at = peewee.DateTimeField(null=True)
 
     @property

@@ -13,7 +13,7 @@ from kczg.models import Assignment, Domain, Nomination, User
 from kczg.parsing import parse_int
 from kczg.passwords import hash_password
 from kczg.public.views import calendar_context
-from kczg.rules import permissions
+from kczg.rules import gates, permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
 from kczg.rules.transitions import Refused
@@ -264,6 +264,8 @@ def ranking():
     result = flow.result_of(body)
     return render_template("review/ranking.html", body=body, groups=_ranking_groups(body),
                            result=result, filing=flow.filing_of(body),
+                           unscored=gates.unscored_assignments(
+                               body, [n.id for n in docs.submitted_for_body(body)]),
                            deadline=review_rules.results_deadline(body),
                            campaign=body.campaign)
 
@@ -296,7 +298,8 @@ def results():
                    if i is not None]
             flow.set_shortlist(current_user, body, ids)
             if action == "submit":
-                flow.submit_results(current_user, body)
+                flow.submit_results(current_user, body,
+                                    reason=request.form.get("reason", "")[:500])
                 flash("初评结果已报送联合体秘书处。", "success")
             else:
                 flash("初评入围名单已保存。", "success")

@@ -148,6 +148,13 @@ class RankRow:
     def scored(self) -> int:
         return len(self.totals)
 
+    @property
+    def complete(self) -> bool:
+        """Every expert still assigned has scored (declined assignments do not count)."""
+        return self.assigned > 0 and self.scored == self.assigned
+
+    rank: int | None = None  # equal means, equal rank (1, 2, 2, 4); none without a score
+
 
 def ranking(nominations: list[Nomination], criteria: list[Criterion]) -> list[RankRow]:
     """Nominations by weighted mean, best first (unscored ones last), in three queries."""
@@ -166,7 +173,11 @@ def ranking(nominations: list[Nomination], criteria: list[Criterion]) -> list[Ra
                for c in criteria} if mine else {}
         rows.append(RankRow(n, totals, per, sum(1 for a in assignments
                                                  if a.nomination_id == n.id)))
-    return sorted(rows, key=lambda r: (r.mean is None, -(r.mean or 0), r.nomination.id))
+    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.nomination.id))
+    for i, row in enumerate(rows):
+        if row.mean is not None:
+            row.rank = rows[i - 1].rank if i and rows[i - 1].mean == row.mean else i + 1
+    return rows
 
 
 # --- final review ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from kczg.models import (
     User,
     utcnow,
 )
-from kczg.rules import permissions
+from kczg.rules import gates, permissions
 from kczg.rules import review as rules
 from kczg.rules.transitions import Refused, record_history
 from kczg.services import audit, outbox
@@ -252,7 +252,10 @@ def set_shortlist(user: User, body: ReviewBody, nomination_ids: list[int]) -> Bo
     return result
 
 
-def submit_results(user: User, body: ReviewBody, now: datetime | None = None) -> BodyResult:
+def submit_results(user: User, body: ReviewBody, now: datetime | None = None,
+                   reason: str = "") -> BodyResult:
+    """报送: the shortlist goes to the secretariat. With assignments still unscored (declined
+    ones apart) only with a typed `reason`, kept for the secretariat to see."""
     _own_body(user, body)
     result = result_of(body)
     if result.status == "submitted":
@@ -262,8 +265,16 @@ def submit_results(user: User, body: ReviewBody, now: datetime | None = None) ->
                       "如需延期，请联系联合体秘书处。")
     if not result.shortlist:
         raise Refused("请先勾选初评入围项目。")
+    from kczg.services.documents import submitted_for_body
+
+    unscored = gates.unscored_assignments(body, [n.id for n in submitted_for_body(body)])
+    reason = reason.strip()[:500]
+    if unscored and not reason:
+        raise Refused(f"尚有{unscored}个评审任务未评分。请等专家评完，或填写提前报送的理由"
+                      "（秘书处可见）后再报送。")
     with database.atomic():
         result.status, result.submitted_at = "submitted", utcnow()
+        result.note = f"报送时{unscored}个评审任务未评分。理由：{reason}" if unscored else ""
         result.save()
         for n in Nomination.select().where(Nomination.id.in_(result.shortlist)):
             record_history(n, user, "shortlisted", n.version)
@@ -332,10 +343,11 @@ def grant_extension(user: User, until: datetime, reason: str, organisation=None,
 def stage_decision(user: User, nomination: Nomination, selected: bool, comment: str = "") \
         -> Decision:
     _secretariat(user)
-    if nomination.status != "submitted":
-        raise Refused("只能对已提交的推荐作出终审决定。")
     if Publication.get_or_none(Publication.list == nomination.list_id):
-        raise Refused("该榜单已发布，不能再修改。")
+        raise Refused("该榜单已发布，不能再修改；如确需修改，请先撤回发布。")
+    refusal = gates.decision_refusal(nomination)
+    if refusal:
+        raise Refused(refusal)
     with database.atomic():
         if selected:
             refusal = rules.size_refusal(nomination.list, excluding=nomination.id)
@@ -368,10 +380,9 @@ def publish(user: User, lst: NominationList) -> Publication:
     if Publication.get_or_none(Publication.list == lst):
         raise Refused("该榜单已发布。")
     entries = publication_preview(lst)
-    if not entries:
-        raise Refused("还没有入选的项目，不能发布。")
-    if len(entries) > lst.size:
-        raise Refused(rules.size_refusal(lst) or "入选数量超过榜单规模。")
+    refusal = gates.publication_refusal(lst, len(entries))
+    if refusal:
+        raise Refused(refusal)
     with database.atomic():
         pub = Publication.create(list=lst, entries=entries, published_by=user)
         for n in Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id)) \
@@ -383,3 +394,24 @@ def publish(user: User, lst: NominationList) -> Publication:
     outbox.notify([u for org in units.values() for u in outbox.unit_users(org)],
                   f"{lst.name}已发布", "请登录平台查看发布结果。")
     return pub
+
+
+def unpublish(user: User, lst: NominationList, reason: str) -> None:
+    """撤回发布: the list leaves the public site and its decisions can change again (audited,
+    with the reason; the units of its entries are told)."""
+    _secretariat(user)
+    pub = Publication.get_or_none(Publication.list == lst)
+    if pub is None:
+        raise Refused("该榜单尚未发布。")
+    if not reason.strip():
+        raise Refused("撤回发布时请填写理由。")
+    selected = list(Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id))
+                    .where(Nomination.list == lst, Decision.selected == True))  # noqa: E712
+    with database.atomic():
+        pub.delete_instance()
+        for n in selected:
+            record_history(n, user, "unpublished", n.version, [reason[:100]])
+        _audit(user, "unpublished", f"list:{lst.code}", reason[:500])
+    units = {n.organisation_id: n.organisation for n in selected}
+    outbox.notify([u for org in units.values() for u in outbox.unit_users(org)],
+                  f"{lst.name}已撤回发布", f"撤回理由：{reason}。终审结果以重新发布为准。")

@@ -37,6 +37,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
+from kczg.rules import gates
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
 from kczg.rules.transitions import Refused
@@ -325,13 +326,21 @@ def publish(code):
         abort(404)
     if request.method == "POST":
         try:
+            if request.form.get("action") == "unpublish":
+                flow.unpublish(current_user, lst, request.form.get("reason", "")[:500])
+                flash(f"{lst.name}已撤回发布，终审决定可以重新修改。", "success")
+                return redirect(url_for(".final", code=code))
             flow.publish(current_user, lst)
             flash(f"{lst.name}已发布。", "success")
             return redirect(url_for("public.results_list", code=code))
         except Refused as e:
             flash(str(e), "error")
-    return render_template("secretariat/publish.html", lst=lst,
-                           entries=flow.publication_preview(lst), campaign=lst.campaign)
+    entries = flow.publication_preview(lst)
+    return render_template("secretariat/publish.html", lst=lst, entries=entries,
+                           checklist=gates.publication_checklist(lst),
+                           refusal=gates.publication_refusal(lst, len(entries)),
+                           published=Publication.get_or_none(Publication.list == lst),
+                           campaign=lst.campaign)
 
 
 @bp.route("/extensions", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 """The whole review cycle in chromium on the demo data: units submit, the 信息科技 body downloads
 its bundle and files 备案, the secretariat acknowledges, an expert scores, the body reports its
 results, the secretariat publishes, and the public page shows the list."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,6 +13,28 @@ from tests.e2e.conftest import login, shot
 pytestmark = pytest.mark.browser
 
 
+
+
+def _other_bodies_report(but: str) -> list:
+    """Every other body that 先导技术榜 nominations went to shortlists one and reports."""
+    from kczg.models import Nomination, NominationList, User
+    from kczg.rules import gates
+    from kczg.rules import review_flow as flow
+    from kczg.rules.permissions import routed_body_id
+
+    xdjs = NominationList.get(NominationList.code == "xdjs")
+    shortlisted = []
+    for body in gates.bodies_of(xdjs):
+        if body.short_id == but:
+            continue
+        first = next(n for n in Nomination.select().where(Nomination.list == xdjs,
+                                                          Nomination.status == "submitted")
+                     .order_by(Nomination.id) if routed_body_id(n) == body.id)
+        reviewer = User.get(User.username == f"review-{body.short_id}")
+        flow.set_shortlist(reviewer, body, [first.id])
+        flow.submit_results(reviewer, body, reason="（演示：未安排专家）")
+        shortlisted.append(first)
+    return shortlisted
 
 
 def logout(page):
@@ -74,10 +98,17 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     page.goto(b + "/review/ranking")
     expect(page.locator("section.ranking").first).to_contain_text("83.85")  # .3*92+.25*85+.25*80+.2*75
     page.get_by_label(f"{title}初评入围").check()
+    page.get_by_role("button", name="报送初评结果").click()  # other experts have not scored
+    expect(page.locator(".flash-error")).to_contain_text("个评审任务未评分")
+    page.get_by_label(f"{title}初评入围").check()
+    page.get_by_label(re.compile("如需提前报送，请填写理由")).fill("其余专家的评分另行补报")
     page.get_by_role("button", name="报送初评结果").click()
     expect(page.locator("#result-status")).to_have_text("已报送")
     shot(page, "cycle-ranking")
     logout(page)
+    # the other bodies 先导技术榜 went to report theirs (one item each)
+    with app.app_context(), database.connection_context():
+        others = _other_bodies_report("it")
 
     login(page, b, "secretariat")
     page.goto(b + "/secretariat/review")
@@ -87,8 +118,19 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     row.get_by_role("button", name="入选", exact=True).click()
     expect(page.locator("#selected-count")).to_have_text("1")
     shot(page, "cycle-final")
-    page.get_by_role("link", name="预览并发布").click()
-    expect(page.locator("main")).to_contain_text("共 1 项")
+    expect(page.locator("main")).to_contain_text("其余专家的评分另行补报")  # the body's reason
+    page.get_by_role("link", name="发布前检查与预览").click()
+    expect(page.locator("#publish-refusal")).to_contain_text(f"尚有{len(others)}项初评入围项目未作终审决定")
+    with app.app_context(), database.connection_context():
+        from kczg.models import User
+        from kczg.rules import review_flow as flow
+
+        for n in others:
+            flow.stage_decision(User.get(User.username == "secretariat"), n, False, "综合评议")
+    page.reload()
+    expect(page.locator("main")).to_contain_text("入选 1 项")
+    expect(page.locator("#publish-checklist")).not_to_contain_text("待决定")
+    shot(page, "cycle-publish-checklist")
     page.get_by_role("button", name="确认发布").click()
     page.wait_for_url(b + "/results/xdjs")
     logout(page)
