@@ -11,7 +11,7 @@ from kczg.models import AuditEvent, Decision, NominationList, Publication, Revie
 from kczg.rules import gates, transitions
 from kczg.rules import review_flow as flow
 from kczg.rules.transitions import Refused
-from tests.rules.test_review_flow import AFTER_RESULTS, reported, submitted, world  # noqa: F401
+from tests.rules.conftest import AFTER_RESULTS, reported, submitted
 
 
 def _xdjs_in_two_domains(w):

@@ -4,12 +4,9 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from werkzeug.datastructures import MultiDict
 
-from kczg.demo_data import sample
 from kczg.models import (
     Assignment,
-    Domain,
     Message,
     Nomination,
     NominationHistory,
@@ -18,70 +15,16 @@ from kczg.models import (
     ReviewBody,
     User,
 )
-from kczg.passwords import hash_password
 from kczg.rules import review as rules
 from kczg.rules import review_flow as flow
 from kczg.rules import transitions
 from kczg.rules.transitions import Refused
-from kczg.services import nominations as svc
-
-AFTER_DEADLINE = "2021-11-05 10:00:00+08:00"
-AFTER_RESULTS = "2021-12-01 00:00:01+08:00"
-
-
-def submitted(username, code, domain=None, **overrides):
-    user = User.get(User.username == username)
-    lst = NominationList.get(NominationList.code == code)
-    dom = Domain.get(Domain.list == lst, Domain.code == domain) if domain else None
-    n = transitions.create_draft(user, lst, dom)
-    data = MultiDict(sample(code, **({"domain": domain} if domain else {}), **overrides))
-    form = svc.build_form(n, data)
-    assert form.validate(), form.errors
-    return transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
-                              svc.derived(form, n), [])
-
-
-@pytest.fixture
-def world(app, db):
-    """Four 电子信息 nominations (three from 中国电子学会, one from 浙江省科协), experts of the
-    电子信息 body, and the clock after the submission deadline."""
-    with time_machine.travel("2021-10-20 12:00:00+08:00"):
-        ns = [submitted("unit-a", "xdjs", "dzxx"),
-              submitted("unit-a", "xdjs", "dzxx", tech_name="第二项", first_unit="清华大学"),
-              submitted("unit-b", "xdjs", "dzxx", tech_name="浙江项目",
-                        first_unit="浙江大学"),
-              submitted("unit-a", "xrqy")]
-    body = ReviewBody.get(ReviewBody.short_id == "it")
-    experts = [User.get(User.username == "expert-it")]
-    for name, affiliation in (("expert-2", "北京示例微电子科技有限公司"), ("expert-3", "中国电子学会"),
-                              ("expert-4", "复旦大学")):
-        experts.append(User.create(username=name, role="expert", review_body=body,
-                                   display_name=name, affiliation=affiliation,
-                                   password_hash=hash_password("x")))
-    with time_machine.travel(AFTER_DEADLINE, tick=True):
-        yield {"ns": ns, "body": body, "experts": experts,
-               "reviewer": User.get(User.username == "review-it"),
-               "sec": User.get(User.username == "secretariat"),
-               "xdjs": NominationList.get(NominationList.code == "xdjs")}
+from tests.rules.conftest import AFTER_DEADLINE, AFTER_RESULTS, reported, submitted  # noqa: F401
 
 
 def acknowledged(w):
     flow.submit_filing(w["reviewer"], w["body"], "方案", "专家构成", "评价标准")
     flow.decide_filing(w["sec"], w["body"], True)
-
-
-def reported(nominations, reason="（测试：未安排专家）"):
-    """Each routed body reports its shortlist of these nominations (终审 can begin)."""
-    from kczg.rules.permissions import routed_body_id
-
-    by_body = {}
-    for n in nominations:
-        by_body.setdefault(routed_body_id(n), []).append(n.id)
-    for body_id, ids in by_body.items():
-        body = ReviewBody.get_by_id(body_id)
-        reviewer = User.get(User.username == f"review-{body.short_id}")
-        flow.set_shortlist(reviewer, body, ids)
-        flow.submit_results(reviewer, body, reason=reason)
 
 
 def test_filing_is_acknowledged_or_returned(world):
