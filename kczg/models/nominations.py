@@ -35,6 +35,9 @@ class Nomination(BaseModel):
     raw = JSONField(default=dict)
     clean = JSONField(null=True)
     status = peewee.CharField(default="draft", index=True)
+    # how the review went, as its unit sees it (kczg.rules.outcomes): "", shortlisted,
+    # not_shortlisted (its body reported), selected, not_selected (its list published)
+    outcome = peewee.CharField(default="")
     version = peewee.IntegerField(default=1)
     # the page (browser tab) that made the latest save: its own racing autosaves are not conflicts
     last_editor = peewee.CharField(default="")

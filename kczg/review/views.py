@@ -66,7 +66,7 @@ def expert_dashboard():
 
 
 @bp.route("/attachments/<int:attachment_id>")
-@role_required("review")
+@role_required("review", "expert")
 def attachment_download(attachment_id):
     return files.send(files.attachment_for(current_user, attachment_id))
 
@@ -203,8 +203,11 @@ def nomination(nomination_id):
     n = Nomination.get_or_none(Nomination.id == nomination_id)
     if n is None or not permissions.can_view_nomination(current_user, n):
         abort(404)
-    blind = current_user.role == "expert" and flow.result_of(current_user.review_body).blind
+    blind = permissions.blind_for(current_user)
     return render_template("review/nomination.html", n=n, form=svc.build_form(n), blind=blind,
+                           files=permissions.nomination_files(current_user, n),
+                           files_endpoint="review.attachment_download",
+                           document_endpoint="review.document_nomination",
                            campaign=n.list.campaign)
 
 
@@ -347,4 +350,5 @@ def score(assignment_id):
     blind = flow.result_of(body).blind
     return render_template("review/score.html", a=a, n=n, criteria=crit, values=values,
                            comment=comment, blind=blind, form=svc.build_form(n),
+                           files=permissions.nomination_files(current_user, n),
                            filing=flow.filing_of(body), campaign=body.campaign)

@@ -40,6 +40,8 @@ def can_download_attachment(user: User, attachment) -> bool:
     if user.role == "unit":
         return user.organisation_id == attachment.organisation_id
     if attachment.nomination_id:
+        if user.role == "expert" and blind_for(user):
+            return False  # materials carry the unit's name: not in blind review
         return can_view_nomination(user, attachment.nomination)
     # a stamped scan belongs to a unit and a list: the list's (or its domains') bodies may see it
     if user.role == "secretariat":
@@ -49,3 +51,23 @@ def can_download_attachment(user: User, attachment) -> bool:
         return user.review_body_id in ({lst.review_body_id} |
                                        {d.review_body_id for d in lst.domains})
     return False
+
+
+def blind_for(user: User) -> bool:
+    """An expert of a body that reviews blind (the recommending unit hidden)."""
+    from kczg.models import BodyResult
+
+    return user.role == "expert" and BodyResult.select().where(
+        BodyResult.body == user.review_body_id, BodyResult.blind == True).exists()  # noqa: E712
+
+
+def nomination_files(user: User, nomination: Nomination) -> list:
+    """The 证明材料 of a nomination and its unit's stamped scan for the list, as `user` may
+    download them (can_download_attachment decides each)."""
+    from kczg.models import Attachment
+
+    rows = Attachment.select().where(
+        (Attachment.nomination == nomination)
+        | ((Attachment.kind == "stamped_scan") & (Attachment.list == nomination.list_id)
+           & (Attachment.organisation == nomination.organisation_id))).order_by(Attachment.id)
+    return [a for a in rows if can_download_attachment(user, a)]

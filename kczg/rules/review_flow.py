@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from peewee import Case
+
 from kczg.db import database
 from kczg.models import (
     Assignment,
@@ -272,17 +274,34 @@ def submit_results(user: User, body: ReviewBody, now: datetime | None = None,
     if unscored and not reason:
         raise Refused(f"尚有{unscored}个评审任务未评分。请等专家评完，或填写提前报送的理由"
                       "（秘书处可见）后再报送。")
+    routed = submitted_for_body(body)
     with database.atomic():
         result.status, result.submitted_at = "submitted", utcnow()
         result.note = f"报送时{unscored}个评审任务未评分。理由：{reason}" if unscored else ""
         result.save()
+        ids = [n.id for n in routed]
+        Nomination.update(outcome=Case(None, [(Nomination.id.in_(result.shortlist or [0]),
+                                                "shortlisted")], "not_shortlisted")) \
+            .where(Nomination.id.in_(ids or [0])).execute()
         for n in Nomination.select().where(Nomination.id.in_(result.shortlist)):
             record_history(n, user, "shortlisted", n.version)
         _audit(user, "results_submitted", f"body:{body.short_id}",
                f"{len(result.shortlist)} shortlisted")
     outbox.notify(outbox.secretariat_users(), f"{body.name}报送了初评结果",
-                  f"初评入围{len(result.shortlist)}项。")
+                  f"初评入围{len(result.shortlist)}项。" + (f"{result.note}" if result.note else ""))
+    _tell_units(routed, f"{body.name}已报送初评结果",
+                lambda n: "初评入围" if n.id in result.shortlist else "初评未入围")
     return result
+
+
+def _tell_units(nominations: list[Nomination], subject: str, outcome) -> None:
+    """Each unit hears, in one message, where each of its nominations stands."""
+    by_unit: dict[int, list[Nomination]] = {}
+    for n in nominations:
+        by_unit.setdefault(n.organisation_id, []).append(n)
+    for mine in by_unit.values():
+        lines = "；".join(f"“{n.display_title}”：{outcome(n)}" for n in mine)
+        outbox.notify(outbox.unit_users(mine[0].organisation), subject, lines + "。")
 
 
 def return_results(user: User, body: ReviewBody, comment: str) -> BodyResult:
@@ -292,8 +311,13 @@ def return_results(user: User, body: ReviewBody, comment: str) -> BodyResult:
         raise Refused("该机构尚未报送初评结果。")
     if not comment.strip():
         raise Refused("退回时请填写意见。")
-    result.status, result.comment = "returned", comment
-    result.save()
+    from kczg.services.documents import submitted_for_body
+
+    with database.atomic():
+        result.status, result.comment = "returned", comment
+        result.save()
+        Nomination.update(outcome="").where(
+            Nomination.id.in_([n.id for n in submitted_for_body(body)] or [0])).execute()
     _audit(user, "results_returned", f"body:{body.short_id}", comment)
     outbox.notify(outbox.body_users(body), "初评结果被退回修改", f"退回意见：{comment}")
     return result
@@ -308,8 +332,8 @@ def return_nomination(user: User, nomination: Nomination, comment: str) -> Nomin
     if not comment.strip():
         raise Refused("退回时请填写意见。")
     with database.atomic():
-        Nomination.update(status="draft", version=Nomination.version + 1, updated_at=utcnow()) \
-            .where(Nomination.id == nomination.id).execute()
+        Nomination.update(status="draft", outcome="", version=Nomination.version + 1,
+                          updated_at=utcnow()).where(Nomination.id == nomination.id).execute()
         nomination = Nomination.get_by_id(nomination.id)
         record_history(nomination, user, "returned", nomination.version, [comment[:100]])
     outbox.notify(outbox.unit_users(nomination.organisation),
@@ -383,16 +407,24 @@ def publish(user: User, lst: NominationList) -> Publication:
     refusal = gates.publication_refusal(lst, len(entries))
     if refusal:
         raise Refused(refusal)
+    decided = dict(Decision.select(Decision.nomination, Decision.selected).join(Nomination)
+                   .where(Nomination.list == lst).tuples())
     with database.atomic():
         pub = Publication.create(list=lst, entries=entries, published_by=user)
+        for selected in (True, False):
+            Nomination.update(outcome="selected" if selected else "not_selected").where(
+                Nomination.id.in_([i for i, s in decided.items() if s == selected] or [0])
+            ).execute()
         for n in Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id)) \
                 .where(Nomination.list == lst, Decision.selected == True):  # noqa: E712
             record_history(n, user, "published", n.version)
         _audit(user, "published", f"list:{lst.code}", f"{len(entries)} entries")
-    units = {n.organisation_id: n.organisation for n in Nomination.select().where(
-        Nomination.list == lst, Nomination.status == "submitted")}
-    outbox.notify([u for org in units.values() for u in outbox.unit_users(org)],
-                  f"{lst.name}已发布", "请登录平台查看发布结果。")
+    chosen = {n.id for n in Nomination.select(Nomination.id).join(
+        Decision, on=(Decision.nomination == Nomination.id)).where(
+        Nomination.list == lst, Decision.selected == True)}  # noqa: E712
+    _tell_units(list(Nomination.select().where(Nomination.list == lst,
+                                               Nomination.status == "submitted")),
+                f"{lst.name}已发布", lambda n: "入选" if n.id in chosen else "未入选")
     return pub
 
 
@@ -409,6 +441,8 @@ def unpublish(user: User, lst: NominationList, reason: str) -> None:
                     .where(Nomination.list == lst, Decision.selected == True))  # noqa: E712
     with database.atomic():
         pub.delete_instance()
+        Nomination.update(outcome="shortlisted").where(
+            Nomination.list == lst, Nomination.outcome.in_(["selected", "not_selected"])).execute()
         for n in selected:
             record_history(n, user, "unpublished", n.version, [reason[:100]])
         _audit(user, "unpublished", f"list:{lst.code}", reason[:500])

@@ -203,8 +203,8 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
         if gates.delivered(nomination, now):
             raise Refused("这份推荐已送达初评机构，单位不能再撤回或修改；确需修改的，"
                           "请联系初评机构或联合体秘书处退回。")
-        Nomination.update(status=new, version=Nomination.version + 1, updated_at=utcnow()) \
-            .where(Nomination.id == nomination_id).execute()
+        Nomination.update(status=new, outcome="", version=Nomination.version + 1,
+                          updated_at=utcnow()).where(Nomination.id == nomination_id).execute()
         nomination = _reload(nomination_id, user)
         record_history(nomination, user, action, nomination.version)
     return nomination

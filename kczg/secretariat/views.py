@@ -37,11 +37,12 @@ from kczg.models import (
 )
 from kczg.parsing import parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import gates
+from kczg.rules import gates, permissions
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
 from kczg.rules.transitions import Refused
 from kczg.services import accounts, audit, files, listing, review_stats
+from kczg.services import nominations as svc
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -216,6 +217,38 @@ def application_decide(app_id, decision):
 def duplicates():
     return render_template("secretariat/duplicates.html",
                            groups=duplicate_groups(current_campaign()))
+
+
+NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "status", "dup", "q")
+
+
+@bp.route("/nominations")
+@role_required("secretariat")
+def nominations():
+    """全部推荐: every submitted nomination, filtered and searched, paged; each links to its page."""
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    filters = {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
+    page = listing.all_nominations(campaign, filters, listing.page_number(request.args.get("page")))
+    lists = lists_with_routing(campaign)
+    return render_template("secretariat/nominations.html", page=page, rows=page.rows,
+                           filters=filters, lists=lists, campaign=campaign,
+                           unit_types=list(UnitType.select().order_by(UnitType.position)))
+
+
+@bp.route("/nominations/<int:nomination_id>")
+@role_required("secretariat")
+def nomination(nomination_id):
+    """One nomination as the secretariat sees it: every field, the 申报书, every file."""
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    if n is None or not permissions.can_view_nomination(current_user, n):
+        abort(404)
+    return render_template("review/nomination.html", n=n, form=svc.build_form(n), blind=False,
+                           files=permissions.nomination_files(current_user, n),
+                           files_endpoint="secretariat.attachment_download",
+                           document_endpoint="secretariat.document_nomination",
+                           campaign=n.list.campaign)
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -68,6 +68,44 @@ def paged(query, page: int, per_page: int = PER_PAGE, shown=None) -> Page:
     return Page(rows=rows, total=total, page=page, per_page=per_page)
 
 
+ALL_STATUSES = ("submitted", "withdrawn")  # what the secretariat sees (never drafts)
+
+
+def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
+    """全部推荐: the campaign's submitted (and withdrawn) nominations filtered by list, domain,
+    unit name, unit type, status, duplicates and a search text, paged in SQL."""
+    facts = facts_of(campaign)
+    query = (Nomination.select(Nomination, Organisation, UnitType)
+             .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
+             .switch(Nomination).join(Organisation).join(UnitType)
+             .where(NominationList.campaign == campaign))
+    status = filters.get("status")
+    query = query.where(Nomination.status == status) if status in ALL_STATUSES \
+        else query.where(Nomination.status == "submitted")
+    if filters.get("list"):
+        lst = facts.lists_by_code.get(filters["list"])
+        query = query.where(Nomination.list == (lst.id if lst else -1))
+    if filters.get("domain"):
+        query = query.where(Domain.code == filters["domain"])
+    if filters.get("unit"):
+        query = query.where(Organisation.name.contains(filters["unit"]))
+    if filters.get("unit_type"):
+        query = query.where(UnitType.code == filters["unit_type"])
+    if filters.get("q"):
+        q = filters["q"]
+        query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
+                            | Nomination.dedupe_key.contains(q.lower()))
+    if filters.get("dup"):
+        query = query.where(duplicate_flag())
+    result = paged(query, page, per_page, shown=(
+        query.select(Nomination, Organisation, UnitType, duplicate_flag().alias("is_dup"))
+        .order_by(NominationList.position, Domain.position, Organisation.name, Nomination.id)))
+    for n in result.rows:
+        attach(n, facts)
+        n.is_dup = bool(n.is_dup)
+    return result
+
+
 def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     """The body's nominations filtered by list, domain, unit name, review status, duplicates
     and a search text; one page of them with the unit, the duplicate flag and the experts."""

@@ -38,7 +38,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_int
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import calendar, permissions, quota, transitions
+from kczg.rules import calendar, outcomes, permissions, quota, transitions
 from kczg.services import documents as docs
 from kczg.services import files
 from kczg.services import nominations as svc
@@ -83,6 +83,7 @@ def dashboard():
             letters.append(pair)
     return render_template("unit/dashboard.html", campaign=campaign, lists=lists, letters=letters,
                            organisation=current_user.organisation, nominations=rows,
+                           stages=outcomes.stages(rows, campaign), stage_name=outcomes.stage_name,
                            quota_lines=quota.usage(current_user.organisation, lists),
                            scans=scans, **context)
 
@@ -126,12 +127,14 @@ def _editable(nomination: Nomination) -> bool:
 def _page(nomination, form, status=200, message=None, message_kind="error"):
     editable = _editable(nomination)
     template = "unit/nomination_edit.html" if editable else "unit/nomination_view.html"
+    stage = outcomes.stages([nomination], nomination.list.campaign)[nomination.id]
     attachments = list(_attachments_of(nomination.id))
     conflicts = list(_open_conflicts_of(nomination.id))
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         editor=request.form.get("editor") or secrets.token_hex(8),
-        attachments=attachments, conflicts=conflicts,
+        attachments=attachments, conflicts=conflicts, stage=stage,
+        stage_name=outcomes.stage_name(stage),
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
                      and (q.domain is None or q.domain.id == nomination.domain_id)],

@@ -86,6 +86,9 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     login(page, b, "expert-it")
     page.locator("table.data a").first.click()
     title = page.locator("h1").inner_text()
+    with page.expect_download() as material:  # the 证明材料, from the scoring page
+        page.locator("#nomination-files a").first.click()
+    assert material.value.suggested_filename.endswith(".pdf")
     for label, score in (("创新性", "92"), ("先进性", "85"), ("产业带动", "80"), ("转化应用", "75")):
         page.get_by_label(label, exact=True).fill(score)
     page.get_by_label("评审意见").fill("技术先进，产业化前景好。")
@@ -138,3 +141,23 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     page.goto(b + "/results/xdjs")
     expect(page.locator("table.published")).to_contain_text(title)
     shot(page, "cycle-published")
+
+    # the secretariat finds it in 全部推荐 and opens its page
+    login(page, b, "secretariat")
+    page.get_by_role("link", name="全部推荐").click()
+    page.get_by_label("搜索推荐").fill(title[:8])
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("link", name=title).click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("#nomination-files")).to_contain_text("申报书")
+    shot(page, "cycle-secretariat-nomination")
+    logout(page)
+    # and its unit sees 入选
+    with app.app_context(), database.connection_context():
+        from kczg.models import Nomination
+
+        unit = Nomination.get(Nomination.title == title).organisation.users[0].username
+    login(page, b, unit)
+    row = page.locator("tr[data-id]", has_text=title)
+    expect(row.locator(".status")).to_have_text("入选")
+    shot(page, "cycle-unit-selected")

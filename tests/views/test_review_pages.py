@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from kczg.models import Assignment, Criterion, Message, User
 from tests.conftest import csrf_token, login
-from tests.rules.test_review_flow import submitted
+from tests.rules.conftest import submitted
 
 AFTER_DEADLINE = "2021-11-05 10:00:00+08:00"
 
@@ -205,3 +205,46 @@ def test_extension_page(cycle):
     assert "秘书处已为本单位延期至 2021-11-20 18:00" in page and "申报进行中" in page
     as_(client, "unit-b")
     assert "申报已截止" in text(client.get("/unit/"))
+
+
+def test_all_nominations_for_the_secretariat(cycle):
+    client, ns = cycle
+    as_(client, "secretariat")
+    page = text(client.get("/secretariat/nominations"))
+    assert "全部推荐（4）" in page and "浙江的电子信息技术" in page
+    page = text(client.get("/secretariat/nominations?list=xdjs&unit_type=provincial"))
+    assert "全部推荐（1）" in page and "浙江的电子信息技术" in page
+    page = text(client.get("/secretariat/nominations?q=浙江的"))
+    assert "全部推荐（1）" in page
+    assert "全部推荐（0）" in text(client.get("/secretariat/nominations?list=nosuch&page=²"))
+    r = client.get(f"/secretariat/nominations/{ns[0].id}")
+    assert r.status_code == 200 and "申报书与证明材料" in text(r) and "申报书：" in text(r)
+    as_(client, "unit-a")
+    assert client.get("/secretariat/nominations").status_code == 403
+    assert client.get(f"/secretariat/nominations/{ns[0].id}").status_code == 403
+
+
+def test_expert_materials_hidden_in_blind_review(cycle, app):
+    from kczg.models import Attachment, ReviewBody
+    from kczg.rules import review_flow as flow
+
+    client, ns = cycle
+    n = ns[0]
+    a = Attachment.create(organisation=n.organisation, list=n.list, nomination=n,
+                          kind="material", original_name="证明.pdf", stored_name="x.pdf",
+                          content_type="application/pdf", size=10, sha256="-",
+                          uploaded_by=User.get(User.username == "unit-a"))
+    body = ReviewBody.get(ReviewBody.short_id == "it")
+    reviewer, sec = User.get(User.username == "review-it"), User.get(User.username == "secretariat")
+    flow.submit_filing(reviewer, body, "方案", "专家", "标准")
+    flow.decide_filing(sec, body, True)
+    assignment = flow.assign(reviewer, body, n, User.get(User.username == "expert-it"))
+    as_(client, "expert-it")
+    page = text(client.get(f"/review/expert/assignments/{assignment.id}"))
+    assert "证明.pdf" in page
+    result = flow.result_of(body)
+    result.blind = True
+    result.save()
+    page = text(client.get(f"/review/expert/assignments/{assignment.id}"))
+    assert "证明.pdf" not in page and "盲评：证明材料含推荐单位信息" in page
+    assert client.get(f"/review/attachments/{a.id}").status_code == 404
