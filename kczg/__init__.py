@@ -161,6 +161,8 @@ def _register_template_helpers(app: Flask) -> None:
         return calendar.format_local(value, app.config["KCZG_TZ"], fmt)
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["cn_deadline"] = lambda value: calendar.cn_deadline(
+        value, app.config["KCZG_TZ"]) if value else ""
     from forms.render import field_errors, nomination_field, rows_group
 
     app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,

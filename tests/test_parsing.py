@@ -57,3 +57,13 @@ def test_bundle_names_and_index_cells():
     ws = Workbook(write_only=True).create_sheet()
     assert text_cell(ws, "=HYPERLINK(\"http://x\")").quotePrefix
     assert not text_cell(ws, "中国电子学会").quotePrefix
+
+
+def test_deadlines_written_as_the_notice_writes_them():
+    from datetime import datetime
+
+    from kczg.rules.calendar import cn_deadline
+
+    assert cn_deadline(datetime(2021, 11, 30, 16, 0)) == "2021年11月30日24时"  # UTC 16:00
+    assert cn_deadline(datetime(2021, 12, 5, 8, 0)) == "2021年12月5日16时"
+    assert cn_deadline(datetime(2021, 12, 5, 8, 30)) == "2021年12月5日16时30分"

@@ -30,7 +30,7 @@ def calendar_context(campaign, organisation=None):
     deadline = calendar.submission_deadline(campaign, organisation)
     extended = deadline != calendar.aware(campaign.submission_deadline)
     return {
-        "extended_until": calendar.format_local(deadline) if extended else None,
+        "extended_until": calendar.cn_deadline(deadline, campaign.timezone) if extended else None,
         "now": now,
         "current_phases": calendar.current_phases(campaign, now),
         "next_milestone": upcoming,

@@ -12,7 +12,6 @@ from kczg.campaigns.facts import facts_of
 from kczg.models import Assignment, Domain, Nomination, User
 from kczg.parsing import parse_int
 from kczg.passwords import hash_password
-from kczg.public.views import calendar_context
 from kczg.rules import gates, permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
@@ -51,7 +50,21 @@ def dashboard():
     page = listing.body_nominations(body, {}, listing.page_number(request.args.get("page")))
     return render_template("review/dashboard.html", body=body, routed=routed_to(body),
                            scopes=routed_scopes(body), page=page, nominations=page.rows,
-                           campaign=body.campaign, **calendar_context(body.campaign))
+                           campaign=body.campaign, **_body_deadline(body))
+
+
+def _body_deadline(body) -> dict:
+    """A body's (and its experts') own deadline: the results deadline, its extension included,
+    and the time left, written as the notice writes dates."""
+    from kczg.rules import calendar
+
+    deadline = review_rules.results_deadline(body)
+    now = calendar.now_utc()
+    return {"results_deadline": calendar.cn_deadline(deadline, body.campaign.timezone),
+            "results_open": now < deadline,
+            "results_left": calendar.countdown_text(deadline - now),
+            "results_extended": deadline != calendar.aware(body.campaign.initial_results_deadline),
+            "review_open": review_rules.review_open(body.campaign, now)}
 
 
 @bp.route("/expert")
@@ -62,7 +75,9 @@ def expert_dashboard():
                 .order_by(Assignment.status, Assignment.id))
     return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
                            assignments=rows, filing=flow.filing_of(body),
-                           blind=flow.result_of(body).blind, campaign=body.campaign)
+                           done=sum(1 for a in rows if a.status == "submitted"),
+                           blind=flow.result_of(body).blind, campaign=body.campaign,
+                           **_body_deadline(body))
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -114,3 +114,16 @@ def countdown_text(delta: timedelta) -> str:
     if hours:
         return f"{hours}小时{minutes}分"
     return f"{minutes}分"
+
+
+def cn_deadline(value: datetime, tz: str = "Asia/Shanghai") -> str:
+    """A deadline as the notice writes one: "2021年11月30日24时" (a local midnight is the end of
+    the day before), else "2021年12月5日16时" or "2021年12月5日16时30分"."""
+    if value.tzinfo is None:
+        value = aware(value)
+    local_time = value.astimezone(ZoneInfo(tz))
+    if local_time.hour == 0 and local_time.minute == 0:
+        day = local_time - timedelta(days=1)
+        return f"{day.year}年{day.month}月{day.day}日24时"
+    minutes = f"{local_time.minute}分" if local_time.minute else ""
+    return f"{local_time.year}年{local_time.month}月{local_time.day}日{local_time.hour}时{minutes}"

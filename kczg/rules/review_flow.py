@@ -26,7 +26,7 @@ from kczg.models import (
     User,
     utcnow,
 )
-from kczg.rules import gates, permissions
+from kczg.rules import calendar, gates, permissions
 from kczg.rules import review as rules
 from kczg.rules.transitions import Refused, record_history
 from kczg.services import audit, outbox
@@ -358,7 +358,8 @@ def grant_extension(user: User, until: datetime, reason: str, organisation=None,
     _audit(user, "extension_granted", f"{'unit' if organisation else 'body'}:{target}",
            f"until {until.isoformat()} UTC: {reason}")
     users = outbox.unit_users(organisation) if organisation else outbox.body_users(body)
-    outbox.notify(users, "截止时间已延期", f"延期至 {until.isoformat(' ', 'minutes')}（UTC）。{reason}")
+    when = calendar.cn_deadline(until, body.campaign.timezone if body else "Asia/Shanghai")
+    outbox.notify(users, "截止时间已延期", f"延期至{when}（北京时间）。{reason}")
     return ext
 
 

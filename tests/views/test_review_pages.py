@@ -199,10 +199,10 @@ def test_extension_page(cycle):
     assert "未找到名为“不存在的学会”的推荐单位" in text(r)
     r = post(client, "/secretariat/extensions", target="unit", unit_name=f" {org.name} ",
              until="2021-11-20T18:00", reason="盖章材料延误")
-    assert "已延期" in text(r) and "2021-11-20 18:00" in text(r)
+    assert "已延期" in text(r) and "2021年11月20日18时" in text(r)
     as_(client, "unit-a")
     page = re.sub(r"<[^>]+>", "", text(client.get("/unit/")))
-    assert "秘书处已为本单位延期至 2021-11-20 18:00" in page and "申报进行中" in page
+    assert "秘书处已为本单位延期至 2021年11月20日18时" in page and "申报进行中" in page
     as_(client, "unit-b")
     assert "申报已截止" in text(client.get("/unit/"))
 
@@ -248,3 +248,15 @@ def test_expert_materials_hidden_in_blind_review(cycle, app):
     page = text(client.get(f"/review/expert/assignments/{assignment.id}"))
     assert "证明.pdf" not in page and "盲评：证明材料含推荐单位信息" in page
     assert client.get(f"/review/attachments/{a.id}").status_code == 404
+
+
+def test_body_and_experts_see_their_own_deadline(cycle):
+    client, ns = cycle
+    as_(client, "review-it")
+    page = text(client.get("/review/"))
+    assert "初评结果报送截止：<strong>2021年11月30日24时</strong>" in page
+    assert "距离初评结果报送截止还有" in page
+    assert "网上申报截止时间" not in page  # not the units' deadline
+    as_(client, "expert-it")
+    page = text(client.get("/review/expert"))
+    assert "评分截止：<strong>2021年11月30日24时</strong>" in page and "已完成 0/0" in page
