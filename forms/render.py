@@ -154,3 +154,23 @@ def render_field(f, validate_url: str, show_label: bool = True) -> Markup:
     out.append(str(field_errors(f)))
     out.append("</div>")
     return Markup("\n".join(out))
+
+
+def change_html(before: str, after: str) -> Markup:
+    """A field's change as the history shows it: short values as before → after, long text as
+    one text with what was taken out struck through and what was added marked."""
+    import difflib
+
+    if len(before) <= 60 and len(after) <= 60:
+        return Markup(f'<span class="before">{escape(before) or "（空）"}</span> → '
+                      f'<span class="after">{escape(after) or "（空）"}</span>')
+    out = []
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, before, after,
+                                                      autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            out.append(f"<del>{escape(before[a0:a1])}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{escape(after[b0:b1])}</ins>")
+        if op == "equal":
+            out.append(str(escape(before[a0:a1])))
+    return Markup('<span class="diff">' + "".join(out) + "</span>")

@@ -163,10 +163,10 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["cn_deadline"] = lambda value: calendar.cn_deadline(
         value, app.config["KCZG_TZ"]) if value else ""
-    from forms.render import field_errors, nomination_field, rows_group
+    from forms.render import change_html, field_errors, nomination_field, rows_group
 
     app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,
-                                 rows_group=rows_group)
+                                 rows_group=rows_group, change_html=change_html)
 
 
 def _check_static(app: Flask) -> None:

@@ -67,7 +67,8 @@ class NominationHistory(BaseModel):
     user = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
     action = peewee.CharField()  # created saved submitted withdrawn reopened conflict
-    fields = JSONField(default=list)  # labels of the fields that changed
+    fields = JSONField(default=list)  # labels of the fields that changed, in form order
+    changes = JSONField(default=list)  # [{label, before, after}] of a save, in form order
     version = peewee.IntegerField()
 
     ACTIONS = {"created": "创建草稿", "saved": "保存", "submitted": "提交", "withdrawn": "撤回",

@@ -61,17 +61,28 @@ _last_history = Compiled(lambda nid: NominationHistory.select()
 
 
 def record_history(nomination: Nomination, user: User, action: str, version: int,
-             fields: list[str] = ()) -> None:
+                   fields: list = ()) -> None:
+    """`fields`: notes (text), or the changes of a save ({label, before, after}). Saves by the
+    same user within a few minutes are one entry: each field's first before, last after."""
+    labels = [f["label"] if isinstance(f, dict) else f for f in fields]
+    changes = [f for f in fields if isinstance(f, dict)]
     if action == "saved":
         last = _last_history.first(nomination.id)
         if (last and last.action == "saved" and last.user_id == user.id
                 and utcnow() - last.at < HISTORY_MERGE_WINDOW):
-            last.fields = sorted(set(last.fields) | set(fields))
+            merged = {c["label"]: dict(c) for c in last.changes or []}
+            for c in changes:
+                if c["label"] in merged:
+                    merged[c["label"]]["after"] = c["after"]
+                else:
+                    merged[c["label"]] = dict(c)
+            last.changes = [c for c in merged.values() if c["before"] != c["after"]]
+            last.fields = list(dict.fromkeys(list(last.fields) + labels))
             last.at, last.version = utcnow(), version
             last.save()
             return
     NominationHistory.create(nomination=nomination, user=user, action=action,
-                             fields=list(fields), version=version)
+                             fields=labels, changes=changes, version=version)
 
 
 nomination_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid)

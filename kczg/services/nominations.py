@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms import shown
 from forms.nomination import NominationForm
-from forms.registry import field_labels, form_class
+from forms.registry import form_class
 from forms.validators import normalize_uscc
 from kczg.campaigns.facts import domains_of
 from kczg.models import Nomination
@@ -127,12 +127,46 @@ def top_level(key: str) -> str:
     return key.split("-", 1)[0]
 
 
-def changed_fields(nomination: Nomination, new_raw: dict) -> list[str]:
-    """Labels of the fields whose values differ between the stored and the new raw data."""
+HISTORY_VALUE_CHARS = 5000  # a value kept in the history (the longest field is 2,000)
+
+
+def changed_fields(nomination: Nomination, new_raw: dict) -> list[dict]:
+    """The fields whose values differ between the stored and the new raw data, in form order:
+    {label, before, after} (a repeating group as its rows written out)."""
     old = nomination.raw or {}
-    names = {top_level(k) for k in set(old) | set(new_raw) if old.get(k) != new_raw.get(k)}
-    labels = field_labels(form_class(nomination.list.code))
-    return sorted(labels.get(n, n) for n in names if n in labels)
+    if old == new_raw:
+        return []
+    out = []
+    for name, label, subs in _field_order(form_class(nomination.list.code)):
+        before, after = (_rows_text(raw, name, subs) if subs else (raw.get(name) or [""])[0]
+                         for raw in (old, new_raw))
+        if before != after:
+            out.append({"label": label, "before": before[:HISTORY_VALUE_CHARS],
+                        "after": after[:HISTORY_VALUE_CHARS]})
+    return out
+
+
+@functools.cache
+def _field_order(cls: type[NominationForm]) -> tuple:
+    """(name, readable label, row field names or None) of every field, in form order (the
+    pledge is 诚信承诺, not its sentence)."""
+    form = cls(formdata=None, meta={"csrf": False})
+    fields = [form[name] for _, names in cls.sections() for name in names]
+    return tuple((f.name, "诚信承诺" if f.type == "BooleanField" else str(f.label.text),
+                  tuple(s.short_name for s in f.entries[0].form) if f.type == "Rows" else None)
+                 for f in fields)
+
+
+def _rows_text(raw: dict, group: str, subs: tuple) -> str:
+    """A repeating group as text: its filled rows, in row order, fields joined by ｜."""
+    rows = sorted({int(k.split("-")[1]) for k in raw
+                   if k.startswith(group + "-") and k.split("-")[1].isdecimal()})
+    lines = []
+    for i in rows:
+        values = [(raw.get(f"{group}-{i}-{s}") or [""])[0] for s in subs]
+        if any(v.strip() for v in values):
+            lines.append("｜".join(values))
+    return "；".join(lines)
 
 
 def find_field(form: NominationForm, name: str):

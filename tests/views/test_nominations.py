@@ -341,3 +341,27 @@ def test_draft_keeps_only_the_forms_inputs_cleaned(as_user, client, db, collecti
     assert not {"people-²-name", "people-999-name", "people-0-nosuch", "is_admin", "x" * 500} & set(raw)
     page = client.get(f"/unit/nominations/{nid}")  # the page shows it again, no 500
     assert page.status_code == 200 and "芯片技术" in page.get_data(as_text=True)
+
+
+def test_history_shows_each_fields_before_and_after(as_user, db, collection_open):
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    base = sample("xdjs", pledge="")
+    post_nomination(client, nid, base, "save")
+    collection_open.shift(20 * 60)  # later: a new history entry
+    long_before = base["summary"]
+    changed = dict(base, tech_name="改过的技术名称", pledge="y",
+                   summary=long_before.replace("28纳米", "14纳米"), **{"people-1-name": "王芳"})
+    post_nomination(client, nid, changed, "save")
+    again = dict(changed, tech_name="再改一次的名称")
+    post_nomination(client, nid, again, "save")  # within minutes: the same entry
+    entry = (NominationHistory.select().where(NominationHistory.nomination == nid,
+                                              NominationHistory.action == "saved")
+             .order_by(NominationHistory.id.desc()).first())
+    labels = [c["label"] for c in entry.changes]
+    assert labels == ["技术名称", "主要完成人", "技术简介", "诚信承诺"]  # form order, readable
+    name = entry.changes[0]
+    assert (name["before"], name["after"]) == (base["tech_name"], "再改一次的名称")
+    page = client.get(f"/unit/nominations/{nid}/history").get_data(as_text=True)
+    assert "<del>28</del><ins>14</ins>" in page or "<del>2</del><ins>1</ins>" in page
+    assert "再改一次的名称" in page and "本单位承诺" not in page.split("修改记录：")[1]
