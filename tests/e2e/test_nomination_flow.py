@@ -162,3 +162,20 @@ def test_the_form_works_with_javascript_off(browser, live_server, app):
     expect(page.locator("#f-first_unit .error")).to_have_text("请填写第一完成单位")
     expect(page.locator('[name="tech_name"]')).to_have_value("无脚本填写的技术")
     context.close()
+
+
+def test_history_shows_what_changed(page, live_server, app, collection_open):
+    nid = seed(app, "draft")
+    collection_open.shift(30 * 60)  # a later working session: a new history entry
+    login_as(page, live_server, "unit-a")
+    page.goto(f"{live_server}/unit/nominations/{nid}")
+    summary = page.locator('[name="summary"]')
+    summary.fill(summary.input_value().replace("28纳米", "14纳米") + "新增一句说明。")
+    page.locator('[name="tech_name"]').fill("改名后的技术")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("#page-message")).to_contain_text("草稿已保存")
+    page.get_by_role("link", name="修改记录").click()
+    page.locator("details").first.evaluate("d => d.open = true")
+    expect(page.locator("dl.changes").first).to_contain_text("改名后的技术")
+    expect(page.locator("dl.changes ins").first).to_be_visible()
+    shot(page, "unit-history-changes")
