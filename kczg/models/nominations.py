@@ -74,6 +74,7 @@ class NominationHistory(BaseModel):
     ACTIONS = {"created": "创建草稿", "saved": "保存", "submitted": "提交", "withdrawn": "撤回",
                "reopened": "重新编辑", "conflict": "保存冲突（已另存）",
                "attached": "上传附件", "detached": "删除附件", "assigned": "分配评审专家",
+               "unassigned": "取消分配",
                "conflict_declared": "专家声明回避", "scored": "专家提交评分",
                "shortlisted": "初评入围", "decided": "终审决定", "published": "榜单发布",
                "returned": "秘书处退回", "routed": "送达初评机构"}

@@ -243,6 +243,21 @@ def assign(nomination_id):
     return redirect(request.referrer or url_for(".nominations"))
 
 
+@bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])
+@role_required("review")
+def unassign(assignment_id):
+    body = _body()
+    a = Assignment.get_or_none(Assignment.id == assignment_id)
+    if a is None or permissions.routed_body_id(a.nomination) != body.id:
+        abort(404)
+    try:
+        flow.unassign(current_user, body, a)
+        flash("已取消该评审任务。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(request.referrer or url_for(".nominations"))
+
+
 @bp.route("/assign-auto", methods=["POST"])
 @role_required("review")
 def assign_auto():

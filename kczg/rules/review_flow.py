@@ -152,6 +152,25 @@ def assign(user: User, body: ReviewBody, nomination: Nomination, expert: User,
     return a
 
 
+def unassign(user: User, body: ReviewBody, assignment: Assignment) -> None:
+    """取消分配: an assignment not yet scored leaves the expert's list (the expert is told)."""
+    _own_body(user, body)
+    nomination = assignment.nomination
+    if permissions.routed_body_id(nomination) != body.id:
+        raise Refused("只能取消本机构的评审任务。")
+    if assignment.status != "assigned":
+        raise Refused("专家已评分或已声明回避的任务不能取消。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再调整评审任务。")
+    expert = assignment.expert
+    with database.atomic():
+        Score.delete().where(Score.assignment == assignment).execute()  # a saved draft
+        assignment.delete_instance()
+        record_history(nomination, user, "unassigned", nomination.version,
+                       [expert.display_name or expert.username])
+    outbox.notify([expert], "评审任务已取消", f"初评机构取消了“{nomination.display_title}”的评审任务。")
+
+
 def auto_assign(user: User, body: ReviewBody, nominations: list[Nomination],
                 per_nomination: int, now: datetime | None = None) -> rules.AssignmentPlan:
     if not 1 <= per_nomination <= 15:

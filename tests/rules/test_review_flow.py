@@ -246,3 +246,23 @@ def test_province_of_a_unit(db):
     assert of("广西科学技术协会") == "广西壮族自治区"
     assert of("中国电子学会") == "全国性单位及其他"
     assert of("中国电子学会", {"province": "广东省"}) == "广东省"
+
+
+def test_unassign_before_scoring_only(world):
+    w = world
+    acknowledged(w)
+    flow.set_criteria(w["reviewer"], w["body"], w["xdjs"], [("创新性", 100)])
+    crit = flow.criteria_for(w["body"], w["xdjs"])
+    a = flow.assign(w["reviewer"], w["body"], w["ns"][0], w["experts"][3])
+    b = flow.assign(w["reviewer"], w["body"], w["ns"][2], w["experts"][3])
+    flow.save_scores(w["experts"][3], b, {crit[0].id: 80}, "", submit=True)
+    with pytest.raises(Refused, match="已评分或已声明回避"):
+        flow.unassign(w["reviewer"], w["body"], Assignment.get_by_id(b.id))
+    other = User.get(User.username == "review-gei")
+    with pytest.raises(Refused, match="只有该初评机构"):
+        flow.unassign(other, w["body"], a)
+    flow.unassign(w["reviewer"], w["body"], a)
+    assert not Assignment.select().where(Assignment.id == a.id).exists()
+    assert Message.select().where(Message.user == w["experts"][3],
+                                  Message.subject == "评审任务已取消").exists()
+    flow.assign(w["reviewer"], w["body"], w["ns"][0], w["experts"][3])  # may be given again

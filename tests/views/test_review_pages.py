@@ -260,3 +260,23 @@ def test_body_and_experts_see_their_own_deadline(cycle):
     as_(client, "expert-it")
     page = text(client.get("/review/expert"))
     assert "评分截止：<strong>2021年11月30日24时</strong>" in page and "已完成 0/0" in page
+
+
+def test_manual_assignment_offers_only_free_experts_and_cancels(cycle):
+    from kczg.models import ReviewBody
+    from kczg.rules import review_flow as flow
+
+    client, ns = cycle
+    body = ReviewBody.get(ReviewBody.short_id == "it")
+    flow.submit_filing(User.get(User.username == "review-it"), body, "方案", "专家", "标准")
+    expert = User.get(User.username == "expert-it")
+    a = flow.assign(User.get(User.username == "review-it"), body, ns[2], expert)
+    as_(client, "review-it")
+    page = client.get("/review/nominations").get_data(as_text=True)
+    row = re.search(rf'<tr data-id="{ns[2].id}">.*?</tr>', page, re.S).group(0)
+    assert f'<option value="{expert.id}"' not in row and "本机构专家均已分配" in row
+    assert "取消分配" in row
+    r = post(client, f"/review/assignments/{a.id}/cancel")
+    assert "已取消该评审任务" in text(r)
+    row = re.search(rf'<tr data-id="{ns[2].id}">.*?</tr>', text(r), re.S).group(0)
+    assert f'<option value="{expert.id}"' in row
