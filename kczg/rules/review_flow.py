@@ -410,6 +410,29 @@ def stage_decision(user: User, nomination: Nomination, selected: bool, comment: 
     return decision
 
 
+def stage_decisions(user: User, lst: NominationList, nominations: list[Nomination],
+                    selected: bool, comment: str = "") -> int:
+    """Batch 入选 / 未入选: all or none, never past the list's size; returns how many."""
+    _secretariat(user)
+    if not nominations:
+        raise Refused("请先勾选项目。")
+    if any(n.list_id != lst.id for n in nominations):
+        raise Refused("只能对本榜单的项目批量决定。")
+    if selected:
+        ids = [n.id for n in nominations]
+        others = (Decision.select().join(Nomination)
+                  .where(Nomination.list == lst, Decision.selected == True,  # noqa: E712
+                         Nomination.id.not_in(ids)).count())
+        if others + len(ids) > lst.size:
+            where = "六个领域合计" if lst.has_domains else ""
+            raise Refused(f"批量入选后{lst.name}{where}将有{others + len(ids)}项入选，"
+                          f"超过榜单规模{lst.size}项；请减少勾选。")
+    with database.atomic():
+        for n in nominations:
+            stage_decision(user, n, selected, comment)
+    return len(nominations)
+
+
 def publication_preview(lst: NominationList) -> list[dict]:
     rows = (Nomination.select().join(Decision, on=(Decision.nomination == Nomination.id))
             .where(Nomination.list == lst, Decision.selected == True)  # noqa: E712

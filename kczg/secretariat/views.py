@@ -333,6 +333,18 @@ def final(code):
                                      NominationList.code == code)
     if lst is None or not lst.is_open:
         abort(404)
+    if request.method == "POST" and request.form.get("action") == "batch":
+        ids = [i for i in (parse_int(v, 1) for v in request.form.getlist("batch")[:500]) if i]
+        picked = list(Nomination.select().where(Nomination.id.in_(ids or [0]),
+                                                Nomination.list == lst))
+        chosen = request.form.get("decision") == "selected"
+        try:
+            done = flow.stage_decisions(current_user, lst, picked, chosen,
+                                        request.form.get("comment", "")[:200])
+            flash(f"已将{done}项设为{'入选' if chosen else '未入选'}。", "success")
+        except Refused as e:
+            flash(str(e), "error")
+        return redirect(url_for(".final", code=code))
     if request.method == "POST":
         n = Nomination.get_or_none(Nomination.id == (parse_int(request.form.get("nomination"), 1)
                                                      or 0),

@@ -44,3 +44,11 @@ document.addEventListener("submit", function (evt) {
     status("正在保存…", "saving");
   });
 })();
+
+// 终审: how many items are ticked for a batch decision
+document.addEventListener("change", function (evt) {
+  var box = evt.target;
+  if (!box.matches || !box.matches('input[name="batch"][form="batch"]')) return;
+  var count = document.getElementById("batch-count");
+  if (count) count.textContent = document.querySelectorAll('input[name="batch"][form="batch"]:checked').length;
+});

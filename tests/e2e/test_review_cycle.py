@@ -124,13 +124,14 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     expect(page.locator("main")).to_contain_text("其余专家的评分另行补报")  # the body's reason
     page.get_by_role("link", name="发布前检查与预览").click()
     expect(page.locator("#publish-refusal")).to_contain_text(f"尚有{len(others)}项初评入围项目未作终审决定")
-    with app.app_context(), database.connection_context():
-        from kczg.models import User
-        from kczg.rules import review_flow as flow
-
-        for n in others:
-            flow.stage_decision(User.get(User.username == "secretariat"), n, False, "综合评议")
-    page.reload()
+    page.get_by_role("link", name="返回终审").click()
+    for n in others:  # the others, in one batch
+        page.get_by_label(f"勾选{n.display_title}").check()
+    expect(page.locator("#batch-count")).to_have_text(str(len(others)))
+    shot(page, "cycle-final-batch")
+    page.get_by_role("button", name="批量未入选").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"已将{len(others)}项设为未入选")
+    page.get_by_role("link", name="发布前检查与预览").click()
     expect(page.locator("main")).to_contain_text("入选 1 项")
     expect(page.locator("#publish-checklist")).not_to_contain_text("待决定")
     shot(page, "cycle-publish-checklist")

@@ -140,3 +140,20 @@ def test_a_unit_extension_does_not_reopen_what_reached_its_body(world):
     assert n.status == "draft"
     transitions.submit(n.id, unit_a, n.raw, n.clean or {}, n.version, {}, [])
     assert ReviewBody.get(ReviewBody.short_id == "it")  # (the body is unchanged)
+
+
+def test_batch_decisions_all_or_none_within_the_size(world):
+    w = world
+    with time_machine.travel("2021-10-20 12:00:00+08:00"):
+        picks = [submitted(u, "cxyrt", org_name=f"组织{i}") for i, u in
+                 enumerate(("unit-a", "unit-a", "unit-b"))]
+    cxyrt = NominationList.get(NominationList.code == "cxyrt")
+    cxyrt.size = 2
+    cxyrt.save()
+    reported(picks)
+    with pytest.raises(Refused, match="批量入选后产学研融通组织榜将有3项入选，超过榜单规模2项"):
+        flow.stage_decisions(w["sec"], cxyrt, picks, True)
+    assert not Decision.select().exists()  # none of them
+    assert flow.stage_decisions(w["sec"], cxyrt, picks[:2], True) == 2
+    assert flow.stage_decisions(w["sec"], cxyrt, picks[2:], False, "综合评议") == 1
+    assert all(r.ready for r in gates.publication_checklist(cxyrt))
