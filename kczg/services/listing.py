@@ -68,6 +68,25 @@ def paged(query, page: int, per_page: int = PER_PAGE, shown=None) -> Page:
     return Page(rows=rows, total=total, page=page, per_page=per_page)
 
 
+def _filtered(query, facts, filters: dict):
+    """Nominations (joined to list, domain and unit) by list, domain, unit name, search text
+    (title, unit, key) and duplicates: the filters every list of nominations offers."""
+    if filters.get("list"):
+        lst = facts.lists_by_code.get(filters["list"])
+        query = query.where(Nomination.list == (lst.id if lst else -1))
+    if filters.get("domain"):
+        query = query.where(Domain.code == filters["domain"])
+    if filters.get("unit"):
+        query = query.where(Organisation.name.contains(filters["unit"]))
+    if filters.get("q"):
+        q = filters["q"]
+        query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
+                            | Nomination.dedupe_key.contains(q.lower()))
+    if filters.get("dup"):
+        query = query.where(duplicate_flag())
+    return query
+
+
 ALL_STATUSES = ("submitted", "withdrawn")  # what the secretariat sees (never drafts)
 
 
@@ -82,21 +101,9 @@ def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE
     status = filters.get("status")
     query = query.where(Nomination.status == status) if status in ALL_STATUSES \
         else query.where(Nomination.status == "submitted")
-    if filters.get("list"):
-        lst = facts.lists_by_code.get(filters["list"])
-        query = query.where(Nomination.list == (lst.id if lst else -1))
-    if filters.get("domain"):
-        query = query.where(Domain.code == filters["domain"])
-    if filters.get("unit"):
-        query = query.where(Organisation.name.contains(filters["unit"]))
     if filters.get("unit_type"):
         query = query.where(UnitType.code == filters["unit_type"])
-    if filters.get("q"):
-        q = filters["q"]
-        query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
-                            | Nomination.dedupe_key.contains(q.lower()))
-    if filters.get("dup"):
-        query = query.where(duplicate_flag())
+    query = _filtered(query, facts, filters)
     result = paged(query, page, per_page, shown=(
         query.select(Nomination, Organisation, UnitType, duplicate_flag().alias("is_dup"))
         .order_by(NominationList.position, Domain.position, Organisation.name, Nomination.id)))
@@ -110,20 +117,7 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
     """The body's nominations filtered by list, domain, unit name, review status, duplicates
     and a search text; one page of them with the unit, the duplicate flag and the experts."""
     facts = facts_of(body.campaign)
-    query = docs.routed_query(body)
-    if filters.get("list"):
-        lst = facts.lists_by_code.get(filters["list"])
-        query = query.where(Nomination.list == (lst.id if lst else -1))
-    if filters.get("domain"):
-        query = query.where(Domain.code == filters["domain"])
-    if filters.get("unit"):
-        query = query.where(Organisation.name.contains(filters["unit"]))
-    if filters.get("q"):
-        q = filters["q"]
-        query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
-                            | Nomination.dedupe_key.contains(q.lower()))
-    if filters.get("dup"):
-        query = query.where(duplicate_flag())
+    query = _filtered(docs.routed_query(body), facts, filters)
     live = Assignment.select(Assignment.id).where(Assignment.nomination == Nomination.id,
                                                   Assignment.status != "conflict")
     if filters.get("status") == "unassigned":
