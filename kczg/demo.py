@@ -267,6 +267,7 @@ def load_review() -> str:
             crit = flow.criteria_for(body, a.nomination.list)
             values = {c.id: 60 + (a.nomination_id * 7 + c.id * 3 + a.expert_id) % 40
                       for c in crit}
+            flow.accept_pledge(a.expert)
             flow.save_scores(a.expert, a, values, "材料完整，创新性较强。", submit=True)
         if body.short_id == "gei":
             ranked = flow.rules.ranking(nominations, flow.criteria_for(body, nominations[0].list))

@@ -37,6 +37,7 @@ class User(UserMixin, BaseModel):
     must_change_password = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
+    pledged_at = peewee.DateTimeField(null=True)  # an expert's 保密与回避承诺, before any score
 
     # the server-side session this request came with (kczg.services.sessions); Flask-Login
     # keeps its token in the cookie, never the user's id

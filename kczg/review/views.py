@@ -361,6 +361,12 @@ def score(assignment_id):
                 flow.declare_conflict(current_user, a, request.form.get("reason", ""))
                 flash("已声明回避，该评审任务已撤销，初评机构会另行安排。", "info")
                 return redirect(url_for(".expert_dashboard"))
+            if action == "pledge":
+                if request.form.get("agree") != "1":
+                    raise Refused("请勾选“我已阅读并同意”后再确认。")
+                flow.accept_pledge(current_user._get_current_object())
+                flash("已接受保密与回避承诺，可以开始评分。", "success")
+                return redirect(url_for(".score", assignment_id=a.id))
             values = {}
             for c in crit:
                 raw = request.form.get(f"c{c.id}", "").strip()
@@ -380,5 +386,6 @@ def score(assignment_id):
     blind = flow.result_of(body).blind
     return render_template("review/score.html", a=a, n=n, criteria=crit, values=values,
                            comment=comment, blind=blind, form=svc.build_form(n),
+                           pledge=flow.EXPERT_PLEDGE,
                            files=permissions.nomination_files(current_user, n),
                            filing=flow.filing_of(body), campaign=body.campaign)

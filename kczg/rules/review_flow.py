@@ -219,6 +219,21 @@ def declare_conflict(expert: User, assignment: Assignment, reason: str) -> Assig
 
 # --- scoring ------------------------------------------------------------------------------------
 
+EXPERT_PLEDGE = ("本人承诺：对评审材料和评审结果严格保密，不复制、不外传、不用于评审以外的用途；"
+                 "与被评项目或其完成单位存在利益关系时主动声明回避；独立、客观、公正地评审，"
+                 "不接受任何单位或个人的请托。")
+
+
+def accept_pledge(expert: User) -> None:
+    """保密与回避承诺: an expert accepts it once, before the first score."""
+    if expert.role != "expert":
+        raise Refused("只有评审专家需要作出此承诺。")
+    if expert.pledged_at is None:
+        User.update(pledged_at=utcnow()).where(User.id == expert.id).execute()
+        expert.pledged_at = utcnow()
+        _audit(expert, "expert_pledged", expert.username)
+
+
 def save_scores(expert: User, assignment: Assignment, values: dict[int, int], comment: str,
                 submit: bool, now: datetime | None = None) -> Assignment:
     """Save an expert's scores (a draft, or submitted); changeable until the body reports."""
@@ -227,6 +242,8 @@ def save_scores(expert: User, assignment: Assignment, values: dict[int, int], co
     body = expert.review_body
     if filing_of(body).status != "acknowledged":
         raise Refused("本机构的评审方案尚未在秘书处备案，暂不能评分。")
+    if expert.pledged_at is None:
+        raise Refused("请先阅读并接受《保密与回避承诺》，再开始评分。")
     if result_of(body).status == "submitted":
         raise Refused("初评结果已报送，评分不能再修改。")
     if not rules.results_open(body, now):

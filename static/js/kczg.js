@@ -52,3 +52,20 @@ document.addEventListener("change", function (evt) {
   var count = document.getElementById("batch-count");
   if (count) count.textContent = document.querySelectorAll('input[name="batch"][form="batch"]:checked').length;
 });
+
+// 评分: the weighted total as the expert types (Σ weight × score / 100)
+function kczgScoreTotal() {
+  var out = document.getElementById("live-total");
+  if (!out) return;
+  var inputs = document.querySelectorAll("input[data-weight]");
+  var total = 0, filled = 0;
+  inputs.forEach(function (input) {
+    var v = input.value.trim();
+    if (/^[0-9]{1,3}$/.test(v) && Number(v) <= 100) { total += Number(input.dataset.weight) * Number(v) / 100; filled += 1; }
+  });
+  out.textContent = filled ? total.toFixed(2) + (filled < inputs.length ? "（未填完）" : "") : "—";
+}
+document.addEventListener("input", function (evt) {
+  if (evt.target.matches && evt.target.matches("input[data-weight]")) kczgScoreTotal();
+});
+document.addEventListener("DOMContentLoaded", kczgScoreTotal);

@@ -86,11 +86,15 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     login(page, b, "expert-it")
     page.locator("table.data a").first.click()
     title = page.locator("h1").inner_text()
+    page.get_by_label("我已阅读并同意以上承诺").check()  # 保密与回避承诺, before any score
+    page.get_by_role("button", name="确认承诺").click()
+    expect(page.locator(".flash-success")).to_contain_text("已接受保密与回避承诺")
     with page.expect_download() as material:  # the 证明材料, from the scoring page
         page.locator("#nomination-files a").first.click()
     assert material.value.suggested_filename.endswith(".pdf")
     for label, score in (("创新性", "92"), ("先进性", "85"), ("产业带动", "80"), ("转化应用", "75")):
         page.get_by_label(label, exact=True).fill(score)
+    expect(page.locator("#live-total")).to_have_text("83.85")  # weighted as typed
     page.get_by_label("评审意见").fill("技术先进，产业化前景好。")
     page.get_by_role("button", name="提交评分").click()
     expect(page.locator("#assignment-status")).to_have_text("已评分")

@@ -44,6 +44,8 @@ def world(app, db):
         experts.append(User.create(username=name, role="expert", review_body=body,
                                    display_name=name, affiliation=affiliation,
                                    password_hash=hash_password("x")))
+    for expert in experts:  # each has accepted the 保密与回避承诺 (its own test: test_review_flow)
+        flow.accept_pledge(expert)
     with time_machine.travel(AFTER_DEADLINE, tick=True):
         yield {"ns": ns, "body": body, "experts": experts,
                "reviewer": User.get(User.username == "review-it"),

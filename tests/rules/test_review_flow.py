@@ -15,6 +15,7 @@ from kczg.models import (
     ReviewBody,
     User,
 )
+from kczg.passwords import hash_password
 from kczg.rules import review as rules
 from kczg.rules import review_flow as flow
 from kczg.rules import transitions
@@ -266,3 +267,21 @@ def test_unassign_before_scoring_only(world):
     assert Message.select().where(Message.user == w["experts"][3],
                                   Message.subject == "评审任务已取消").exists()
     flow.assign(w["reviewer"], w["body"], w["ns"][0], w["experts"][3])  # may be given again
+
+
+def test_no_score_before_the_experts_pledge(world):
+    w = world
+    acknowledged(w)
+    flow.set_criteria(w["reviewer"], w["body"], w["xdjs"], [("创新性", 100)])
+    crit = flow.criteria_for(w["body"], w["xdjs"])
+    newcomer = User.create(username="expert-new", role="expert", review_body=w["body"],
+                           display_name="新专家", affiliation="南京大学",
+                           password_hash=hash_password("x"))
+    a = flow.assign(w["reviewer"], w["body"], w["ns"][0], newcomer)
+    with pytest.raises(Refused, match="请先阅读并接受《保密与回避承诺》"):
+        flow.save_scores(newcomer, a, {crit[0].id: 80}, "", submit=True)
+    flow.accept_pledge(newcomer)
+    assert User.get_by_id(newcomer.id).pledged_at is not None
+    flow.save_scores(newcomer, a, {crit[0].id: 80}, "", submit=True)
+    with pytest.raises(Refused, match="只有评审专家"):
+        flow.accept_pledge(w["reviewer"])

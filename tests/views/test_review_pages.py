@@ -91,11 +91,20 @@ def test_the_whole_cycle(cycle):
     assert "待备案" in text(client.get("/secretariat/filings"))
     r = post(client, "/secretariat/filings/it", action="acknowledge")
     assert "已备案" in text(r)
-    # experts score
+    # experts accept the 保密与回避承诺, then score
     for username, pw in (("zhang-e", "zhang-pass-1"), ("expert-it", "kczg-demo")):
         as_(client, username, pw)
         for asg in Assignment.select().where(
                 Assignment.expert == User.get(User.username == username)):
+            page = text(client.get(f"/review/expert/assignments/{asg.id}"))
+            if "保密与回避承诺" in page:
+                assert 'data-weight' not in page  # no score inputs before the pledge
+                r = post(client, f"/review/expert/assignments/{asg.id}", action="pledge")
+                assert "请勾选“我已阅读并同意”" in text(r)
+                r = post(client, f"/review/expert/assignments/{asg.id}", action="pledge",
+                         agree="1")
+                assert "已接受保密与回避承诺" in text(r) and "评价标准正文" in text(r)
+                assert 'id="live-total"' in text(r)
             r = post(client, f"/review/expert/assignments/{asg.id}", action="submit", **scores)
             assert "评分已提交" in text(r), text(r)[:500]
     # the body ranks, shortlists and reports
