@@ -237,6 +237,34 @@ def nominations():
                            unit_types=list(UnitType.select().order_by(UnitType.position)))
 
 
+@bp.route("/nominations.xlsx")
+@role_required("secretariat")
+def nominations_xlsx():
+    """全部推荐 as filtered, every row (not one page), with each item's stage and decision."""
+    from exports import xlsx as xlsx_writer
+    from kczg.rules import outcomes
+
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    filters = {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
+    rows = listing.all_nominations_rows(campaign, filters)
+    stages = outcomes.stages(rows, campaign)
+    decided = {True: "入选", False: "未入选", None: ""}
+    wb = xlsx_writer.table_workbook(
+        f"{campaign.slug}“科创中国”榜单 全部推荐",
+        ["序号", "榜单", "领域", "名称", "推荐单位", "单位类型", "统一社会信用代码或代码库地址",
+         "提交时间", "状态", "终审决定"],
+        [[i, n.list.name, n.domain.name if n.domain_id else "", n.display_title,
+          n.organisation.name, n.organisation.unit_type.name, n.dedupe_key,
+          n.submitted_at, outcomes.stage_name(stages[n.id]), decided[n.decision]]
+         for i, n in enumerate(rows, 1)],
+        [4, 8, 6, 24, 14, 10, 14, 9, 8, 6], sheet="全部推荐",
+        subtitle="筛选：" + ("，".join(f"{k}={v}" for k, v in filters.items() if v) or "无"))
+    return send_file(io.BytesIO(xlsx_writer.to_bytes(wb)), mimetype=XLSX_MIME,
+                     as_attachment=True, download_name="全部推荐.xlsx")
+
+
 @bp.route("/nominations/<int:nomination_id>")
 @role_required("secretariat")
 def nomination(nomination_id):

@@ -11,6 +11,7 @@ from kczg.models import (
     Assignment,
     Attachment,
     AuditEvent,
+    Decision,
     Domain,
     Message,
     Nomination,
@@ -111,6 +112,16 @@ def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE
         attach(n, facts)
         n.is_dup = bool(n.is_dup)
     return result
+
+
+def all_nominations_rows(campaign, filters: dict, limit: int = 20000) -> list:
+    """Every nomination 全部推荐 would list with `filters` (for the XLSX), with its decision."""
+    result = all_nominations(campaign, filters, 1, per_page=limit)
+    decisions = dict(Decision.select(Decision.nomination, Decision.selected).where(
+        Decision.nomination.in_([n.id for n in result.rows] or [0])).tuples())
+    for n in result.rows:
+        n.decision = decisions.get(n.id)
+    return result.rows
 
 
 def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:

@@ -289,3 +289,16 @@ def test_manual_assignment_offers_only_free_experts_and_cancels(cycle):
     assert "已取消该评审任务" in text(r)
     row = re.search(rf'<tr data-id="{ns[2].id}">.*?</tr>', text(r), re.S).group(0)
     assert f'<option value="{expert.id}"' in row
+
+
+def test_all_nominations_export_follows_the_filters(cycle):
+    client, ns = cycle
+    as_(client, "secretariat")
+    r = client.get("/secretariat/nominations.xlsx?list=xdjs")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    ws = load_workbook(io.BytesIO(r.data)).active
+    titles = [row[3].value for row in ws.iter_rows(min_row=4) if row[0].value]
+    assert len(titles) == 3 and "浙江的电子信息技术" in titles  # the 先导技术榜 three, not kycx
+    assert ws["A2"].value == "筛选：list=xdjs" and ws["I4"].value == "已送达初评机构"
+    as_(client, "unit-a")
+    assert client.get("/secretariat/nominations.xlsx").status_code == 403
