@@ -12,6 +12,7 @@ class KeyTechForm(NominationForm):
     LIST_CODE = "tpdb"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "unit_uscc"
+    DEDUPE_KIND = "technology"
     SECTIONS = [
         ("基本信息", ["tech_name", "unit", "unit_uscc", "weak_link"]),
         ("技术指标对比", ["indicators"]),

@@ -12,6 +12,7 @@ class LeadingTechForm(NominationForm):
     LIST_CODE = "xdjs"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "first_unit_uscc"
+    DEDUPE_KIND = "technology"
     DOMAIN_FIELD = "domain"
     SECTIONS = [
         ("基本信息", ["domain", "tech_name", "first_unit", "first_unit_uscc", "other_units"]),

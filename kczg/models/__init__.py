@@ -9,7 +9,14 @@ from .accounts import (
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 from .documents import BundleBuild, DocumentRecord
-from .nominations import STATUS, Attachment, Nomination, NominationConflict, NominationHistory
+from .nominations import (
+    STATUS,
+    Attachment,
+    DuplicateDismissal,
+    Nomination,
+    NominationConflict,
+    NominationHistory,
+)
 from .review import (
                      Assignment,
                      AuditEvent,
@@ -26,7 +33,7 @@ from .review import (
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
     Organisation, User, AccountApplication, UserSession,
-    Nomination, NominationHistory, NominationConflict, Attachment,
+    Nomination, NominationHistory, NominationConflict, Attachment, DuplicateDismissal,
     DocumentRecord, BundleBuild,
     Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,
     AuditEvent,

@@ -60,6 +60,14 @@ class Nomination(BaseModel):
         return self.title or "（未命名）"
 
 
+class DuplicateDismissal(BaseModel):
+    """A group of nominations the secretariat marked 非重复 (not shown as duplicates again)."""
+
+    ids = peewee.CharField(unique=True)  # the nominations' ids, sorted, comma-separated
+    by = peewee.ForeignKeyField(User, backref="+")
+    at = peewee.DateTimeField(default=utcnow)
+
+
 class NominationHistory(BaseModel):
     """Who did what to a nomination, when, and which fields changed."""
 

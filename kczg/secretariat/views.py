@@ -25,6 +25,7 @@ from kczg.campaigns import current_campaign
 from kczg.models import (
     AccountApplication,
     AuditEvent,
+    DuplicateDismissal,
     Extension,
     Nomination,
     NominationList,
@@ -210,6 +211,23 @@ def application_decide(app_id, decision):
     except accounts.AccountError as e:
         flash(str(e), "error")
     return redirect(url_for(".applications"))
+
+
+@bp.route("/duplicates/dismiss", methods=["POST"])
+@role_required("secretariat")
+def duplicates_dismiss():
+    """标记为非重复: the group is not shown again (audited)."""
+    ids = sorted({i for i in (parse_int(v, 1) for v in request.form.get("ids", "").split(",")[:50])
+                  if i})
+    if len(ids) < 2:
+        abort(400)
+    key = ",".join(map(str, ids))
+    if not DuplicateDismissal.select().where(DuplicateDismissal.ids == key).exists():
+        DuplicateDismissal.create(ids=key, by=current_user._get_current_object())
+        audit.record("duplicate_dismissed", f"nominations:{key}",
+                     request.form.get("reason", "")[:200], actor=current_user._get_current_object())
+    flash("已标记为非重复。", "success")
+    return redirect(url_for(".duplicates"))
 
 
 @bp.route("/duplicates")

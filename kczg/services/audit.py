@@ -23,7 +23,7 @@ ACTIONS = {
     "filing_submitted": "提交备案", "filing_acknowledged": "予以备案", "filing_returned": "退回备案",
     "criteria_set": "设置评分指标", "auto_assigned": "自动分配", "results_submitted": "报送初评结果",
     "results_returned": "退回初评结果", "extension_granted": "延期", "published": "发布榜单", "unpublished": "撤回发布",
-    "expert_pledged": "专家接受保密与回避承诺",
+    "expert_pledged": "专家接受保密与回避承诺", "duplicate_dismissed": "标记为非重复",
 }
 
 

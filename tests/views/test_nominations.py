@@ -365,3 +365,23 @@ def test_history_shows_each_fields_before_and_after(as_user, db, collection_open
     page = client.get(f"/unit/nominations/{nid}/history").get_data(as_text=True)
     assert "<del>28</del><ins>14</ins>" in page or "<del>2</del><ins>1</ins>" in page
     assert "再改一次的名称" in page and "本单位承诺" not in page.split("修改记录：")[1]
+
+
+def test_secretariat_marks_a_group_not_duplicate(as_user, client, db):
+    from kczg.models import AuditEvent
+
+    as_user("unit-a")
+    submit(client, "xrqy")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
+    login(client, "unit-b")
+    submit(client, "xrqy", company_name="同一企业（另一单位推荐）")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
+    login(client, "secretariat")
+    page = text(client.get("/secretariat/duplicates"))
+    assert "不同推荐单位提交了相同统一社会信用代码" in page and "/secretariat/nominations/" in page
+    ids = re.search(r'data-ids="([0-9,]+)"', page).group(1)
+    r = client.post("/secretariat/duplicates/dismiss", data={
+        "csrf_token": csrf_token(client, "/secretariat/duplicates"), "ids": ids,
+        "reason": "集团与子公司，非同一企业"}, follow_redirects=True)
+    assert "已标记为非重复" in text(r) and "疑似重复推荐（0组）" in text(r)
+    assert AuditEvent.get(AuditEvent.action == "duplicate_dismissed").detail == "集团与子公司，非同一企业"
