@@ -19,6 +19,7 @@ from flask_login import current_user
 from peewee import fn
 
 from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitForm
+from forms.choices import PROVINCES
 from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
@@ -237,7 +238,7 @@ def duplicates():
                            groups=duplicate_groups(current_campaign()))
 
 
-NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "status", "dup", "q")
+NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "province", "status", "dup", "q")
 
 
 @bp.route("/nominations")
@@ -252,7 +253,8 @@ def nominations():
     lists = lists_with_routing(campaign)
     return render_template("secretariat/nominations.html", page=page, rows=page.rows,
                            filters=filters, lists=lists, campaign=campaign,
-                           unit_types=list(UnitType.select().order_by(UnitType.position)))
+                           unit_types=list(UnitType.select().order_by(UnitType.position)),
+                           provinces=PROVINCES)
 
 
 @bp.route("/nominations.xlsx")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
+from forms.choices import PROVINCES
 from kczg.campaigns.facts import attach, facts_of
 from kczg.models import (
     Assignment,
@@ -104,6 +105,10 @@ def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE
         else query.where(Nomination.status == "submitted")
     if filters.get("unit_type"):
         query = query.where(UnitType.code == filters["unit_type"])
+    if filters.get("province") in PROVINCES:
+        from kczg.services.review_stats import province_condition
+
+        query = query.where(province_condition(filters["province"]))
     query = _filtered(query, facts, filters)
     result = paged(query, page, per_page, shown=(
         query.select(Nomination, Organisation, UnitType, duplicate_flag().alias("is_dup"))

@@ -51,6 +51,18 @@ def province_from(registered: str | None, unit_name: str) -> str:
     return "全国性单位及其他"
 
 
+def province_condition(province: str):
+    """SQL for the nominations `province_of` places in `province`: its registered province (a
+    新锐企业's), else the province its unit's name starts with."""
+    from kczg.models import Organisation
+
+    registered = json_text(Nomination.clean, "province")
+    by_name = Organisation.name.startswith(province) | Organisation.name.startswith(_short(province))
+    if province != "新疆生产建设兵团":
+        by_name &= ~Organisation.name.startswith("新疆生产建设兵团")
+    return (registered == province) | ((registered.is_null() | (registered == "")) & by_name)
+
+
 def list_dashboard(campaign) -> list[dict]:
     """Per open list: nominations by status, submitted ones by unit type and by province.
     Counted in SQL (three grouped queries), never by loading the nominations themselves."""
