@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
 from .content import Summary
@@ -16,9 +16,11 @@ THIN = Side(style="thin", color="999999")
 
 
 def safe_cell(ws, row: int, col: int, value):
-    """Write a value; text that a spreadsheet would run as a formula stays text."""
+    """Write a value; text that a spreadsheet would run as a formula stays text, and loses the
+    control characters XLSX cannot hold."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
         cell.data_type = TYPE_STRING  # never "f", whatever the text starts with
         if value.startswith(FORMULA_STARTS):
@@ -36,6 +38,8 @@ def text_cell(ws, value: str):
     """A write-only cell holding text that is never read as a formula."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = TYPE_STRING
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -58,9 +62,9 @@ def table_workbook(title: str, columns: list[str], rows: list[list], widths: lis
     wb.add_named_style(_body_style())
     ws = wb.active
     ws.title = sheet[:31]
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    safe_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
     if subtitle:
-        ws.cell(row=2, column=1, value=subtitle)
+        safe_cell(ws, 2, 1, subtitle)
     header_row = 3
     for c, name in enumerate(columns, 1):
         cell = ws.cell(row=header_row, column=c, value=name)

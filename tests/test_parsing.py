@@ -67,3 +67,14 @@ def test_deadlines_written_as_the_notice_writes_them():
     assert cn_deadline(datetime(2021, 11, 30, 16, 0)) == "2021年11月30日24时"  # UTC 16:00
     assert cn_deadline(datetime(2021, 12, 5, 8, 0)) == "2021年12月5日16时"
     assert cn_deadline(datetime(2021, 12, 5, 8, 30)) == "2021年12月5日16时30分"
+
+
+def test_xlsx_cells_lose_characters_xlsx_cannot_hold():
+    from openpyxl import Workbook
+
+    from exports.xlsx import safe_cell, text_cell
+
+    ws = Workbook().active
+    assert safe_cell(ws, 1, 1, "筛选\x1b：省份\x00").value == "筛选：省份"
+    ws2 = Workbook(write_only=True).create_sheet()
+    assert text_cell(ws2, "a\x07b").value == "ab"

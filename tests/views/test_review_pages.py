@@ -300,6 +300,7 @@ def test_all_nominations_export_follows_the_filters(cycle):
     titles = [row[3].value for row in ws.iter_rows(min_row=4) if row[0].value]
     assert len(titles) == 3 and "浙江的电子信息技术" in titles  # the 先导技术榜 three, not kycx
     assert ws["A2"].value == "筛选：list=xdjs" and ws["I4"].value == "已送达初评机构"
+    assert client.get("/secretariat/nominations.xlsx?province=%1B&q=%07").status_code == 200
     as_(client, "unit-a")
     assert client.get("/secretariat/nominations.xlsx").status_code == 403
 
