@@ -54,9 +54,15 @@ def page_number(value: str | None) -> int:
 
 
 def duplicate_flag():
-    """SQL: true when another unit submitted the same (non-empty) key to the same list."""
+    """SQL: true when another unit submitted the same (non-empty) key to the same list, for
+    lists whose key is the nominee's (a technology list's key is its completing unit's: only
+    the 疑似重复 page, kczg/rules/duplicates.py, tells its duplicates)."""
+    from forms.registry import FORMS
+
     other = Nomination.alias()
-    return (Nomination.dedupe_key != "") & fn.EXISTS(other.select(other.id).where(
+    technology = [code for code, cls in FORMS.items() if cls.DEDUPE_KIND == "technology"]
+    by_key = NominationList.select(NominationList.id).where(NominationList.code.not_in(technology))
+    return (Nomination.dedupe_key != "") & Nomination.list.in_(by_key) & fn.EXISTS(other.select(other.id).where(
         other.list == Nomination.list, other.dedupe_key == Nomination.dedupe_key,
         other.status == "submitted", other.organisation != Nomination.organisation))
 
