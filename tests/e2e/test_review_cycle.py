@@ -103,6 +103,10 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
 
     login(page, b, "review-it")
     page.goto(b + "/review/ranking")
+    page.get_by_role("link", name=title).first.click()  # the item's page, as the body sees it
+    expect(page.locator("#nomination-files")).to_contain_text("证明材料")
+    shot(page, "cycle-body-nomination")
+    page.goto(b + "/review/ranking")
     expect(page.locator("section.ranking").first).to_contain_text("83.85")  # .3*92+.25*85+.25*80+.2*75
     page.get_by_label(f"{title}初评入围").check()
     page.get_by_role("button", name="报送初评结果").click()  # other experts have not scored
