@@ -121,4 +121,6 @@ class Attachment(BaseModel):
     size = peewee.IntegerField()
     sha256 = peewee.CharField()
     uploaded_by = peewee.ForeignKeyField(User, backref="+")
+    # the body checked it names no unit: its experts may see it in blind review
+    blind_safe = peewee.BooleanField(default=False)
     uploaded_at = peewee.DateTimeField(default=utcnow)

@@ -16,8 +16,8 @@ from kczg.rules import gates, permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
 from kczg.rules.transitions import Refused
+from kczg.services import audit, files, listing
 from kczg.services import documents as docs
-from kczg.services import files, listing
 from kczg.services import nominations as svc
 from kczg.services import ranking as ranking_export_service
 from kczg.services.accounts import new_password
@@ -241,6 +241,22 @@ def assign(nomination_id):
     except Refused as e:
         flash(str(e), "error")
     return redirect(request.referrer or url_for(".nominations"))
+
+
+@bp.route("/attachments/<int:attachment_id>/blind-safe", methods=["POST"])
+@role_required("review")
+def attachment_blind_safe(attachment_id):
+    """The body marks a material as naming no unit (its experts see it in blind review), or
+    takes the mark back."""
+    a = files.attachment_for(current_user, attachment_id)
+    if a.kind != "material":
+        abort(404)
+    a.blind_safe = request.form.get("safe") == "1"
+    a.save()
+    audit.record("blind_safe_marked" if a.blind_safe else "blind_safe_unmarked",
+                 f"attachment:{a.id}", a.original_name, actor=current_user._get_current_object())
+    flash(f"“{a.original_name}”已{'标记为盲评可见' if a.blind_safe else '取消盲评可见'}。", "success")
+    return redirect(url_for(".nomination", nomination_id=a.nomination_id) + "#nomination-files")
 
 
 @bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])

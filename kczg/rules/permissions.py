@@ -40,8 +40,9 @@ def can_download_attachment(user: User, attachment) -> bool:
     if user.role == "unit":
         return user.organisation_id == attachment.organisation_id
     if attachment.nomination_id:
-        if user.role == "expert" and blind_for(user):
-            return False  # materials carry the unit's name: not in blind review
+        if user.role == "expert" and blind_for(user) and not attachment.blind_safe:
+            return False  # materials carry the unit's name: in blind review only those the
+            # body marked blind-safe
         return can_view_nomination(user, attachment.nomination)
     # a stamped scan belongs to a unit and a list: the list's (or its domains') bodies may see it
     if user.role == "secretariat":

@@ -24,6 +24,7 @@ ACTIONS = {
     "criteria_set": "设置评分指标", "auto_assigned": "自动分配", "results_submitted": "报送初评结果",
     "results_returned": "退回初评结果", "extension_granted": "延期", "published": "发布榜单", "unpublished": "撤回发布",
     "expert_pledged": "专家接受保密与回避承诺", "duplicate_dismissed": "标记为非重复",
+    "blind_safe_marked": "标记材料盲评可见", "blind_safe_unmarked": "取消材料盲评可见",
 }
 
 

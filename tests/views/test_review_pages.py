@@ -257,6 +257,15 @@ def test_expert_materials_hidden_in_blind_review(cycle, app):
     page = text(client.get(f"/review/expert/assignments/{assignment.id}"))
     assert "证明.pdf" not in page and "盲评：证明材料含推荐单位信息" in page
     assert client.get(f"/review/attachments/{a.id}").status_code == 404
+    # the body checks the file names no unit and marks it: its experts see it again
+    as_(client, "review-it")
+    assert "不含单位信息，盲评时专家可见" in text(client.get(f"/review/nominations/{n.id}"))
+    r = post(client, f"/review/attachments/{a.id}/blind-safe", safe="1")
+    assert "已标记为盲评可见" in text(r) and "盲评可见" in text(r)
+    as_(client, "expert-it")
+    assert "证明.pdf" in text(client.get(f"/review/expert/assignments/{assignment.id}"))
+    as_(client, "review-sec")  # another body cannot mark it
+    assert post(client, f"/review/attachments/{a.id}/blind-safe", safe="0").status_code == 404
 
 
 def test_body_and_experts_see_their_own_deadline(cycle):
