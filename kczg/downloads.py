@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from kczg.campaigns import current_campaign
-from kczg.models import BodyResult, BundleBuild, Domain, Nomination, NominationList
+from kczg.models import BundleBuild, Domain, Nomination, NominationList
 from kczg.rules import permissions
 from kczg.services import bundles
 from kczg.services import documents as docs
@@ -20,9 +20,7 @@ def nomination_document(nomination_id: int, fmt: str):
     if n is None or n.status != "submitted" or fmt not in FORM_FORMATS \
             or not permissions.can_view_nomination(current_user, n):
         abort(404)
-    blind = current_user.role == "expert" and BodyResult.select().where(
-        BodyResult.body == current_user.review_body, BodyResult.blind == True).exists()  # noqa: E712
-    return docs.send(docs.prepare_form(n, blind=blind), fmt)
+    return docs.send(docs.prepare_form(n, blind=permissions.blind_for(current_user)), fmt)
 
 
 def letter_document(organisation, code: str, domain_code: str | None, fmt: str):

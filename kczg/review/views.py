@@ -12,7 +12,7 @@ from kczg.campaigns.facts import facts_of
 from kczg.models import Assignment, Domain, Nomination, User
 from kczg.parsing import parse_int
 from kczg.passwords import hash_password
-from kczg.rules import gates, permissions
+from kczg.rules import calendar, gates, permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
 from kczg.rules.transitions import Refused
@@ -56,8 +56,6 @@ def dashboard():
 def _body_deadline(body) -> dict:
     """A body's (and its experts') own deadline: the results deadline, its extension included,
     and the time left, written as the notice writes dates."""
-    from kczg.rules import calendar
-
     deadline = review_rules.results_deadline(body)
     now = calendar.now_utc()
     return {"results_deadline": calendar.cn_deadline(deadline, body.campaign.timezone),

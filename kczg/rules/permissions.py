@@ -63,12 +63,17 @@ def blind_for(user: User) -> bool:
 
 
 def nomination_files(user: User, nomination: Nomination) -> list:
-    """The 证明材料 of a nomination and its unit's stamped scan for the list, as `user` may
-    download them (can_download_attachment decides each)."""
+    """The 证明材料 of a nomination and its unit's stamped scan for the list, as `user` — who
+    may see the nomination (the caller checked) — may download them: what
+    can_download_attachment allows, decided for all at once (one query, and one more for an
+    expert's blind review)."""
     from kczg.models import Attachment
 
-    rows = Attachment.select().where(
+    rows = list(Attachment.select().where(
         (Attachment.nomination == nomination)
         | ((Attachment.kind == "stamped_scan") & (Attachment.list == nomination.list_id)
-           & (Attachment.organisation == nomination.organisation_id))).order_by(Attachment.id)
-    return [a for a in rows if can_download_attachment(user, a)]
+           & (Attachment.organisation == nomination.organisation_id))).order_by(Attachment.id))
+    if user.role != "expert":
+        return rows
+    blind = blind_for(user)
+    return [a for a in rows if a.nomination_id and (a.blind_safe or not blind)]

@@ -241,14 +241,19 @@ def duplicates():
 NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "province", "status", "dup", "q")
 
 
+def _all_nominations_query():
+    """The campaign and the 全部推荐 filters of this request (the page and its export)."""
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    return campaign, {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
+
+
 @bp.route("/nominations")
 @role_required("secretariat")
 def nominations():
     """全部推荐: every submitted nomination, filtered and searched, paged; each links to its page."""
-    campaign = current_campaign()
-    if campaign is None:
-        abort(404)
-    filters = {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
+    campaign, filters = _all_nominations_query()
     page = listing.all_nominations(campaign, filters, listing.page_number(request.args.get("page")))
     lists = lists_with_routing(campaign)
     return render_template("secretariat/nominations.html", page=page, rows=page.rows,
@@ -264,10 +269,7 @@ def nominations_xlsx():
     from exports import xlsx as xlsx_writer
     from kczg.rules import outcomes
 
-    campaign = current_campaign()
-    if campaign is None:
-        abort(404)
-    filters = {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
+    campaign, filters = _all_nominations_query()
     rows = listing.all_nominations_rows(campaign, filters)
     stages = outcomes.stages(rows, campaign)
     decided = {True: "入选", False: "未入选", None: ""}
