@@ -325,12 +325,12 @@ def submit_results(user: User, body: ReviewBody, now: datetime | None = None,
                f"{len(result.shortlist)} shortlisted")
     outbox.notify(outbox.secretariat_users(), f"{body.name}报送了初评结果",
                   f"初评入围{len(result.shortlist)}项。" + (f"{result.note}" if result.note else ""))
-    _tell_units(routed, f"{body.name}已报送初评结果",
+    tell_units(routed, f"{body.name}已报送初评结果",
                 lambda n: "初评入围" if n.id in result.shortlist else "初评未入围")
     return result
 
 
-def _tell_units(nominations: list[Nomination], subject: str, outcome) -> None:
+def tell_units(nominations: list[Nomination], subject: str, outcome) -> None:
     """Each unit hears, in one message, where each of its nominations stands."""
     by_unit: dict[int, list[Nomination]] = {}
     for n in nominations:
@@ -482,7 +482,7 @@ def publish(user: User, lst: NominationList) -> Publication:
     chosen = {n.id for n in Nomination.select(Nomination.id).join(
         Decision, on=(Decision.nomination == Nomination.id)).where(
         Nomination.list == lst, Decision.selected == True)}  # noqa: E712
-    _tell_units(list(Nomination.select().where(Nomination.list == lst,
+    tell_units(list(Nomination.select().where(Nomination.list == lst,
                                                Nomination.status == "submitted")),
                 f"{lst.name}已发布", lambda n: "入选" if n.id in chosen else "未入选")
     return pub

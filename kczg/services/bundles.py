@@ -419,6 +419,11 @@ def _record_routed(nominations: list[Nomination]) -> None:
     done = {h.nomination_id for h in NominationHistory.select(NominationHistory.nomination)
             .where(NominationHistory.nomination.in_([n.id for n in nominations]),
                    NominationHistory.action == "routed")}
-    for n in nominations:
-        if n.id not in done:
-            record_history(n, actor, "routed", n.version, [n.list.name])
+    fresh = [n for n in nominations if n.id not in done]
+    for n in fresh:
+        record_history(n, actor, "routed", n.version, [n.list.name])
+    if fresh:
+        from kczg.rules.review_flow import tell_units
+
+        tell_units(fresh, "推荐材料已送达初评机构",
+                   lambda n: f"已送达{n.list.name}初评机构，进入初评")

@@ -155,6 +155,9 @@ def test_bundles_are_delivered_when_collection_closes_and_rebuilt_after_changes(
         reviewer = User.get(User.username == "review-it")
         assert Message.select().where(Message.user == reviewer,
                                       Message.subject == "初评材料包已生成").count() == 1
+        unit_b = User.get(User.username == "unit-b")
+        told = Message.get(Message.user == unit_b, Message.subject == "推荐材料已送达初评机构")
+        assert "“浙江的电子信息技术”：已送达先导技术榜初评机构" in told.body
         assert bundles.deliver(current_campaign()) == []  # nothing changed: nothing rebuilt
         # the secretariat returns a nomination: the 信息科技 bundle is rebuilt, and only it
         n = Nomination.select().where(Nomination.title == "浙江的电子信息技术").get()
@@ -162,9 +165,10 @@ def test_bundles_are_delivered_when_collection_closes_and_rebuilt_after_changes(
         assert [b.scope for b in bundles.deliver(current_campaign())] == ["body:it"]
         assert Message.select().where(Message.user == reviewer,
                                       Message.subject == "初评材料包已生成").count() == 2
-        unit_b = User.get(User.username == "unit-b")
         assert Message.select().where(Message.user == unit_b,
                                       Message.subject.contains("被秘书处退回")).count() == 1
+        assert Message.select().where(Message.user == unit_b,  # told once, not on the rebuild
+                                      Message.subject == "推荐材料已送达初评机构").count() == 1
         from kczg.models import NominationHistory
         routed = NominationHistory.select().where(NominationHistory.action == "routed")
         assert routed.count() == 4  # each nomination once, not again on the rebuild
