@@ -21,19 +21,41 @@ class Stamp:
 
 
 @dataclass
+class LetterItem:
+    title: str
+    unit: str                       # its first completion unit or the enterprise itself
+
+
+@dataclass
 class Letter:
     """推荐函, after GB/T 9704-2012."""
 
     title: str
+    title_lines: list[str]          # where the title breaks (the same in the PDF and the DOCX)
     addressee: str                  # 主送机关, printed with a full-width colon
     opening: str                    # first paragraph
-    items: list[str]                # one line per nomination
-    closing: list[str]              # integrity sentence, contact
+    items: list[LetterItem]         # one paragraph per nomination
+    closing: list[str]              # integrity sentence, 特此函告
     signer: str                     # the recommending unit
     date: str                       # 2021年10月20日 (Arabic numerals)
+    note: str = ""                  # 附注 under the date: （联系人：…，联系电话：…）
+    doc_number: str = ""            # 发文字号, when the unit gave one
+    letterhead_mm: int = 0          # room left above for pre-printed letterhead paper
 
     def digest(self) -> str:
         return _digest(self)
+
+    def item_lines(self) -> list[str]:
+        return [f"{i}．{item.title}" + (f"（{item.unit}）" if item.unit else "")
+                for i, item in enumerate(self.items, 1)]
+
+    def facts(self) -> list[list[str]]:
+        """What a reader compares with the paper on the verification page."""
+        return ([["发文字号", self.doc_number]] if self.doc_number else []) + [
+            ["主送", self.addressee], ["署名", self.signer], ["成文日期", self.date],
+            ["推荐项目", f"共{len(self.items)}项"]] + \
+            [[f"{i}", item.title + (f"（{item.unit}）" if item.unit else "")]
+             for i, item in enumerate(self.items, 1)]
 
 
 @dataclass
@@ -86,9 +108,18 @@ class ApplicationForm:
     contact: list[FieldRow]
     pledge: str
     submitted: str
+    first_unit: str = ""            # 第一完成单位 / the enterprise, as on the paper
+    code: str = ""                  # 统一社会信用代码 or repository address
 
     def digest(self) -> str:
         return _digest(self)
+
+    def facts(self) -> list[list[str]]:
+        return [["名称", self.title], ["榜单", self.list_name + (f"（{self.domain_name}领域）"
+                                                               if self.domain_name else "")],
+                ["推荐单位", self.organisation], ["推荐编号", self.number],
+                ["第一完成单位/主体", self.first_unit], ["统一社会信用代码/仓库地址", self.code],
+                ["提交时间", self.submitted]]
 
 
 @dataclass
@@ -100,6 +131,16 @@ class Summary:
     columns: list[str]
     rows: list[list]                # cells: str, int, float or datetime.date
     widths: list[int]               # column widths in characters
+    signoff: bool = False           # a 填表人/联系电话/日期/盖章 line under the table
 
     def digest(self) -> str:
         return _digest(self)
+
+    def facts(self) -> list[list[str]]:
+        name_col = self.columns.index("名称") if "名称" in self.columns else None
+        facts = [["标题", self.title], ["说明", self.subtitle], ["行数", f"共{len(self.rows)}行"]]
+        if name_col is not None:
+            facts += [[str(i), str(row[name_col])] for i, row in enumerate(self.rows[:50], 1)]
+            if len(self.rows) > 50:
+                facts.append(["…", f"另有{len(self.rows) - 50}行"])
+        return facts

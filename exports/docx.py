@@ -1,38 +1,46 @@
 """DOCX with python-docx. Chinese needs its East Asian font set through w:eastAsia, the theme
 font attributes removed and the language set (shared/FINDINGS.md); `_cjk` does that for styles
-and runs alike."""
+and runs alike. The faces are the office's own 公文 fonts from exports/fonts.py (仿宋_GB2312,
+方正小标宋简体, 黑体, 楷体_GB2312), with Windows' own names as w:altName in the font table.
+
+The letter follows GB/T 9704 as the PDF does: 28 characters a line through the document grid,
+22 lines a page at an exact line pitch, the title broken where the PDF breaks it, page numbers
+outside and 7 mm below the block, and the QR code in the footer beside them (in a paragraph with
+automatic line spacing, so Word draws all of it)."""
 from __future__ import annotations
 
 import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from . import verify
+from . import fonts, layout, verify
 from .content import ApplicationForm, FieldTable, Letter, RowTable, Stamp
 
-BODY_FONT = "仿宋"      # FangSong: the body face of official documents (GB/T 9704)
-TITLE_FONT = "黑体"     # SimHei
-LATIN_FONT = "Times New Roman"
+BODY_FONT = fonts.BODY.docx         # 仿宋_GB2312
+TITLE_FONT = fonts.TITLE.docx       # 方正小标宋简体
+HEADING_FONT = fonts.HEADING.docx   # 黑体
+SUBHEADING_FONT = fonts.SUBHEADING.docx  # 楷体_GB2312
+LATIN_FONT = fonts.LATIN
 
 
 def _cjk(element, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Set fonts on a style's or run's rPr: w:eastAsia included, theme fonts removed."""
     rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
+        rfonts.attrib.pop(qn(theme), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -40,14 +48,33 @@ def _cjk(element, east_asia: str, latin: str = LATIN_FONT) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+def _font_table(doc) -> None:
+    """Declare the 公文 faces in word/fontTable.xml with Windows' own name as w:altName (a
+    machine without 仿宋_GB2312 uses 仿宋) and the GB 2312 character set."""
+    from lxml import etree
+
+    part = next(p for p in doc.part.package.parts if p.partname.endswith("fontTable.xml"))
+    root = etree.fromstring(part.blob)
+    for face in fonts.FACES:
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), face.docx)
+        alt = etree.SubElement(font, qn("w:altName"))
+        alt.set(qn("w:val"), face.docx_alt)
+        for tag, val in (("w:charset", "86"), ("w:family", "auto"), ("w:pitch", "variable")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _document(size_pt: float, margins_mm: tuple[float, float, float, float],
               landscape: bool = False) -> Document:
     doc = Document()
+    faces = {"Title": TITLE_FONT, "Heading 1": HEADING_FONT, "Heading 2": SUBHEADING_FONT}
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         style = doc.styles[name]
-        _cjk(style.element, TITLE_FONT if name.startswith(("Title", "Heading")) else BODY_FONT)
+        _cjk(style.element, faces.get(name, BODY_FONT))
         if name == "Normal":
             style.font.size = Pt(size_pt)
+    _font_table(doc)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     if landscape:
@@ -83,14 +110,40 @@ def _field(paragraph, instruction: str, font: str = BODY_FONT, size: float | Non
         run._element.append(el)
 
 
+def _auto_spacing(paragraph) -> None:
+    """Single, automatic line spacing: a picture in the line gets all the height it needs
+    (an exact pitch would clip it to one line)."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(0)
+
+
+def _qr(paragraph, stamp: Stamp, size_mm: float = 20) -> None:
+    _auto_spacing(paragraph)
+    paragraph.add_run().add_picture(io.BytesIO(verify.qr_png(stamp.url)), width=Mm(size_mm))
+
+
+def _stamp_text(cell_or_doc, stamp: Stamp, first=None) -> None:
+    lines = [(f"验证码 {stamp.code}", HEADING_FONT, 9, True),
+             ("扫描二维码或访问以下网址核验本文件真伪：", BODY_FONT, 8, False),
+             (stamp.url, BODY_FONT, 8, False)]
+    for i, (text, font, size, bold) in enumerate(lines):
+        p = first if (i == 0 and first is not None) else cell_or_doc.add_paragraph()
+        _auto_spacing(p)
+        _run(p, text, font, size, bold=bold)
+
+
 def _stamp(doc, stamp: Stamp) -> None:
-    p = doc.add_paragraph()
-    p.paragraph_format.space_before = Pt(18)
-    p.add_run().add_picture(io.BytesIO(verify.qr_png(stamp.url)), width=Mm(20))
-    p = doc.add_paragraph()
-    _run(p, f"验证码 {stamp.code}", TITLE_FONT, 9, bold=True)
-    p = doc.add_paragraph()
-    _run(p, f"扫描二维码或访问 {stamp.url} 核验本文件真伪", BODY_FONT, 8)
+    """The QR code and code at the end of a document: a borderless two-cell row, the picture in
+    a paragraph with automatic spacing, kept together."""
+    table = doc.add_table(rows=1, cols=2)
+    _fixed_widths(table, (24, 120))
+    qr_cell, text_cell = table.rows[0].cells
+    _qr(qr_cell.paragraphs[0], stamp)
+    _stamp_text(text_cell, stamp, first=text_cell.paragraphs[0])
+    text_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    _cant_split(table.rows[0])
 
 
 def _save(doc) -> bytes:
@@ -99,58 +152,206 @@ def _save(doc) -> bytes:
     return buf.getvalue()
 
 
+def _no_grid(section) -> None:
+    """No document grid: the exact line spacing gives 22 lines a page. (A character grid,
+    linesAndChars, spread 13 characters over a line in LibreOffice, and a line grid made it put
+    a 2号 title line on two grid lines; the 28 characters come from `_pitch` instead.)"""
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is not None:
+        for attr in ("w:type", "w:charSpace"):
+            grid.attrib.pop(qn(attr), None)
+
+
+def _pitch(style_or_run, size_pt: float, chars_per_line: int, width_pt: float) -> None:
+    """Condense the character spacing (w:spacing, in twentieths of a point, rounded down) so
+    that `chars_per_line` characters of `size_pt` fill `width_pt` and one more does not fit."""
+    import math
+
+    twips = math.floor((width_pt / chars_per_line - size_pt) * 20)
+    rpr = style_or_run.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.append(spacing)
+    spacing.set(qn("w:val"), str(twips))
+
+
+def _even_and_odd(doc) -> None:
+    settings = doc.settings.element
+    if settings.find(qn("w:evenAndOddHeaders")) is None:
+        settings.append(OxmlElement("w:evenAndOddHeaders"))
+
+
+def _page_number(paragraph, outer: str) -> None:
+    """4号 半角 "— 1 —", one character in from the outer edge."""
+    _auto_spacing(paragraph)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if outer == "right" else WD_ALIGN_PARAGRAPH.LEFT
+    if outer == "right":
+        paragraph.paragraph_format.right_indent = Pt(14)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(14)
+    _run(paragraph, "— ", "宋体", size=14)
+    _field(paragraph, "PAGE", "宋体", size=14)
+    _run(paragraph, " —", "宋体", size=14)
+
+
+def _letter_footer(footer, stamp: Stamp, outer: str) -> None:
+    """Footer row: the QR code and code on the inner side, the page number on the outer side,
+    both hanging from the row's top, which sits 7 mm below the text block."""
+    footer.is_linked_to_previous = False
+    table = footer.add_table(rows=1, cols=2, width=Mm(156))
+    _fixed_widths(table, (110, 46) if outer == "right" else (46, 110))
+    number_cell, stamp_cell = (table.rows[0].cells[1], table.rows[0].cells[0]) \
+        if outer == "right" else (table.rows[0].cells[0], table.rows[0].cells[1])
+    _page_number(number_cell.paragraphs[0], outer)
+    inner = stamp_cell.add_table(rows=1, cols=2)
+    _fixed_widths(inner, (22, 86))
+    _qr(inner.rows[0].cells[0].paragraphs[0], stamp, 18)
+    _stamp_text(inner.rows[0].cells[1], stamp, first=inner.rows[0].cells[1].paragraphs[0])
+    stamp_cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    for p in footer.paragraphs:  # the empty paragraph Word requires after a table: no height
+        _auto_spacing(p)
+        p.paragraph_format.line_spacing = Pt(1)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+
 def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
-    doc = _document(16, (37, 26, 35, 28))
+    doc = _document(layout.BODY_PT, (37, 26, 35, 28))
+    section = doc.sections[0]
+    # the footer row (18 mm QR) hangs from 7 mm below the block: 35 - 7 - 18 mm from the edge
+    section.footer_distance = Mm(8)
+    section.header_distance = Mm(15)
+    _no_grid(section)
+    _pitch(doc.styles["Normal"].element, layout.BODY_PT, layout.CHARS_PER_LINE,
+           layout.BLOCK_WIDTH_PT)
+    pitch = layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE
     normal = doc.styles["Normal"].paragraph_format
-    normal.line_spacing, normal.space_after = Pt(28.9), Pt(0)
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_after = Pt(28.9)
-    _run(p, letter.title, TITLE_FONT, 22, bold=True)
-    p = doc.add_paragraph()
-    _run(p, f"{letter.addressee}：")
-    for text in [letter.opening] + [f"{i}．{item}" for i, item in enumerate(letter.items, 1)] \
-            + letter.closing:
+    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.line_spacing, normal.space_after, normal.space_before = \
+        Pt(layout.LINE_PT), Pt(0), Pt(0)
+    normal.widow_control = False  # GB/T 9704 fills every line of a page
+    body = doc.paragraphs[0] if doc.paragraphs else None
+
+    def para(text: str = "", indent: bool = True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, **kw):
         p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(32)
-        _run(p, text)
-    doc.add_paragraph()
-    doc.add_paragraph()  # room for the seal
-    for text in (letter.signer, letter.date):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(64)
-        _run(p, text)
-    _stamp(doc, stamp)
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(footer, "— ", size=14)
-    _field(footer, "PAGE", size=14)
-    _run(footer, " —", size=14)
+        p.alignment = align
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(2 * pitch)
+        if text:
+            _run(p, text, **kw)
+        return p
+
+    if letter.letterhead_mm:
+        p = para(indent=False)
+        p.paragraph_format.space_before = Mm(letter.letterhead_mm)
+    if letter.doc_number:
+        para(letter.doc_number, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    title = para(indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for i, line in enumerate(letter.title_lines):
+        run = _run(title, line, TITLE_FONT, layout.TITLE_PT)
+        _pitch(run._element, layout.TITLE_PT, 1, layout.TITLE_PT)  # no condensing in the title
+        if i < len(letter.title_lines) - 1:
+            run.add_break()
+    para(indent=False)  # 标题下空一行
+    para(f"{letter.addressee}：", indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for text in [letter.opening] + letter.item_lines() + letter.closing:
+        para(text)
+    para(indent=False)
+    para(indent=False)  # room for the seal over the name and the date
+    name_right, date_right = layout.signature_offsets(letter.signer, letter.date)
+    for text, right in ((letter.signer, name_right), (letter.date, date_right)):
+        p = para(text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Pt(right * pitch)
+        p.paragraph_format.keep_with_next = True
+    if letter.note:
+        para(letter.note)
+    if body is not None:
+        body._element.getparent().remove(body._element)
+    _even_and_odd(doc)
+    _letter_footer(section.footer, stamp, "right")
+    _letter_footer(section.even_page_footer, stamp, "left")
     return _save(doc)
 
 
+def _fixed_widths(table, widths_mm) -> None:
+    """Column widths Word and LibreOffice keep: w:tblLayout fixed, w:gridCol and every w:tcW."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout_el = tbl_pr.find(qn("w:tblLayout"))
+    if layout_el is None:
+        layout_el = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout_el)
+    layout_el.set(qn("w:type"), "fixed")
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(round(sum(widths_mm) / 25.4 * 1440)))
+    for col, w in zip(table.columns, widths_mm):
+        col.width = Mm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+FORM_WIDTH_MM = 168          # the 申报书's text block (margins 22/20 mm), as in print.css
+LABEL_MM = 45                # label column; the value takes the rest
+NUMBER_MM = 12               # 序号 column of repeating rows
+
+
 def _table(doc, rows: list[list[str]], header: list[str] | None = None, widths=None):
-    table = doc.add_table(rows=0, cols=len(rows[0]) if rows else len(header or [1]))
+    """A bordered table with fixed widths (default: equal shares of the block, 序号 narrow),
+    rows never split across pages, the header row repeated on each page."""
+    cols = len(rows[0]) if rows else len(header or [1])
+    if widths is None:
+        if header and header[0] == "序号" and cols > 1:
+            rest = (FORM_WIDTH_MM - NUMBER_MM) / (cols - 1)
+            widths = (NUMBER_MM, *([rest] * (cols - 1)))
+        else:
+            widths = (FORM_WIDTH_MM / cols,) * cols
+    table = doc.add_table(rows=0, cols=cols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, values in enumerate(([header] if header else []) + rows):
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values):
+        row = table.add_row()
+        _cant_split(row)
+        if header and r == 0:
+            _repeat_header(row)
+        for c, (cell, value) in enumerate(zip(row.cells, values)):
             para = cell.paragraphs[0]
-            _run(para, str(value), TITLE_FONT if header and r == 0 else BODY_FONT, 10.5)
-    if widths:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = Mm(w)
+            label = (header and r == 0) or (widths[0] == LABEL_MM and c == 0)
+            _run(para, str(value), HEADING_FONT if label else BODY_FONT, 10.5)
+    _fixed_widths(table, widths)
     return table
 
 
+def _heading(doc, text: str, font: str, size: float, before: float = 10):
+    """A heading kept on the page of what follows it."""
+    p = doc.add_paragraph()
+    p.paragraph_format.space_before = Pt(before)
+    p.paragraph_format.keep_with_next = True
+    _run(p, text, font, size)
+    return p
+
+
 def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
-    doc = _document(10.5, (25, 20, 22, 22))
+    doc = _document(12, (25, 20, 22, 22))
     header = doc.sections[0].header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(header, f"{form.running_header} · {form.organisation}", TITLE_FONT, 9)
+    _run(header, f"{form.running_header} · {form.organisation}", HEADING_FONT, 9)
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(footer, "第 ", size=9)
@@ -161,34 +362,31 @@ def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, form.heading, TITLE_FONT, 20, bold=True)
+    _run(p, form.heading, TITLE_FONT, 22)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, form.title, size=12)
+    _run(p, form.title, size=14)
     info = [["榜单", form.list_name]] + ([["所属领域", form.domain_name]] if form.domain_name
                                         else []) + \
         [["推荐单位", form.organisation], ["推荐编号", form.number], ["提交时间", form.submitted]]
-    _table(doc, info, widths=(45, 120))
+    pair = (LABEL_MM, FORM_WIDTH_MM - LABEL_MM)
+    _table(doc, info, widths=pair)
     for i, section in enumerate(form.sections, 1):
-        p = doc.add_paragraph()
-        p.paragraph_format.space_before = Pt(10)
-        _run(p, f"{i}．{section.title}", TITLE_FONT, 12, bold=True)
+        _heading(doc, f"{i}．{section.title}", HEADING_FONT, 14)
         for block in section.blocks:
             if isinstance(block, RowTable):
                 if block.label != section.title:
-                    _run(doc.add_paragraph(), block.label, TITLE_FONT, 10.5)
+                    _heading(doc, block.label, SUBHEADING_FONT, 12, before=4)
                 rows = [[str(n), *row] for n, row in enumerate(block.rows, 1)] or \
                     [["无"] + [""] * len(block.headers)]
                 _table(doc, rows, header=["序号", *block.headers])
             elif isinstance(block, FieldTable):
-                _table(doc, [[row.label, row.value] for row in block.rows], widths=(45, 120))
+                _table(doc, [[row.label, row.value] for row in block.rows], widths=pair)
             else:
-                _table(doc, [[block.label], [block.value]])
-    p = doc.add_paragraph()
-    p.paragraph_format.space_before = Pt(10)
-    _run(p, f"{len(form.sections) + 1}．推荐单位意见", TITLE_FONT, 12, bold=True)
-    _table(doc, [[row.label, row.value] for row in form.contact], widths=(45, 120))
-    table = _table(doc, [["推荐意见"], [form.opinion]])
+                _table(doc, [[block.label], [block.value]], widths=(FORM_WIDTH_MM,))
+    _heading(doc, f"{len(form.sections) + 1}．推荐单位意见", HEADING_FONT, 14)
+    _table(doc, [[row.label, row.value] for row in form.contact], widths=pair)
+    table = _table(doc, [["推荐意见"], [form.opinion]], widths=(FORM_WIDTH_MM,))
     cell = table.rows[1].cells[0]
     for text in ("", "", f"推荐单位（盖章）：{form.organisation}", "", "年　　月　　日"):
         para = cell.add_paragraph()

@@ -6,6 +6,8 @@ files under exports/templates/ (the stylesheet), and refuses file:, http(s): and
 from __future__ import annotations
 
 import mimetypes
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
@@ -13,7 +15,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import verify
+from . import fonts, layout, verify
 from .content import ApplicationForm, Letter, Stamp, Summary
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,6 +34,30 @@ def css_string(text: str) -> str:
 
 
 env.filters["css_string"] = css_string
+
+
+def print_cell(value) -> str:
+    """A table cell as printed: times to the minute, dates as dates, numbers as they are."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+CODE = re.compile(r"^[0-9A-Z]{18}$|^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$")
+
+
+def cell_kind(value) -> str:
+    """`code` for codes that must not break (USCC, verification codes), `num` for numbers and
+    times."""
+    if isinstance(value, (int, float, date)):
+        return "num"
+    return "code" if isinstance(value, str) and CODE.match(value) else ""
+
+
+env.filters["print_cell"] = print_cell
+env.filters["cell_kind"] = cell_kind
 
 
 class RefusedURL(ValueError):
@@ -53,20 +79,30 @@ class LocalOnlyFetcher(URLFetcher):
 
 
 _fonts = FontConfiguration()
-_css: CSS | None = None
+_css: list[CSS] | None = None
 
 
-def _stylesheet() -> CSS:
+def metrics_css() -> str:
+    """The letter's grid from exports/layout.py: one line of 3号 text every 225/22 mm, and the
+    two-character indent at the 28-per-line pitch."""
+    pitch = layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE
+    return (f".letter .ln, .letter h1 div {{ line-height: {layout.LINE_PT}pt; "
+            f"height: {layout.LINE_PT}pt; }}\n"
+            f".letter .ln.ind {{ padding-left: {2 * pitch:.3f}pt; }}\n")
+
+
+def _stylesheets() -> list[CSS]:
     global _css
     if _css is None:
-        _css = CSS(filename=str(TEMPLATES / "print.css"), font_config=_fonts,
-                   url_fetcher=LocalOnlyFetcher())
+        _css = [CSS(string=fonts.css() + "\n" + metrics_css(), font_config=_fonts),
+                CSS(filename=str(TEMPLATES / "print.css"), font_config=_fonts,
+                    url_fetcher=LocalOnlyFetcher())]
     return _css
 
 
 def render_html(html: str) -> bytes:
     doc = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
-    return doc.write_pdf(stylesheets=[_stylesheet()], font_config=_fonts)
+    return doc.write_pdf(stylesheets=_stylesheets(), font_config=_fonts)
 
 
 def _page(template: str, stamp: Stamp, **context) -> bytes:
@@ -76,7 +112,16 @@ def _page(template: str, stamp: Stamp, **context) -> bytes:
 
 
 def letter_pdf(letter: Letter, stamp: Stamp) -> bytes:
-    return _page("letter.html", stamp, letter=letter)
+    pitch = layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE
+    paragraphs = [layout.break_paragraph(f"{letter.addressee}：", indent=False),
+                  layout.break_paragraph(letter.opening)] + \
+        [layout.break_paragraph(line) for line in letter.item_lines()] + \
+        [layout.break_paragraph(text) for text in letter.closing]
+    name_right, date_right = layout.signature_offsets(letter.signer, letter.date)
+    return _page("letter.html", stamp, letter=letter, paragraphs=paragraphs,
+                 signature=(round(name_right * pitch, 2), round(date_right * pitch, 2)),
+                 pitch_spacing=round(pitch - layout.BODY_PT, 3),
+                 note=layout.break_paragraph(letter.note) if letter.note else [])
 
 
 def form_pdf(form: ApplicationForm, stamp: Stamp) -> bytes:

@@ -3,7 +3,11 @@
 
 HTMX_VERSION=2.0.11   # htmx.org, major version 2; templates are written against the htmx 2 docs
 DEBIAN_PACKAGES=(
-  fonts-noto-cjk          # Chinese glyphs: Noto Sans/Serif CJK SC
+  fonts-noto-cjk          # Chinese glyphs: Noto Sans/Serif CJK SC (fallback beyond GB 2312)
+  fonts-noto-cjk-extra    # Noto Serif CJK SC Black: the 小标宋 stand-in for titles
+  fontconfig
+  fonts-liberation2       # Times New Roman's metrics for the Latin text of the DOCX copies
+  libreoffice-writer-nogui  # the DOCX copies rendered as an office would (tests decode their QR)
   libharfbuzz-subset0     # WeasyPrint subsetting (60x slower without it, shared/FINDINGS.md)
   libpango-1.0-0 libpangoft2-1.0-0
   poppler-utils           # pdftoppm / pdffonts for looking at and testing PDFs
@@ -37,6 +41,33 @@ setup_debian() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The 公文 faces FandolFang (仿宋), FandolHei (黑体), FandolKai (楷体) ship in Debian's
+# texlive-lang-chinese; we take the fonts out of the downloaded package instead of installing TeX
+# Live (shared/FINDINGS.md), and teach fontconfig the names Word documents use for them.
+FANDOL_DIR=/usr/local/share/fonts/kczg-fandol
+FONTCONF=/etc/fonts/conf.d/65-kczg-gongwen.conf
+setup_fonts() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -s "$FANDOL_DIR/FandolFang-Regular.otf" ]; then
+    say "installing the Fandol fonts (仿宋/黑体/楷体) from Debian's texlive-lang-chinese"
+    local tmp
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp"  # apt's _apt user writes the download here
+    (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1 || \
+      { $sudo apt-get update -qq && apt-get download texlive-lang-chinese >/dev/null; })
+    dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    $sudo mkdir -p "$FANDOL_DIR"
+    $sudo cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang-Regular,Hei-Regular,Hei-Bold,Kai-Regular,Song-Regular,Song-Bold}.otf "$FANDOL_DIR/"
+    rm -rf "$tmp"
+    $sudo fc-cache -f "$FANDOL_DIR" >/dev/null
+  fi
+  if ! cmp -s deploy/fonts/65-kczg-gongwen.conf "$FONTCONF"; then
+    $sudo cp deploy/fonts/65-kczg-gongwen.conf "$FONTCONF"
+    $sudo fc-cache -f >/dev/null
+  fi
+}
+
 setup_python() {
   local stamp=.venv/.kczg-installed want
   want=$(sha256sum pyproject.toml | cut -c1-16)
@@ -68,6 +99,7 @@ setup_htmx() {
 
 setup_all() {
   setup_debian
+  setup_fonts
   setup_python
   setup_htmx
 }

@@ -80,6 +80,7 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
             "initial_results_deadline": to_utc_naive(c["initial_results_deadline"]),
             "initial_results_deadline_label": c["initial_results_deadline_label"],
             "is_current": True,
+            "letterhead_mm": c.get("letterhead_mm", 0),
         })
         Campaign.update(is_current=False).where(Campaign.id != campaign.id).execute()
 
@@ -102,6 +103,7 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
                 "quota_scope": lst.get("quota_scope", "list"),
                 "is_open": lst.get("open", True), "status_note": lst.get("status_note", ""),
                 "description": lst.get("description", ""),
+                "item_noun": lst.get("item_noun", "项"),
                 "review_body": bodies.get(lst.get("review_body")), "position": i,
             })
             for j, d in enumerate(lst.get("domains", [])):

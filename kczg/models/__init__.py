@@ -2,6 +2,7 @@
 from .accounts import (
     ROLES,
     AccountApplication,
+    LetterNumber,
     Organisation,
     User,
     UserSession,
@@ -32,7 +33,7 @@ from .review import (
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
-    Organisation, User, AccountApplication, UserSession,
+    Organisation, User, AccountApplication, UserSession, LetterNumber,
     Nomination, NominationHistory, NominationConflict, Attachment, DuplicateDismissal,
     DocumentRecord, BundleBuild,
     Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,

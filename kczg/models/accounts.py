@@ -22,6 +22,18 @@ class Organisation(BaseModel):
     phone = peewee.CharField(default="")
     email = peewee.CharField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
+    letterhead_mm = peewee.IntegerField(null=True)  # the unit's letter paper; None: the campaign's
+
+
+class LetterNumber(BaseModel):
+    """The 发文字号 a unit gives one of its letters (printed above the title)."""
+
+    organisation = peewee.ForeignKeyField(Organisation, backref="+", on_delete="CASCADE")
+    letter = peewee.CharField()   # the list's code, or "list:domain"
+    number = peewee.CharField()
+
+    class Meta:
+        indexes = ((("organisation", "letter"), True),)
 
 
 class User(UserMixin, BaseModel):

@@ -24,6 +24,9 @@ class Campaign(BaseModel):
     is_current = peewee.BooleanField(default=True)
     # Days the demo command moved the calendar by (0 for a real campaign); shown on every page.
     demo_shift_days = peewee.IntegerField(default=0)
+    # millimetres left blank at the top of a letter for a pre-printed letterhead (units may
+    # set their own)
+    letterhead_mm = peewee.IntegerField(default=0)
     loaded_at = peewee.DateTimeField(default=utcnow)
     # Bumped whenever a list, domain, review body, phase or contact changes: processes keep
     # those facts in memory per (campaign, facts_version) (kczg/campaigns/facts.py).
@@ -84,6 +87,7 @@ class NominationList(CampaignFact, BaseModel):
     description = peewee.TextField(default="")
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="lists")
     position = peewee.IntegerField(default=0)
+    item_noun = peewee.CharField(default="项")  # measure word and noun: 项技术, 家企业, 个组织
 
     class Meta:
         indexes = ((("campaign", "code"), True),)

@@ -9,7 +9,7 @@ import peewee
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
 from .campaign import Domain, NominationList, ReviewBody
-from .nominations import Nomination
+from .nominations import JSONField, Nomination
 
 
 class DocumentRecord(BaseModel):
@@ -30,6 +30,8 @@ class DocumentRecord(BaseModel):
     generated_at = peewee.DateTimeField(default=utcnow)
     superseded_by = peewee.ForeignKeyField("self", null=True, backref="+")
     superseded_at = peewee.DateTimeField(null=True)
+    # what the document says that a reader can compare with the paper: [[label, value], ...]
+    facts = JSONField(default=list)
 
     @property
     def kind_name(self) -> str:

@@ -37,8 +37,6 @@ from kczg.models import (
 from kczg.parsing import clean_text
 from kczg.rules import calendar
 
-NOUNS = {"xdjs": "技术", "xrqy": "企业", "cxyrt": "组织", "kycx": "开源项目", "kjtz": "投资机构",
-         "tpdb": "技术"}
 FORMATS = {"pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -175,7 +173,8 @@ def _build_form_content(nomination: Nomination, blind: bool, number: str) -> c.A
                                   c.FieldRow("联系电话", data.get("contact_phone") or ""),
                                   c.FieldRow("电子邮箱", data.get("contact_email") or "")],
         pledge=str(form.pledge.label.text) if data.get("pledge") else "",
-        submitted=_local(nomination.submitted_at))
+        submitted=_local(nomination.submitted_at)[:16],
+        first_unit=first_unit(nomination), code=nomination.dedupe_key or "")
 
 
 def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | None):
@@ -186,35 +185,56 @@ def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | 
     return list(query.order_by(Nomination.submitted_at, Nomination.id))
 
 
+def first_unit(nomination: Nomination) -> str:
+    """The item's own organisation as printed beside it: its first completion unit, the
+    enterprise, the lead unit or the maintainer."""
+    data = nomination.clean or {}
+    return data.get("first_unit") or data.get("unit") or data.get("lead_unit") or \
+        data.get("maintainer") or ""
+
+
+def letter_key(lst: NominationList, domain: Domain | None) -> str:
+    return lst.code + (f":{domain.code}" if domain else "")
+
+
 def letter_content(org: Organisation, lst: NominationList, domain: Domain | None,
                    nominations: list[Nomination]) -> c.Letter:
+    from exports import layout
+    from kczg.models import LetterNumber
+
     campaign = lst.campaign
-    noun = NOUNS.get(lst.code, "项目")
+    n, noun = len(nominations), lst.item_noun or "项"
     where = lst.name + (f"（{domain.name}领域）" if domain else "")
     body = (domain or lst).review_body
     year = campaign.title[:4]
     contact = (nominations[0].clean or {}) if nominations else {}
-    latest = max(n.submitted_at for n in nominations) if nominations else utcnow()
-    items = []
-    for n in nominations:
-        data = n.clean or {}
-        owner = data.get("first_unit") or data.get("unit") or data.get("lead_unit") or \
-            data.get("maintainer") or ""
-        items.append(f"{n.display_title}" + (f"（{owner}）" if owner else ""))
+    latest = max(x.submitted_at for x in nominations) if nominations else utcnow()
+    note = f"（联系人：{contact.get('contact_name', '')}，联系电话：{contact.get('contact_phone', '')}）"
+    with_mail = note[:-1] + f"，电子邮箱：{contact.get('contact_email', '')}）"
+    if contact.get("contact_email") and \
+            layout.em_width(with_mail) <= layout.CHARS_PER_LINE - 2:  # one line: keep the e-mail
+        note = with_mail
+    number = LetterNumber.get_or_none(LetterNumber.organisation == org.id,
+                                      LetterNumber.letter == letter_key(lst, domain))
+    segments = [f"关于推荐{n}{noun}", "参加", f"{year}年“科创中国”", lst.name,
+                f"（{domain.name}领域）" if domain else "", "遴选的函"]
     return c.Letter(
-        title=f"关于推荐{len(nominations)}项{noun}参加{year}年“科创中国”{where}遴选的函",
+        title="".join(segments),
+        title_lines=layout.balanced_title(segments),
         addressee=body.name if body else "中国科学技术协会",
-        opening=(f"根据《{campaign.notice_title}》要求，{org.name}认真组织开展了{where}的"
-                 f"推荐工作。经审核，现推荐以下{len(nominations)}项{noun}参加{year}年"
-                 f"“科创中国”{where}遴选："),
-        items=items,
-        closing=["本单位已对推荐材料进行审核，承诺所推荐材料真实、准确，无知识产权纠纷，"
-                 "未违反科研诚信要求。纸质推荐材料由本单位留存，需要时报送初评机构。",
-                 f"联系人：{contact.get('contact_name', '')}，联系电话："
-                 f"{contact.get('contact_phone', '')}，电子邮箱：{contact.get('contact_email', '')}。",
-                 "特此函告。"],
+        opening=f"根据《{campaign.notice_title}》，现推荐以下{n}{noun}参加{year}年“科创中国”"
+                f"{where}遴选：",
+        items=[c.LetterItem(x.display_title, first_unit(x)) for x in nominations],
+        # two lines: with 2 title lines, 3 opening lines, the seal's room, the signature and a
+        # 附注, five items of up to two lines each still fit on one page of 22 lines
+        closing=["以上材料经本单位审核，真实准确，无知识产权纠纷，未违反科研诚信要求；"
+                 "纸质材料由本单位留存备查。特此函告。"],
         signer=org.name,
-        date=cn_date(calendar.local(campaign, calendar.aware(latest)).date()))
+        date=cn_date(calendar.local(campaign, calendar.aware(latest)).date()),
+        note=note,
+        doc_number=number.number if number else "",
+        letterhead_mm=org.letterhead_mm if org.letterhead_mm is not None
+        else campaign.letterhead_mm or 0)
 
 
 SUMMARY_COLUMNS = ["序号", "榜单", "领域", "名称", "推荐单位", "单位类型", "统一社会信用代码/仓库地址",
@@ -237,7 +257,7 @@ def _summary_rows(nominations: list[Nomination],
                      n.organisation.name, n.organisation.unit_type.name, n.dedupe_key,
                      data.get("contact_name") or "", data.get("contact_phone") or "",
                      calendar.local(n.list.campaign, calendar.aware(n.submitted_at))
-                     .replace(tzinfo=None),
+                     .replace(tzinfo=None, second=0, microsecond=0),
                      record.code])
     return rows
 
@@ -286,24 +306,27 @@ def with_facts(nominations: list[Nomination]) -> list[Nomination]:
 
 
 def summary_content(title: str, subtitle: str, nominations: list[Nomination],
-                    forms: dict[int, "Prepared"] | None = None) -> c.Summary:
+                    forms: dict[int, "Prepared"] | None = None,
+                    signoff: bool = False) -> c.Summary:
     return c.Summary(title=title, subtitle=f"{subtitle} · 共{len(nominations)}项",
                      columns=SUMMARY_COLUMNS, rows=_summary_rows(nominations, forms),
-                     widths=SUMMARY_WIDTHS)
+                     widths=SUMMARY_WIDTHS, signoff=signoff)
 
 
 # --- verification records ------------------------------------------------------------------
 
-def issue(kind: str, subject: str, digest: str, title: str, **links) -> DocumentRecord:
+def issue(kind: str, subject: str, digest: str, title: str, facts=None,
+          **links) -> DocumentRecord:
     """The record for this exact content: reused if it exists, else a new code that supersedes
-    the subject's earlier records."""
+    the subject's earlier records. `facts` are what the verification page shows of it."""
     existing = DocumentRecord.get_or_none(DocumentRecord.subject == subject,
                                           DocumentRecord.content_hash == digest)
     if existing is not None:
         return existing
     with database.atomic():
         record = DocumentRecord.create(code=verify.new_code(), kind=kind, subject=subject,
-                                       content_hash=digest, title=title[:250], **links)
+                                       content_hash=digest, title=title[:250],
+                                       facts=facts or [], **links)
         (DocumentRecord.update(superseded_by=record, superseded_at=utcnow())
          .where(DocumentRecord.subject == subject, DocumentRecord.id != record.id,
                 DocumentRecord.superseded_by.is_null()).execute())
@@ -330,7 +353,7 @@ def prepare_form(nomination: Nomination, blind: bool = False,
     subject, digest = _form_subject(nomination, blind), content.digest()
     record = (known or {}).get((subject, digest)) or issue(
         "form", subject, digest, f"{content.heading}：{nomination.display_title}",
-        organisation=None if blind else nomination.organisation_id,
+        facts=content.facts(), organisation=None if blind else nomination.organisation_id,
         nomination=nomination, list=nomination.list_id, domain=nomination.domain_id)
     return Prepared(record, content, "form", f"{content.number}-{safe_name(content.title)}-申报书")
 
@@ -353,7 +376,7 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
         content = form_content(n, blind)
         fresh.append(DocumentRecord(
             code=verify.new_code(), kind="form", subject=subject, content_hash=content.digest(),
-            title=f"{content.heading}：{n.display_title}"[:250],
+            title=f"{content.heading}：{n.display_title}"[:250], facts=content.facts(),
             organisation=None if blind else n.organisation_id, nomination=n.id,
             list=n.list_id, domain=n.domain_id, generated_at=utcnow()))
     if fresh:
@@ -370,23 +393,25 @@ def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None
     nominations = letter_nominations(org, lst, domain)
     content = letter_content(org, lst, domain, nominations)
     subject = f"letter:{org.id}:{lst.code}:{domain.code if domain else ''}"
-    record = issue("letter", subject, content.digest(), content.title, organisation=org,
-                   list=lst, domain=domain)
+    record = issue("letter", subject, content.digest(), content.title, facts=content.facts(),
+                   organisation=org, list=lst, domain=domain)
     where = lst.name + (f"-{domain.name}" if domain else "")
     return Prepared(record, content, "letter", f"{safe_name(org.name)}-{where}-推荐函")
 
 
 def prepare_summary(subject: str, kind: str, title: str, subtitle: str,
                     nominations: list[Nomination], forms: dict[int, Prepared] | None = None,
-                    **links) -> Prepared:
-    content = summary_content(title, subtitle, nominations, forms)
-    record = issue(kind, subject, content.digest(), content.title, **links)
+                    signoff: bool = False, **links) -> Prepared:
+    content = summary_content(title, subtitle, nominations, forms, signoff)
+    record = issue(kind, subject, content.digest(), content.title, facts=content.facts(),
+                   **links)
     return Prepared(record, content, "summary", safe_name(title))
 
 
 def prepare_unit_summary(org: Organisation) -> Prepared:
     return prepare_summary(f"summary-unit:{org.id}", "summary_unit", f"{org.name}推荐汇总表",
-                           org.unit_type.name, submitted_for_unit(org), organisation=org)
+                           org.unit_type.name, submitted_for_unit(org), signoff=True,
+                           organisation=org)
 
 
 def prepare_body_summary(body: ReviewBody) -> Prepared:
@@ -473,5 +498,6 @@ def prepare_publication(pub) -> Prepared:
     content = c.Summary(title, f"共{len(rows)}项 · 发布于{_local(pub.published_at)[:10]}",
                         ["序号", "领域", "名称", "完成单位/主体", "推荐单位"], rows,
                         [4, 6, 30, 20, 18])
-    record = issue("published", f"published:{lst.id}", content.digest(), title, list=lst)
+    record = issue("published", f"published:{lst.id}", content.digest(), title,
+                   facts=content.facts(), list=lst)
     return Prepared(record, content, "summary", safe_name(title))

@@ -96,7 +96,8 @@ def test_application_form_pdf_and_docx(unit_a, db, tmp_path):
                   "2021“科创中国”先导技术榜申报书", "先导技术榜-电子信息-01", "第1页共"):
         assert flat(typed) in text, typed
     fonts = embedded_fonts(r.data, tmp_path)
-    assert re.search(r"Noto-Serif-CJK-SC\s+CID Type 0C.*yes\s+yes", fonts), fonts
+    for face in ("FandolFang", "FandolHei", "FandolKai", "Noto-Serif-CJK-SC-Heavy"):  # 仿宋 黑体 楷体 小标宋
+        assert re.search(face + r"\s+CID Type 0C.*yes\s+yes", fonts), (face, fonts)
     keep_png(r.data, "application-form")
     code = DocumentRecord.get(DocumentRecord.nomination == nid).code
     assert f"验证码{code}" in text
@@ -111,7 +112,7 @@ def test_application_form_pdf_and_docx(unit_a, db, tmp_path):
     d = docx.Document(io.BytesIO(r.data))
     fonts = d.styles["Normal"].element.rPr.rFonts
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") \
-        == "仿宋"
+        == "仿宋_GB2312"
     images = [p for p in d.part.package.parts if p.partname.endswith(".png")]
     decoded = [b.text for img in images
                for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(img.blob)))]
@@ -132,7 +133,8 @@ def test_letter_follows_the_official_layout(unit_a, db, tmp_path):
                      "中国科协信息科技学会联合体：", "面向边缘计算的低功耗人工智能芯片架构", "第二项电子信息技术",
                      "未违反科研诚信要求", "中国电子学会", "2021年10月20日", "—1—"):
         assert flat(expected) in text, expected
-    assert "Noto-Serif-CJK-SC-Bold" in embedded_fonts(r.data, tmp_path)
+    fonts = embedded_fonts(r.data, tmp_path)
+    assert "FandolFang" in fonts and "Noto-Serif-CJK-SC-Heavy" in fonts, fonts
     keep_png(r.data, "letter")
     code = DocumentRecord.get(DocumentRecord.kind == "letter").code
     assert qr_urls(r.data, tmp_path) == [f"{BASE}/verify/{code}"]
