@@ -17,7 +17,14 @@ def new_code() -> str:
 
 
 def normalize_code(code: str) -> str:
-    return code.strip().upper().replace(" ", "")
+    """A code as typed off paper: any case, with or without hyphens or spaces (full-width ones
+    included) -> ABCD-EFGH-JKMN."""
+    import unicodedata
+
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
+    if len(raw) == 12:
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return raw[:20]
 
 
 def verify_url(base_url: str, code: str) -> str:

@@ -77,6 +77,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             raise RuntimeError("; ".join(problems))
 
         fonts.check()  # says loudly when CJK fonts or libharfbuzz-subset are missing
+        if (problem := config.base_url_problem(app.config)):
+            log.error("DOCUMENTS WILL POINT NOWHERE: %s", problem)
     return app
 
 

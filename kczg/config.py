@@ -25,6 +25,20 @@ def load_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def base_url_problem(config: dict) -> str | None:
+    """Production with the default loopback KCZG_BASE_URL prints QR codes nobody can open."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(config.get("KCZG_BASE_URL", "")).hostname or ""
+    production = config.get("FILES_SHARED") or config.get("SESSION_COOKIE_SECURE") or \
+        not str(config.get("DATABASE_URL", "")).startswith("sqlite")
+    if production and (host in ("localhost", "::1") or host.startswith("127.")):
+        return (f"KCZG_BASE_URL is {config['KCZG_BASE_URL']!r} (loopback): every document's QR "
+                "code and verification address point at this machine. Set KCZG_BASE_URL to the "
+                "public address, e.g. https://kczg.example.org")
+    return None
+
+
 def from_environment(instance: Path) -> dict:
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL")

@@ -2,13 +2,13 @@
 after its own role check, and these check which object the user may see."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kczg.campaigns import current_campaign
 from kczg.models import BundleBuild, Domain, Nomination, NominationList
 from kczg.rules import permissions
-from kczg.services import bundles
+from kczg.services import bundles, files
 from kczg.services import documents as docs
 
 FORM_FORMATS = ("pdf", "docx")
@@ -85,8 +85,8 @@ def bundle_download(build_id: int):
     path = bundles.bundle_path(build.content_key)
     if build.status != "done" or not path.exists():
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{docs.safe_name(scope.title, 60)}.zip")
+    return files.send_download(path, "application/zip", f"{docs.safe_name(scope.title, 60)}.zip",
+                               f"kczg-bundle-{build.scope.replace(':', '-')}.zip")
 
 
 def add_bundle_routes(bp, role: str) -> None:

@@ -92,11 +92,14 @@ def countdown():
 def verify(code=None):
     """Anyone holding a printed copy checks it here: what it was generated from, and whether a
     newer version replaced it."""
-    if code is None and request.args.get("code"):
-        return redirect(url_for(".verify", code=normalize_code(request.args["code"])[:20]))
+    if code is None and normalize_code(request.args.get("code", "")[:40]):
+        return redirect(url_for(".verify", code=normalize_code(request.args["code"][:40])))
     record = None
     if code:
-        record = DocumentRecord.get_or_none(DocumentRecord.code == normalize_code(code)[:20])
+        normal = normalize_code(code[:40])
+        if normal and normal != code:  # abcdefghjkmn -> /verify/ABCD-EFGH-JKMN, one address
+            return redirect(url_for(".verify", code=normal))
+        record = DocumentRecord.get_or_none(DocumentRecord.code == normal) if normal else None
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
                            campaign=current_campaign()), status

@@ -2,7 +2,7 @@
 kczg.rules.review_flow and shows its refusal, if any, as a message."""
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.validators import email_error, username_error
@@ -325,8 +325,8 @@ def ranking_export(fmt):
         abort(404)
     data = ranking_export_service.ranking_file(body, _ranking_groups(body),
                                                flow.result_of(body), fmt)
-    return send_file(io.BytesIO(data), as_attachment=True,
-                     mimetype=docs.FORMATS[fmt], download_name=f"{body.name}初评排名.{fmt}")
+    return files.send_download(io.BytesIO(data), docs.FORMATS[fmt], f"{body.name}初评排名.{fmt}",
+                               f"kczg-ranking-{body.short_id}.{fmt}")
 
 
 @bp.route("/results", methods=["POST"])

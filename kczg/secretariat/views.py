@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -20,7 +19,7 @@ from peewee import fn
 
 from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitForm
 from forms.choices import PROVINCES
-from kczg import downloads
+from kczg import config, downloads
 from kczg.access import role_required
 from kczg.campaigns import current_campaign
 from kczg.models import (
@@ -61,6 +60,7 @@ def dashboard():
     return render_template("secretariat/dashboard.html", campaign=campaign, counts=counts,
                            pending=pending, bodies=bodies,
                            lists=lists_with_routing(campaign) if campaign else [],
+                           base_url_problem=config.base_url_problem(current_app.config),
                            **(calendar_context(campaign) if campaign else {}))
 
 
@@ -179,8 +179,7 @@ def unit_import_template():
     buf = io.BytesIO()
     accounts.template_workbook().save(buf)
     buf.seek(0)
-    return send_file(buf, mimetype=XLSX_MIME, as_attachment=True,
-                     download_name="推荐单位导入模板.xlsx")
+    return files.send_download(buf, XLSX_MIME, "推荐单位导入模板.xlsx", "kczg-units-template.xlsx")
 
 
 @bp.route("/applications")
@@ -283,8 +282,8 @@ def nominations_xlsx():
          for i, n in enumerate(rows, 1)],
         [4, 8, 6, 24, 14, 10, 14, 9, 8, 6], sheet="全部推荐",
         subtitle="筛选：" + ("，".join(f"{k}={v}" for k, v in filters.items() if v) or "无"))
-    return send_file(io.BytesIO(xlsx_writer.to_bytes(wb)), mimetype=XLSX_MIME,
-                     as_attachment=True, download_name="全部推荐.xlsx")
+    return files.send_download(io.BytesIO(xlsx_writer.to_bytes(wb)), XLSX_MIME, "全部推荐.xlsx",
+                               "kczg-nominations.xlsx")
 
 
 @bp.route("/nominations/<int:nomination_id>")

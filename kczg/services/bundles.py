@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import socket
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -106,7 +109,25 @@ def parse_scope(campaign, key: str, body: ReviewBody | None = None) -> Scope | N
     return None
 
 
+def root_folder(scope: Scope) -> str:
+    """The one folder everything unpacks into, named after the body and the list."""
+    if scope.lst is None:  # a body's whole bundle: its name and what it reviews
+        parts = [scope.body.name, scope.body.scope]
+    else:
+        routed = (scope.domain or scope.lst).review_body
+        parts = [routed.name if routed else "", scope.title.removesuffix("材料包")]
+    return docs.safe_name("-".join(p for p in parts if p) + "-初评材料", 80)
+
+
 def manifest(scope: Scope) -> list[Entry]:
+    entries = _manifest(scope)
+    root = root_folder(scope)
+    for e in entries:
+        e.arcname = f"{root}/{e.arcname}"
+    return entries
+
+
+def _manifest(scope: Scope) -> list[Entry]:
     nominations = scope.nominations()
     forms = {n.id: docs.prepare_form(n) for n in nominations}  # built once, used twice
     entries: list[Entry] = []
@@ -259,22 +280,55 @@ def _write_index(entries: list[Entry], sources: dict[str, Path], target: Path) -
     wb.save(target)
 
 
+class ChineseName(zipfile.ZipInfo):
+    """An entry whose name is stored in GBK, as Chinese Windows reads names without the UTF-8
+    flag (older Explorer ignores that flag and showed UTF-8 names garbled), together with the
+    Info-ZIP Unicode Path field (0x7075) holding the UTF-8 name for 7-Zip, unzip, macOS and
+    every other tool that reads it. Names GBK cannot hold stay UTF-8 with the flag."""
+
+    def _encodeFilenameFlags(self):
+        try:
+            return self.filename.encode("gbk"), self.flag_bits & ~0x800
+        except UnicodeEncodeError:
+            return super()._encodeFilenameFlags()
+
+    @classmethod
+    def for_file(cls, path: Path, arcname: str) -> "ChineseName":
+        info = cls.from_file(path, arcname)
+        info.compress_type = zipfile.ZIP_STORED
+        try:
+            legacy = info.filename.encode("gbk")
+        except UnicodeEncodeError:
+            return info
+        utf8 = info.filename.encode("utf-8")
+        if legacy != utf8:
+            info.extra = struct.pack("<HHBL", 0x7075, 5 + len(utf8), 1,
+                                     zlib.crc32(legacy)) + utf8
+        return info
+
+
+def _add(zf: zipfile.ZipFile, path: Path, arcname: str) -> None:
+    with open(path, "rb") as src, zf.open(ChineseName.for_file(path, arcname), "w") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+
+
 def write_zip(entries: list[Entry], target: Path, progress=None) -> None:
     """Write the ZIP entry by entry to `target` (atomically), rendering what is not cached."""
     tmp = target.with_suffix(f".{os.getpid()}.part")
     sources: dict[str, Path] = {}
+    root = entries[0].arcname.split("/")[0] + "/" if entries and "/" in entries[0].arcname else ""
     try:
         # documents are already compressed (PDF streams, DOCX/XLSX are ZIPs): store them
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             for i, e in enumerate(entries, 1):
                 sources[e.arcname] = e.source()
-                zf.write(sources[e.arcname], e.arcname)
+                _add(zf, sources[e.arcname], e.arcname)
                 if progress:
                     progress(i)
             index = target.with_suffix(f".{os.getpid()}.index.xlsx")
             try:
                 _write_index(entries, sources, index)
-                zf.write(index, "索引.xlsx")
+                _add(zf, index, f"{root}索引.xlsx")
             finally:
                 index.unlink(missing_ok=True)
         os.replace(tmp, target)

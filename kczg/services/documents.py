@@ -54,6 +54,14 @@ def base_url() -> str:
     return current_app.config["KCZG_BASE_URL"]
 
 
+def base_url_tag() -> str:
+    """Part of every cached file's name: a document rendered under another KCZG_BASE_URL (its
+    QR code points there) is rendered again, never served."""
+    import hashlib
+
+    return hashlib.sha256(base_url().encode()).hexdigest()[:8]
+
+
 # --- content -------------------------------------------------------------------------------
 
 def _display(field, value) -> str:
@@ -440,7 +448,7 @@ def rendered(prepared: Prepared, fmt: str) -> Path:
     render = RENDERERS.get((prepared.kind, fmt))
     if render is None:
         raise LookupError(f"no {fmt} for {prepared.kind}")
-    path = cache_dir() / f"{prepared.record.code}.{fmt}"
+    path = cache_dir() / f"{prepared.record.code}-{base_url_tag()}.{fmt}"
     if not path.exists():
         stamp = c.Stamp(prepared.record.code, verify.verify_url(base_url(), prepared.record.code))
         data = render(prepared.content, stamp)
@@ -479,14 +487,17 @@ def attachments_of(nominations: list[Nomination]) -> list[Attachment]:
 
 def send(prepared: Prepared, fmt: str):
     """The download response for a prepared document; callers have checked who may see it."""
-    from flask import abort, send_file
+    from flask import abort
+
+    from kczg.services.files import send_download
 
     try:
         path = rendered(prepared, fmt)
     except LookupError:
         abort(404)
-    return send_file(path, mimetype=FORMATS[fmt], as_attachment=True,
-                     download_name=f"{prepared.download_name}.{fmt}")
+    return send_download(path, FORMATS[fmt], f"{prepared.download_name}.{fmt}",
+                         f"kczg-{prepared.record.kind.replace('_', '-')}-"
+                         f"{prepared.record.code}.{fmt}")
 
 
 def prepare_publication(pub) -> Prepared:

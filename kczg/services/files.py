@@ -85,12 +85,28 @@ def remove(attachment: Attachment) -> None:
     attachment.delete_instance()
 
 
-def send(attachment: Attachment):
-    """The download response; callers have checked who may see it."""
+def send_download(source, mimetype: str, name: str, fallback: str):
+    """A download named `name` (Chinese) for browsers that read RFC 6266's filename*, and
+    `fallback` (ASCII, e.g. kczg-letter-ABCD-EFGH-JKMN.pdf) for those that do not, instead of
+    the ---.pdf Werkzeug would make of a Chinese name."""
+    import re
+    from urllib.parse import quote
+
     from flask import send_file
 
-    return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=clean_filename(attachment.original_name))
+    response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=fallback)
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", fallback).strip("-.") or "download"
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return response
+
+
+def send(attachment: Attachment):
+    """The download response; callers have checked who may see it."""
+    name = clean_filename(attachment.original_name)
+    suffix = Path(name).suffix if Path(name).suffix.isascii() else ""
+    return send_download(path_of(attachment), attachment.content_type, name,
+                         f"kczg-{attachment.kind.replace('_', '-')}-{attachment.id}{suffix}")
 
 
 def attachment_for(user, attachment_id: int) -> Attachment:

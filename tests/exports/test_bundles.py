@@ -2,7 +2,9 @@
 cached by content, rebuilt after a change, and only for the body's own scope."""
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -64,9 +66,20 @@ def test_bundle_contents(routed, app):
     assert progress.status_code == 286  # htmx: stop polling
     r = client.get(f"/review/bundles/{build_id}/download")
     assert r.status_code == 200 and r.mimetype == "application/zip"
-    assert "filename*=UTF-8''" in r.headers["Content-Disposition"]
-    zf = zipfile.ZipFile(io.BytesIO(r.data))
-    names = zf.namelist()
+    disposition = r.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in disposition and 'filename="kczg-bundle-body-it.zip"' in disposition
+    # names in GBK, as Chinese Windows reads them, with the UTF-8 name in the 0x7075 field
+    zf = zipfile.ZipFile(io.BytesIO(r.data), metadata_encoding="gbk")
+    root = "中国科协信息科技学会联合体-先导技术榜电子信息领域-初评材料/"
+    assert all(n.startswith(root) for n in zf.namelist())  # one folder when unpacked
+    for info in zf.infolist():
+        assert not info.flag_bits & 0x800, info.filename
+        tag, size, version, crc = struct.unpack("<HHBL", info.extra[:9])
+        assert tag == 0x7075 and version == 1
+        assert info.extra[9:4 + size].decode("utf-8") == info.filename
+        assert crc == zlib.crc32(info.filename.encode("gbk"))
+    names = [n.removeprefix(root) for n in zf.namelist()]
+    zf.read = lambda name, read=zf.read: read(root + name)
     assert names[0:2] == ["00-推荐汇总表.xlsx", "00-推荐汇总表.pdf"] and names[-1] == "索引.xlsx"
     a = [n for n in names if n.startswith("01-中国电子学会/")]
     b = [n for n in names if n.startswith("02-浙江省科学技术协会/")]
@@ -81,9 +94,8 @@ def test_bundle_contents(routed, app):
     ]), a
     assert len(b) == 4 and not any("生物医药" in n for n in names)
     for info in zf.infolist():
-        assert info.flag_bits & 0x800, info.filename  # UTF-8 names for Windows and macOS
         assert not re.search(r'[\\:*?"<>|]', info.filename)
-        data = zf.read(info)
+        data = zf.read(info.filename.removeprefix(root))
         if info.filename.endswith("申报书.pdf") or info.filename.endswith("推荐函.pdf"):
             assert len(PdfReader(io.BytesIO(data)).pages) >= 1
         elif info.filename.endswith(".docx"):
@@ -95,7 +107,7 @@ def test_bundle_contents(routed, app):
     index = load_workbook(io.BytesIO(zf.read("索引.xlsx"))).active
     assert index["A1"].value == "文件" and index.freeze_panes == "A2"
     listed = [row[0].value for row in index.iter_rows(min_row=2)]
-    assert listed == names[:-1]
+    assert listed == [root + n for n in names[:-1]]
     summary = load_workbook(io.BytesIO(zf.read("00-推荐汇总表.xlsx"))).active
     assert [row[3].value for row in summary.iter_rows(min_row=4)].count("浙江的电子信息技术") == 1
 

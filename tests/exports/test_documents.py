@@ -51,6 +51,7 @@ def docx_text(data: bytes) -> str:
 
 
 def qr_urls(pdf: bytes, tmp_path) -> list[str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")],
@@ -175,13 +176,24 @@ def test_verify_page_and_superseded_codes(unit_a, client, db):
     page = client.get(f"/verify/{old.code}").get_data(as_text=True)
     assert "该文件由本平台生成，且为最新版本" in page and "示例科技创业投资管理有限公司" in page
     assert "中国电子学会" in page
+    # the key content, to compare with the paper: a forged copy reusing this code shows up
+    facts = flat(re.sub(r"<[^>]+>", " ", page.split("文件主要内容")[1]))
+    for expected in ("名称示例科技创业投资管理有限公司", "统一社会信用代码/仓库地址91350100M000100Y43",
+                     "推荐单位中国电子学会", "推荐编号科技创业投资机构榜-01", "提交时间2021-"):
+        assert expected in facts, expected
     # change the nomination: a new code, the old one says it was superseded
     unit_a.post(f"/unit/nominations/{nid}/reopen", data={"csrf_token": csrf_token(unit_a, "/unit/")})
     post_nomination(unit_a, nid, sample("kjtz", aum="99"), "submit")
     unit_a.get(f"/unit/documents/nominations/{nid}.pdf")
     new = DocumentRecord.get(DocumentRecord.nomination == nid, DocumentRecord.id != old.id)
     assert new.code != old.code
-    page = client.get(f"/verify/{old.code.lower()}").get_data(as_text=True)
+    # typed off paper in lower case, or without hyphens: the same page
+    for typed in (old.code.lower(), old.code.replace("-", ""), old.code.replace("-", " ")):
+        r = client.get(f"/verify/{typed}")
+        assert r.status_code == 302 and r.headers["Location"].endswith(f"/verify/{old.code}")
+        r = client.get("/verify", query_string={"code": typed}, follow_redirects=True)
+        assert "该文件已被新版本替代" in r.get_data(as_text=True)
+    page = client.get(f"/verify/{old.code}").get_data(as_text=True)
     assert "该文件已被新版本替代" in page and new.code in page
     r = client.get("/verify/NOPE-NOPE-NOPE")
     assert r.status_code == 404 and "验证码“NOPE-NOPE-NOPE”不存在" in r.get_data(as_text=True)
@@ -217,5 +229,32 @@ def test_prerender_on_submit_fills_the_cache(unit_a, app, db):
     cache = Path(app.instance_path) / "documents"
     codes = {r.code for r in DocumentRecord.select()}
     assert len(codes) == 2  # the 申报书 and the letter
-    assert {p.name for p in cache.iterdir()} == {f"{c}.{f}" for c in codes for f in ("pdf", "docx")}
+    assert {p.name.split("-")[:3] == c.split("-") and p.suffix for p in cache.iterdir()
+            for c in codes if p.name.startswith(c)} == {".pdf", ".docx"}
+    assert len(list(cache.iterdir())) == 4
     assert Nomination.get_by_id(nid).status == "submitted"
+
+
+def test_documents_follow_the_base_url(unit_a, app, db, tmp_path):
+    """A document rendered before KCZG_BASE_URL was set is not served with the old address in
+    its QR code: the cache is per address; the verification code stays."""
+    nid = submit(unit_a, "cxyrt")
+    r = unit_a.get(f"/unit/documents/nominations/{nid}.pdf")
+    code = DocumentRecord.get(DocumentRecord.nomination == nid).code
+    assert qr_urls(r.data, tmp_path / "a") == [f"{BASE}/verify/{code}"]
+    app.config["KCZG_BASE_URL"] = "https://kczg.cast.org.cn"
+    r = unit_a.get(f"/unit/documents/nominations/{nid}.pdf")
+    assert qr_urls(r.data, tmp_path / "b") == [f"https://kczg.cast.org.cn/verify/{code}"]
+    assert f"https://kczg.cast.org.cn/verify/{code}" in flat(pdf_text(r.data))
+    # an ASCII name for browsers that ignore filename*, instead of ---.pdf
+    assert f'filename="kczg-form-{code}.pdf"' in r.headers["Content-Disposition"]
+
+
+def test_loopback_base_url_is_reported_in_production():
+    from kczg.config import base_url_problem
+
+    demo = {"KCZG_BASE_URL": "http://127.0.0.1:5000", "DATABASE_URL": "sqlite:///x.sqlite3"}
+    assert base_url_problem(demo) is None  # the demo on one machine
+    production = dict(demo, DATABASE_URL="postgresql://db/kczg", FILES_SHARED=True)
+    assert "KCZG_BASE_URL" in base_url_problem(production)
+    assert base_url_problem(dict(production, KCZG_BASE_URL="https://kczg.cast.org.cn")) is None
