@@ -56,8 +56,28 @@ def _body_style() -> NamedStyle:
     return style
 
 
+SIGNOFF = ["填表人：", "联系电话：", "日期：　　年　　月　　日", "（推荐单位盖章）"]
+
+
+def print_setup(ws, header_row: int, last_col: int) -> None:
+    """Printed as an office expects: A4 landscape, every column on one page's width (as many
+    pages long as needed), the header row on every page, centred, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0          # 0: as many pages as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.print_area = f"A1:{ws.cell(row=ws.max_row, column=last_col).coordinate}"
+
+
 def table_workbook(title: str, columns: list[str], rows: list[list], widths: list[int],
-                   sheet: str = "汇总表", subtitle: str = "") -> Workbook:
+                   sheet: str = "汇总表", subtitle: str = "", signoff: bool = False) -> Workbook:
     wb = Workbook()
     wb.add_named_style(_body_style())
     ws = wb.active
@@ -86,9 +106,12 @@ def table_workbook(title: str, columns: list[str], rows: list[list], widths: lis
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=header_row, column=len(columns)).coordinate[:-1]}" \
         f"{header_row + max(len(rows), 1)}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if signoff:  # 填表人/联系电话/日期/盖章, two rows under the table, spread across it
+        row = header_row + max(len(rows), 1) + 2
+        step = max(len(columns) // len(SIGNOFF), 1)
+        for i, text in enumerate(SIGNOFF):
+            safe_cell(ws, row, 1 + i * step, text).font = Font(size=12)
+    print_setup(ws, header_row, len(columns))
     return wb
 
 
@@ -101,4 +124,4 @@ def to_bytes(wb: Workbook) -> bytes:
 def summary_xlsx(summary: Summary, code: str = "") -> bytes:
     subtitle = summary.subtitle + (f"　验证码 {code}" if code else "")
     return to_bytes(table_workbook(summary.title, summary.columns, summary.rows, summary.widths,
-                                   subtitle=subtitle))
+                                   subtitle=subtitle, signoff=summary.signoff))

@@ -4,7 +4,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo
 
 from .common import BaseForm, chosen, required
-from .validators import Email, MaxChars, NewPassword, Phone, Username
+from .validators import Email, MaxChars, NewPassword, Phone, Username, WholeNumber
 
 
 class LoginForm(BaseForm):
@@ -80,3 +80,14 @@ class ImportUnitsForm(BaseForm):
 
 class DecisionForm(BaseForm):
     comment = StringField("意见", validators=[MaxChars(200)])
+
+
+class LetterSettingsForm(BaseForm):
+    """A unit's own settings for one of its 推荐函: the 发文字号 from its own register, and room
+    at the top for pre-printed letterhead paper."""
+
+    number = StringField("发文字号", validators=[MaxChars(40)],
+                         description="选填，按本单位发文登记填写，如“中电学函〔2021〕15号”；印在标题上方右侧")
+    letterhead_mm = StringField("信纸版头预留（毫米）", validators=[WholeNumber(0, 80)],
+                                description="使用印有版头的信纸打印时，在顶部留出的高度；不用时填0")
+    submit = SubmitField("保存并重新生成推荐函")

@@ -88,6 +88,20 @@ class MaxChars:
             raise StopValidation(f"不能超过{self.limit}个字（当前{len(field.data)}个字）")
 
 
+class WholeNumber:
+    """A whole number between `low` and `high`, read with the shared parse_int (blank: `low`)."""
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field):
+        from kczg.parsing import parse_int
+
+        text = (field.data or "").strip()
+        if text and parse_int(text, self.low, self.high) is None:
+            raise StopValidation(f"请输入{self.low}—{self.high}之间的整数")
+
+
 class NewPassword:
     """A new password as kczg.passwords wants it; `username_field` names the form's login name
     field, if it has one, else the logged-in user's name is used (the password may not contain

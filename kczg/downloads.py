@@ -23,10 +23,12 @@ def nomination_document(nomination_id: int, fmt: str):
     return docs.send(docs.prepare_form(n, blind=permissions.blind_for(current_user)), fmt)
 
 
-def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
+def letter_of(organisation, code: str, domain_code: str | None):
+    """The list and domain of a letter `organisation` has (something submitted there) and the
+    current user may see, else 404."""
     lst = NominationList.get_or_none(NominationList.campaign == current_campaign(),
                                      NominationList.code == code)
-    if lst is None or fmt not in FORM_FORMATS or bool(domain_code) != lst.has_domains:
+    if lst is None or bool(domain_code) != lst.has_domains:
         abort(404)
     domain = Domain.get_or_none(Domain.list == lst, Domain.code == domain_code) \
         if domain_code else None
@@ -34,6 +36,13 @@ def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
             not docs.can_download_letter(current_user, organisation, lst, domain) or \
             not docs.letter_nominations(organisation, lst, domain):
         abort(404)
+    return lst, domain
+
+
+def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
+    if fmt not in FORM_FORMATS:
+        abort(404)
+    lst, domain = letter_of(organisation, code, domain_code)
     return docs.send(docs.prepare_letter(organisation, lst, domain), fmt)
 
 

@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   fontconfig
   fonts-liberation2       # Times New Roman's metrics for the Latin text of the DOCX copies
   libreoffice-writer-nogui  # the DOCX copies rendered as an office would (tests decode their QR)
+  libreoffice-calc-nogui    # ... and the XLSX summaries printed (tests check the page width)
   libharfbuzz-subset0     # WeasyPrint subsetting (60x slower without it, shared/FINDINGS.md)
   libpango-1.0-0 libpangoft2-1.0-0
   poppler-utils           # pdftoppm / pdffonts for looking at and testing PDFs

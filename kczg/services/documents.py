@@ -205,6 +205,21 @@ def letter_key(lst: NominationList, domain: Domain | None) -> str:
     return lst.code + (f":{domain.code}" if domain else "")
 
 
+def save_letter_settings(org: Organisation, key: str, number: str, letterhead_mm: int) -> None:
+    """The unit's 发文字号 for one letter (blank removes it) and its letterhead room."""
+    from kczg.models import LetterNumber
+
+    number = clean_text(number).strip()
+    with database.atomic():
+        LetterNumber.delete().where(LetterNumber.organisation == org,
+                                    LetterNumber.letter == key).execute()
+        if number:
+            LetterNumber.create(organisation=org, letter=key, number=number)
+        if org.letterhead_mm != letterhead_mm:
+            org.letterhead_mm = letterhead_mm
+            org.save(only=[Organisation.letterhead_mm])
+
+
 def letter_content(org: Organisation, lst: NominationList, domain: Domain | None,
                    nominations: list[Nomination]) -> c.Letter:
     from exports import layout

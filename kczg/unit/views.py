@@ -30,6 +30,7 @@ from kczg.db import BUSY_MESSAGE, Compiled, is_busy
 from kczg.models import (
     Attachment,
     Domain,
+    LetterNumber,
     Nomination,
     NominationConflict,
     NominationHistory,
@@ -437,6 +438,28 @@ def document_nomination(nomination_id, fmt):
 @role_required("unit")
 def document_letter(code, fmt, domain=None):
     return downloads.letter_document(current_user.organisation, code, domain, fmt)
+
+
+@bp.route("/letters/<code>/settings", methods=["GET", "POST"])
+@bp.route("/letters/<code>/<domain>/settings", methods=["GET", "POST"])
+@role_required("unit")
+def letter_settings(code, domain=None):
+    """推荐函设置: the unit's 发文字号 for this letter and its letterhead room (all its letters)."""
+    from forms.accounts import LetterSettingsForm
+
+    org = current_user.organisation
+    lst, dom = downloads.letter_of(org, code, domain)
+    key = docs.letter_key(lst, dom)
+    number = LetterNumber.get_or_none(LetterNumber.organisation == org, LetterNumber.letter == key)
+    form = LetterSettingsForm(data={"number": number.number if number else "",
+                                    "letterhead_mm": str(org.letterhead_mm or 0)})
+    if form.validate_on_submit():
+        docs.save_letter_settings(org, key, form.number.data or "",
+                                  parse_int((form.letterhead_mm.data or "0").strip(), 0, 80) or 0)
+        flash("推荐函设置已保存；再次下载即为新版本（验证码随之更新）。", "success")
+        return redirect(url_for(".dashboard") + "#documents")
+    return render_template("unit/letter_settings.html", form=form, lst=lst, domain=dom), \
+        400 if form.errors else 200
 
 
 @bp.route("/documents/summary.<fmt>")

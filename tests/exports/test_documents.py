@@ -81,11 +81,6 @@ def embedded_fonts(pdf: bytes, tmp_path) -> str:
                           check=True).stdout
 
 
-@pytest.fixture
-def unit_a(as_user):
-    return as_user("unit-a")
-
-
 def test_application_form_pdf_and_docx(unit_a, db, tmp_path):
     nid = submit(unit_a, "xdjs", "dzxx", tech_name="量子<b>粗体</b>芯片技术")
     r = unit_a.get(f"/unit/documents/nominations/{nid}.pdf")
