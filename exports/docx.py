@@ -199,16 +199,18 @@ def _letter_footer(footer, stamp: Stamp, outer: str) -> None:
     """Footer row: the QR code and code on the inner side, the page number on the outer side,
     both hanging from the row's top, which sits 7 mm below the text block."""
     footer.is_linked_to_previous = False
-    table = footer.add_table(rows=1, cols=2, width=Mm(156))
-    _fixed_widths(table, (110, 46) if outer == "right" else (46, 110))
-    number_cell, stamp_cell = (table.rows[0].cells[1], table.rows[0].cells[0]) \
-        if outer == "right" else (table.rows[0].cells[0], table.rows[0].cells[1])
+    table = footer.add_table(rows=1, cols=3, width=Mm(156))
+    cells = table.rows[0].cells
+    if outer == "right":
+        _fixed_widths(table, (22, 88, 46))
+        qr_cell, text_cell, number_cell = cells
+    else:
+        _fixed_widths(table, (46, 22, 88))
+        number_cell, qr_cell, text_cell = cells
+    _no_cell_margins(table)  # so the number sits one character in from the block's edge
     _page_number(number_cell.paragraphs[0], outer)
-    inner = stamp_cell.add_table(rows=1, cols=2)
-    _fixed_widths(inner, (22, 86))
-    _qr(inner.rows[0].cells[0].paragraphs[0], stamp, 18)
-    _stamp_text(inner.rows[0].cells[1], stamp, first=inner.rows[0].cells[1].paragraphs[0])
-    stamp_cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    _qr(qr_cell.paragraphs[0], stamp, 18)
+    _stamp_text(text_cell, stamp, first=text_cell.paragraphs[0])
     for p in footer.paragraphs:  # the empty paragraph Word requires after a table: no height
         _auto_spacing(p)
         p.paragraph_format.line_spacing = Pt(1)
@@ -219,7 +221,7 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
     doc = _document(layout.BODY_PT, (37, 26, 35, 28))
     section = doc.sections[0]
     # the footer row (18 mm QR) hangs from 7 mm below the block: 35 - 7 - 18 mm from the edge
-    section.footer_distance = Mm(8)
+    section.footer_distance = Mm(10)
     section.header_distance = Mm(15)
     _no_grid(section)
     _pitch(doc.styles["Normal"].element, layout.BODY_PT, layout.CHARS_PER_LINE,
@@ -293,6 +295,16 @@ def _fixed_widths(table, widths_mm) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths_mm):
             cell.width = Mm(w)
+
+
+def _no_cell_margins(table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
 
 
 def _cant_split(row) -> None:

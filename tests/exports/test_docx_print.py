@@ -132,6 +132,9 @@ def test_libreoffice_prints_the_docx_and_xlsx_like_the_pdf(unit_a, db, tmp_path)
     ours = [ln.text for ln in lines((src / "letter.pdf").read_bytes(), tmp_path, 1)][:2]
     theirs = [re.sub(r"\s", "", ln.text) for ln in lines(word, tmp_path, 1)][:2]
     assert theirs == ours, (theirs, ours)
+    # its page number as the PDF's: 7 mm below the block, one character in from the right
+    number = next(ln for ln in lines(word, tmp_path, 1) if re.sub(r"\s", "", ln.text) == "—1—")
+    assert abs(number.y0 - 269) < 1 and abs(number.x1 - (184 - 14 / 72 * 25.4)) < 1, number
     used = subprocess.run(["pdffonts", str(out / "letter.pdf")], capture_output=True,
                           text=True).stdout
     assert "FandolFang" in used  # 仿宋_GB2312 resolved to the installed stand-in
