@@ -264,3 +264,19 @@ def test_unit_sets_letter_number_and_letterhead(unit_a, db, tmp_path):
         "csrf_token": token, "number": "x" * 300, "letterhead_mm": "九十"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "请输入0—80之间的整数" in page and "发文字号" in page
+
+
+def test_summary_block_top_on_continued_pages(tmp_path):
+    """A long 汇总表 continues on page 2 with its header row at the block's top (15 mm)."""
+    rows = [[i, "先导技术榜", "电子信息", f"第{i}项技术", "中国电子学会", "全国学会", "91110108551385082Q",
+             "王明", "010-68283463", "2021-10-20 10:00", "ABCD-EFGH-JKMN"] for i in range(1, 80)]
+    summary = c.Summary("中国电子学会推荐汇总表", "全国学会 · 共79项",
+                        ["序号", "榜单", "领域", "名称", "推荐单位", "单位类型", "统一社会信用代码/仓库地址",
+                         "联系人", "联系电话", "提交时间", "申报书验证码"], rows,
+                        [4, 12, 6, 22, 16, 10, 20, 6, 12, 10, 13])
+    data = pdf.summary_pdf(summary, STAMP)
+    assert pages(data, tmp_path) >= 2
+    xs, ys = rules(data, tmp_path, 2)
+    assert abs(min(ys) - 15) < TOL, min(ys)
+    assert abs(min(xs) - 12) < TOL and abs(max(xs) - 285) < TOL
+    assert "序号" in [ln.text for ln in lines(data, tmp_path, 2)]
