@@ -48,6 +48,19 @@ def test_tour(page, live_server, app):
     page.get_by_role("link", name="查看冲突副本").first.click()
     expect(page.locator("main")).to_contain_text("另一个标签页的旧版本")
     shot(page, "tour-unit-conflict-copy")
+    # 推荐函设置: a 发文字号 and letterhead room, then the letter downloads with it
+    page.goto(b + "/unit/")
+    page.get_by_role("link", name="发文字号与版头").first.click()
+    expect(page.locator("h1")).to_contain_text("推荐函设置")
+    page.get_by_label("发文字号").fill("中电学函〔2021〕15号")
+    page.get_by_label("信纸版头预留（毫米）").fill("三十")
+    page.get_by_role("button", name="保存并重新生成推荐函").click()
+    expect(page.locator("main")).to_contain_text("请输入0—80之间的整数")
+    expect(page.get_by_label("发文字号")).to_have_value("中电学函〔2021〕15号")  # kept
+    shot(page, "tour-unit-letter-settings")
+    page.get_by_label("信纸版头预留（毫米）").fill("30")
+    page.get_by_role("button", name="保存并重新生成推荐函").click()
+    expect(page.locator("main")).to_contain_text("推荐函设置已保存")
     page.goto(b + "/account/password")
     expect(page.locator("h1")).to_have_text("修改密码")
     shot(page, "tour-change-password")
@@ -78,9 +91,11 @@ def test_tour(page, live_server, app):
     with app.app_context(), database.connection_context():
         code = DocumentRecord.get(DocumentRecord.kind == "form").code
     page.goto(b + "/verify")
-    page.get_by_label("验证码").fill(code.lower())
+    page.get_by_label("验证码").fill(code.lower().replace("-", ""))  # as typed off paper
     page.get_by_role("button", name="核验").click()
     expect(page.locator("#verify-status")).to_contain_text("该文件由本平台生成，且为最新版本")
+    expect(page.locator(".verify-facts")).to_contain_text("预置的submitted技术")
+    expect(page.locator(".verify-facts")).to_contain_text("91110108551385082Q")
     shot(page, "tour-verify")
     login(page, b, "expert-it")
     visit(page, b + "/review/expert", "expert-dashboard", "中国科协信息科技学会联合体")
