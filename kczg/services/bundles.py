@@ -30,6 +30,7 @@ from kczg.models import (
     Attachment,
     BundleBuild,
     Domain,
+    LetterNumber,
     Nomination,
     NominationList,
     ReviewBody,
@@ -208,17 +209,24 @@ def fingerprint(scope: Scope) -> str:
                             f"{current_app.config['KCZG_BASE_URL']}\n".encode())
     if nominations:
         campaign = nominations[0].list.campaign
-        digest.update(f"{campaign.title}\t{campaign.notice_title}\n".encode())
+        digest.update(f"{campaign.title}\t{campaign.notice_title}\t{campaign.letterhead_mm}\n"
+                      .encode())
     if scope.body is not None:
         digest.update(f"{scope.body.name}\t{scope.body.scope}\n".encode())
     for n in nominations:
         org = n.organisation
         digest.update(f"{n.id}\t{n.version}\t{org.id}\t{org.name}\t{org.unit_type_id}\t"
-                      f"{n.list.name}\t{n.domain.name if n.domain_id else ''}\n".encode())
+                      f"{org.letterhead_mm}\t{n.list.name}\t{n.list.item_noun}\t"
+                      f"{n.domain.name if n.domain_id else ''}\n".encode())
     ids = [n.id for n in nominations]
     list_ids = {n.list_id for n in nominations}
     org_ids = {n.organisation_id for n in nominations}
-    if ids:
+    if ids:  # the letters' 发文字号
+        for row in (LetterNumber.select(LetterNumber.organisation, LetterNumber.letter,
+                                        LetterNumber.number)
+                    .where(LetterNumber.organisation.in_(org_ids))
+                    .order_by(LetterNumber.id).tuples()):
+            digest.update(("\t".join(map(str, row)) + "\n").encode())
         files_in = (Attachment.select(Attachment.id, Attachment.sha256, Attachment.original_name)
                     .where((Attachment.nomination.in_(ids)) |
                            ((Attachment.kind == "stamped_scan") &

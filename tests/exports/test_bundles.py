@@ -128,6 +128,17 @@ def test_unchanged_bundle_is_not_rebuilt(routed, app):
     login(client, "review-it")
     third = BundleBuild.get_by_id(start(client, "list:xdjs:dzxx"))
     assert third.content_key != first.content_key
+    logout(client)
+    # the unit gives its letter a 发文字号: the bundle's letters change, so does the bundle
+    login(client, "unit-b")
+    r = client.post("/unit/letters/xdjs/dzxx/settings", data={
+        "csrf_token": csrf_token(client, "/unit/"), "number": "浙科协函〔2021〕8号",
+        "letterhead_mm": "0"})
+    assert r.status_code == 302
+    logout(client)
+    login(client, "review-it")
+    fourth = BundleBuild.get_by_id(start(client, "list:xdjs:dzxx"))
+    assert fourth.content_key != third.content_key
 
 
 def test_a_body_gets_only_its_own_bundles(routed):
