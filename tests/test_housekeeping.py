@@ -44,17 +44,23 @@ def test_prune_keeps_what_is_current(app, db):
         fresh = DocumentRecord.create(code="NEW1", kind="form", subject="form:2", title="t",
                                       content_hash="c", superseded_by=current,
                                       superseded_at=utcnow())
-        cur_pdf = _file(ddir / f"{current.code}.pdf", 40)
-        old_pdf, old_docx = _file(ddir / f"{gone.code}.pdf", 40), _file(ddir / f"{gone.code}.docx", 40)
-        fresh_pdf = _file(ddir / f"{fresh.code}.pdf", 1)
+        tag = docs.base_url_tag()
+        cur_pdf = _file(ddir / f"{current.code}-{tag}.pdf", 40)
+        old_pdf = _file(ddir / f"{gone.code}-{tag}.pdf", 40)
+        old_docx = _file(ddir / f"{gone.code}-{tag}.docx", 40)
+        fresh_pdf = _file(ddir / f"{fresh.code}-{tag}.pdf", 1)
+        # rendered for a base URL no longer in use: its QR points elsewhere
+        other_url = _file(ddir / f"{current.code}-0ld7a6ab.pdf", 40)
+        other_url_new = _file(ddir / f"{current.code}-0ld7a6ab.docx", 1)
 
         result = housekeeping.prune(retention_days=14)
     removed = {p.name for p in result.bundles + result.documents + result.temporary}
     assert removed == {stale_zip.name, orphan_zip.name, dead_part.name, old_pdf.name,
-                       old_docx.name}
-    for kept in (latest_zip, recent_zip, young_orphan, live_part, cur_pdf, fresh_pdf):
+                       old_docx.name, other_url.name}
+    for kept in (latest_zip, recent_zip, young_orphan, live_part, cur_pdf, fresh_pdf,
+                 other_url_new):
         assert kept.exists(), kept.name
-    assert result.size == 500
+    assert result.size == 600
 
 
 def test_old_sessions_pruned(app, db):

@@ -65,15 +65,20 @@ def prune(retention_days: int | None = None, now: float | None = None) -> Pruned
         elif path.suffix == ".zip" and path.stem not in keep and path.stat().st_mtime < cutoff_s:
             _remove(path, result.bundles, result)
 
-    # rendered documents: drop the files of records superseded before the cutoff
+    # rendered documents (<code>-<base URL tag>.<fmt>): drop the files of records superseded
+    # before the cutoff, and old files rendered for a base URL no longer in use
     old_codes = {c for (c,) in DocumentRecord.select(DocumentRecord.code).where(
         DocumentRecord.superseded_at.is_null(False),
         DocumentRecord.superseded_at < cutoff_dt).tuples()}
+    tag = docs.base_url_tag()
     for path in docs.cache_dir().iterdir():
         if path.name.endswith(files.TEMP_SUFFIXES):
             if path.stat().st_mtime < now - 86400:
                 _remove(path, result.temporary, result)
-        elif path.name.split(".", 1)[0] in old_codes:
+            continue
+        code, _, file_tag = path.name.split(".", 1)[0].rpartition("-")
+        if code in old_codes or \
+                (file_tag != tag and path.stat().st_mtime < cutoff_s):
             _remove(path, result.documents, result)
 
     result.sessions = sessions.prune(RECORD_DAYS)
