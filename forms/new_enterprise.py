@@ -1,4 +1,6 @@
 """新锐企业榜: one enterprise."""
+import functools
+
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -8,7 +10,7 @@ from .nomination import NominationForm
 from .rows import FinancingRow, IPRow
 from .validators import USCC, MaxChars, normalize_uscc
 
-YEARS = (2018, 2019, 2020)
+YEARS = (2018, 2019, 2020)  # the 2021 campaign's "近三年": the three years before it
 
 
 def _money(label):
@@ -52,6 +54,24 @@ class NewEnterpriseForm(NominationForm):
                                                        MaxChars(2000)], description="不超过2000字")
     growth = TextAreaField("成长性说明", validators=[required("成长性说明"), MaxChars(2000)],
                            description="不超过2000字")
+
+    @classmethod
+    @functools.cache
+    def for_campaign(cls, year: int):
+        """The form of a campaign year: revenue and R&D of the three years before it (2022:
+        2019–2021), as fields revenue_<year> and rd_<year>. 2021 (and an unknown year) is the
+        class itself."""
+        years = tuple(range(year - 3, year)) if year else YEARS
+        if years == YEARS:
+            return cls
+        attrs = {f"{kind}_{y}": None for kind in ("revenue", "rd") for y in YEARS}
+        for y in years:
+            attrs[f"revenue_{y}"] = _money(f"{y}年营业收入")
+            attrs[f"rd_{y}"] = _money(f"{y}年研发投入")
+        attrs["SECTIONS"] = [
+            (title, [f"revenue_{y}" for y in years] + [f"rd_{y}" for y in years])
+            if title.startswith("近三年") else (title, names) for title, names in cls.SECTIONS]
+        return type(f"{cls.__name__}{year}", (cls,), attrs)
 
     def validate_rd_staff(self, field):
         if field.data is not None and self.employees.data is not None \

@@ -15,8 +15,20 @@ FORMS: dict[str, type[NominationForm]] = {
 }
 
 
-def form_class(list_code: str) -> type[NominationForm] | None:
-    return FORMS.get(list_code)
+def form_class(lst) -> type[NominationForm] | None:
+    """The form of a list (a NominationList row; a code means the 2021 class): the one the
+    campaign file defines for it ([lists.form], forms/spec.py), else the class for its code,
+    fitted to the campaign's year where the form depends on it."""
+    if isinstance(lst, str):
+        return FORMS.get(lst)
+    if getattr(lst, "form_spec", ""):
+        from .spec import form_from_json
+
+        return form_from_json(lst.code, lst.name, lst.form_spec)
+    cls = FORMS.get(lst.code)
+    if cls is not None and hasattr(cls, "for_campaign"):
+        return cls.for_campaign(lst.campaign.year)
+    return cls
 
 
 @functools.cache

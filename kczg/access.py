@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 from .campaigns.facts import current_facts
 from .db import Compiled
 from .extensions import login_manager
-from .models import Extension, Message, Organisation, User, UserSession
+from .models import Campaign, Extension, Message, Organisation, User, UserSession
 from .services import sessions
 
 HOME_ENDPOINT = {
@@ -25,7 +25,11 @@ def _user_query(token_hash, seen_after, started_after):
     unread = (Message.select(fn.COUNT(Message.id))
               .where(Message.user == User.id, Message.read == False))  # noqa: E712
     ext = Extension.alias()
-    extension = (ext.select(ext.until).where(ext.organisation == User.organisation)
+    current = (Campaign.select(Campaign.id).where(Campaign.is_current)
+               .order_by(Campaign.loaded_at.desc()).limit(1))
+    # the unit's latest extension in the current campaign (another year's never applies)
+    extension = (ext.select(ext.until).where(ext.organisation == User.organisation,
+                                             ext.campaign == current)
                  .order_by(ext.granted_at.desc()).limit(1))
     return (User.select(User, Organisation, UserSession, unread.alias("unread_count"),
                         extension.alias("extension_until"))
@@ -55,10 +59,13 @@ def load_user(token: str) -> User | None:
         until = user.extension_until  # a string on SQLite: parse it as the field would
         user.organisation._extension_until = Extension.until.python_value(until)
     if user.review_body_id:
+        # the account's body in the current campaign: bodies are per campaign, the account is
+        # bound to the body's stable id (a 2021 account reviews the 2022 body of that id)
         facts = current_facts()
-        body = facts.bodies_by_id.get(user.review_body_id) if facts else None
+        body = (facts.bodies_by_key.get(user.body_key) or facts.bodies_by_id.get(
+            user.review_body_id)) if facts else None
         if body is not None:
-            user.review_body = body
+            user.review_body = body  # in memory: sets review_body_id for this request
     return user
 
 

@@ -34,15 +34,87 @@ def init_command(campaign_file):
 
 @kczg_cli.command("load-campaign")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-def load_campaign_command(file):
-    """Create or update the campaign described by FILE (overwrites its stored calendar)."""
+@click.option("--keep-current", is_flag=True,
+              help="Load it without making it the current campaign (use-campaign later).")
+def load_campaign_command(file, keep_current):
+    """Create or update the campaign described by FILE (overwrites its stored calendar); it
+    becomes the current campaign unless --keep-current."""
+    from kczg.campaigns import use_campaign
+
     with database.connection_context():
+        before = current_campaign()
         try:
             campaign = load_campaign(file)
         except CampaignFileError as e:
             raise click.ClickException(str(e))
+        if keep_current and before is not None and before.id != campaign.id:
+            use_campaign(before.slug)
         click.echo(f"campaign {campaign.slug}: {campaign.lists.count()} lists, "
-                   f"{campaign.review_bodies.count()} review bodies loaded")
+                   f"{campaign.review_bodies.count()} review bodies loaded; current: "
+                   f"{current_campaign().slug}")
+
+
+@kczg_cli.command("use-campaign")
+@click.argument("slug")
+def use_campaign_command(slug):
+    """Make the campaign SLUG the current one (every page, account and deadline follows it;
+    the others stay readable as archives)."""
+    from kczg.campaigns import use_campaign
+
+    with database.connection_context():
+        try:
+            campaign = use_campaign(slug)
+        except CampaignFileError as e:
+            raise click.ClickException(str(e))
+        click.echo(f"current campaign: {campaign.slug} {campaign.title}")
+
+
+@kczg_cli.command("load-supplement")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def load_supplement_command(file):
+    """Apply a supplementary notice (补充通知): open or change the lists it describes."""
+    from kczg.campaigns import load_supplement
+
+    with database.connection_context():
+        try:
+            campaign = load_supplement(file)
+        except CampaignFileError as e:
+            raise click.ClickException(str(e))
+        click.echo(f"campaign {campaign.slug}: supplementary notice {file} applied")
+
+
+@kczg_cli.command("check-campaign")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def check_campaign_command(file):
+    """Validate a campaign (or supplement) file and print its lists, quotas, routing and
+    calendar in Chinese, without loading it."""
+    from kczg.campaigns import describe_file
+
+    try:
+        click.echo(describe_file(file))
+    except CampaignFileError as e:
+        raise click.ClickException(str(e))
+
+
+@kczg_cli.command("new-campaign")
+@click.argument("slug")
+@click.option("--from", "source", required=True, help="The campaign file to copy, or its slug.")
+@click.option("--out", type=click.Path(path_type=Path), help="Where to write the new file.")
+def new_campaign_command(slug, source, out):
+    """Copy a campaign file for the next year: slug, year and title changed, dates moved on by
+    the difference in years, for the secretariat to edit against the new notice."""
+    from kczg.campaigns import CAMPAIGN_DIR, copy_campaign_file
+
+    src = Path(source) if Path(source).exists() else CAMPAIGN_DIR / f"kczg-{source}.toml"
+    out = out or CAMPAIGN_DIR / f"kczg-{slug}.toml"
+    if out.exists():
+        raise click.ClickException(f"{out} exists already")
+    try:
+        out.write_text(copy_campaign_file(src, slug), encoding="utf-8")
+    except CampaignFileError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"wrote {out}: edit it against the new notice, then check-campaign and "
+               "load-campaign")
 
 
 @kczg_cli.command("create-user")

@@ -31,6 +31,7 @@ class Facts:
     lists_by_code: dict[str, NominationList] = field(default_factory=dict)
     domains_by_id: dict[int, Domain] = field(default_factory=dict)
     bodies_by_id: dict[int, ReviewBody] = field(default_factory=dict)
+    bodies_by_key: dict[str, ReviewBody] = field(default_factory=dict)  # by stable short_id
     unit_types_by_id: dict[int, UnitType] = field(default_factory=dict)
 
 
@@ -52,7 +53,7 @@ def _load(campaign: Campaign) -> Facts:
         contacts=list(Contact.select().where(Contact.campaign == campaign)
                       .order_by(Contact.position)),
         unit_types=list(UnitType.select().order_by(UnitType.position)),
-        bodies_by_id=bodies_by_id,
+        bodies_by_id=bodies_by_id, bodies_by_key={b.short_id: b for b in bodies},
     )
     by_list: dict[int, list[Domain]] = {}
     for lst in lists:

@@ -45,6 +45,9 @@ class User(UserMixin, BaseModel):
     email = peewee.CharField(default="")
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="users")
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="users")
+    # the body's stable id (its short_id): each campaign has its own ReviewBody rows, and the
+    # same account reviews for the body of this id in whichever campaign is current
+    body_key = peewee.CharField(default="")
     active = peewee.BooleanField(default=True)
     must_change_password = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
@@ -58,6 +61,13 @@ class User(UserMixin, BaseModel):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def save(self, *args, **kwargs):
+        if self.review_body_id and not self.body_key:  # the body's stable id, for later years
+            self.body_key = self.review_body.short_id
+            if kwargs.get("only"):
+                kwargs["only"] = [*kwargs["only"], User.body_key]
+        return super().save(*args, **kwargs)
 
     def get_id(self) -> str | None:
         return self.session_token

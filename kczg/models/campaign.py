@@ -10,6 +10,7 @@ from .base import BaseModel, utcnow
 
 class Campaign(BaseModel):
     slug = peewee.CharField(unique=True)
+    year = peewee.IntegerField(default=0)  # 2021: labels and "the three years before" come from it
     title = peewee.CharField()
     notice_title = peewee.CharField()
     notice_text = peewee.TextField(default="")
@@ -88,6 +89,16 @@ class NominationList(CampaignFact, BaseModel):
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="lists")
     position = peewee.IntegerField(default=0)
     item_noun = peewee.CharField(default="项")  # measure word and noun: 项技术, 家企业, 个组织
+    # a form defined in the campaign file ([lists.form], forms/spec.py), as JSON; "" when the
+    # list's form is a class in forms/
+    form_spec = peewee.TextField(default="")
+    # a list opened by a supplementary notice (补充通知) has its own calendar and notice text;
+    # None/"" follow the campaign's
+    opens_at = peewee.DateTimeField(null=True)        # naive UTC
+    deadline = peewee.DateTimeField(null=True)        # naive UTC, the first instant too late
+    deadline_label = peewee.CharField(default="")
+    notice_title = peewee.CharField(default="")
+    notice_text = peewee.TextField(default="")
 
     class Meta:
         indexes = ((("campaign", "code"), True),)

@@ -5,7 +5,7 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import NominationList, ReviewBody
+from .campaign import Campaign, NominationList, ReviewBody
 from .nominations import JSONField, Nomination
 
 
@@ -92,6 +92,7 @@ class BodyResult(BaseModel):
 class Extension(BaseModel):
     """A deadline the secretariat moved for one unit (submission) or one body (results)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, null=True, backref="+", on_delete="CASCADE")
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="+")
     body = peewee.ForeignKeyField(ReviewBody, null=True, backref="+")
     until = peewee.DateTimeField()               # naive UTC

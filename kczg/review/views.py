@@ -199,7 +199,7 @@ def nominations():
     f = {k: request.args.get(k, "").strip()[:100]
          for k in ("list", "domain", "unit", "status", "q", "dup")}
     result = listing.body_nominations(body, f, listing.page_number(request.args.get("page")))
-    experts_ = list(User.select().where(User.role == "expert", User.review_body == body,
+    experts_ = list(User.select().where(User.role == "expert", User.body_key == body.short_id,
                                         User.active == True).order_by(User.id))  # noqa: E712
     lists = _routed_lists(body)
     return render_template(

@@ -34,35 +34,62 @@ def format_local(value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)
 
 
-def submission_deadline(campaign: Campaign, organisation=None) -> datetime:
-    """The submission deadline (aware UTC): the campaign's, or the unit's extension."""
+def submission_deadline(campaign: Campaign, organisation=None, lst=None) -> datetime:
+    """The submission deadline (aware UTC): the list's own (a list opened by a supplementary
+    notice) or the campaign's, or the unit's extension in this campaign when later."""
+    base = aware(lst.deadline if lst is not None and lst.deadline else
+                 campaign.submission_deadline)
     if organisation is not None:
-        until = extension_until(organisation)
-        if until is not None:
+        until = extension_until(organisation, campaign)
+        if until is not None and aware(until) > base:
             return aware(until)
-    return aware(campaign.submission_deadline)
+    return base
+
+
+def deadline_label(campaign: Campaign, lst=None) -> str:
+    """The notice's wording of the deadline that applies to `lst`."""
+    if lst is not None and lst.deadline and lst.deadline_label:
+        return lst.deadline_label
+    return campaign.submission_deadline_label
+
+
+def list_not_yet_open(lst, at: datetime | None = None) -> bool:
+    """A list whose own calendar starts later (opened by a supplementary notice)."""
+    at = at or now_utc()
+    return lst is not None and lst.opens_at is not None and at < aware(lst.opens_at)
 
 
 _NOT_READ = object()
 
 
-def extension_until(organisation) -> datetime | None:
-    """The unit's latest extension (naive UTC) or None; read once per organisation row
-    (a request's organisation is loaded with its user, so a page asks once)."""
+def extension_until(organisation, campaign: Campaign | None = None) -> datetime | None:
+    """The unit's latest extension in `campaign` (naive UTC) or None; read once per
+    organisation row (a request's organisation is loaded with its user, with the current
+    campaign's extension, so a page asks once)."""
     until = getattr(organisation, "_extension_until", _NOT_READ)
+    if campaign is not None and getattr(organisation, "_extension_campaign", None) not in (
+            None, campaign.id):
+        until = _NOT_READ  # read for another campaign
     if until is _NOT_READ:
-        ext = (Extension.select(Extension.until).where(Extension.organisation == organisation)
-               .order_by(Extension.granted_at.desc()).first())
+        query = Extension.select(Extension.until).where(Extension.organisation == organisation)
+        if campaign is not None:
+            query = query.where(Extension.campaign == campaign)
+        ext = query.order_by(Extension.granted_at.desc()).first()
         until = ext.until if ext is not None else None
         if isinstance(organisation, Organisation):
             organisation._extension_until = until
+            organisation._extension_campaign = campaign.id if campaign is not None else None
     return until
 
 
-def submission_open(campaign: Campaign, at: datetime | None = None, organisation=None) -> bool:
-    """True while the stored deadline (the unit's own, if extended) has not passed."""
+def submission_open(campaign: Campaign, at: datetime | None = None, organisation=None,
+                    lst=None) -> bool:
+    """True while the stored deadline (the list's own, the unit's if extended) has not passed
+    and, for a list with its own calendar, once it has opened."""
     at = at or now_utc()
-    return at < submission_deadline(campaign, organisation)
+    if list_not_yet_open(lst, at):
+        return False
+    return at < submission_deadline(campaign, organisation, lst)
 
 
 def current_phases(campaign: Campaign, at: datetime | None = None) -> list[Phase]:

@@ -97,7 +97,7 @@ def duplicate_groups(campaign) -> list[dict]:
                               )["nominations"].append(n)
     groups = []
     for group in by_key.values():
-        cls = form_class(group["list"].code)
+        cls = form_class(group["list"])
         if cls is not None and cls.DEDUPE_KIND == "technology":
             groups.extend(_technology_groups(group))
         else:

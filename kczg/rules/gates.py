@@ -138,4 +138,4 @@ def delivered(nomination: Nomination, now: datetime | None = None) -> bool:
     """Submitted and gone to its body: online collection has closed for everyone (a unit's own
     extension does not bring it back)."""
     return (nomination.status in ("submitted", "withdrawn")
-            and not calendar.submission_open(nomination.list.campaign, now))
+            and not calendar.submission_open(nomination.list.campaign, now, lst=nomination.list))

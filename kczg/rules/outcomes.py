@@ -28,11 +28,12 @@ def stages(nominations: list[Nomination], campaign=None, now: datetime | None = 
         elif n.outcome:
             out[n.id] = n.outcome
         else:
-            cid = n.list.campaign_id
-            if cid not in collecting:
+            key = n.list_id  # lists may have their own calendar (a supplementary notice)
+            if key not in collecting:
+                cid = n.list.campaign_id
                 c = campaign if campaign is not None and campaign.id == cid else n.list.campaign
-                collecting[cid] = calendar.submission_open(c, now)
-            out[n.id] = "submitted" if collecting[cid] else "delivered"
+                collecting[key] = calendar.submission_open(c, now, lst=n.list)
+            out[n.id] = "submitted" if collecting[key] else "delivered"
     return out
 
 

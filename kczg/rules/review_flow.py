@@ -177,7 +177,7 @@ def auto_assign(user: User, body: ReviewBody, nominations: list[Nomination],
         raise Refused("每个项目的评审专家人数应在1到15之间。")
     for n in nominations:
         _check_assignable(user, body, n, now)
-    experts = list(User.select().where(User.role == "expert", User.review_body == body,
+    experts = list(User.select().where(User.role == "expert", User.body_key == body.short_id,
                                        User.active == True))  # noqa: E712
     if not experts:
         raise Refused("本机构还没有评审专家账号。")
@@ -381,15 +381,19 @@ def return_nomination(user: User, nomination: Nomination, comment: str) -> Nomin
 # --- extensions ----------------------------------------------------------------------------------
 
 def grant_extension(user: User, until: datetime, reason: str, organisation=None,
-                    body: ReviewBody | None = None) -> Extension:
-    """Move one unit's submission deadline or one body's results deadline (naive UTC)."""
+                    body: ReviewBody | None = None, campaign=None) -> Extension:
+    """Move one unit's submission deadline or one body's results deadline (naive UTC), in one
+    campaign (the body's, or the current one): an extension never opens another year."""
+    from kczg.campaigns import current_campaign
+
     _secretariat(user)
     if (organisation is None) == (body is None):
         raise Refused("请选择一个推荐单位或一个初评机构。")
     if not reason.strip():
         raise Refused("请填写延期理由。")
-    ext = Extension.create(organisation=organisation, body=body, until=until, reason=reason,
-                           granted_by=user)
+    campaign = body.campaign if body is not None else (campaign or current_campaign())
+    ext = Extension.create(campaign=campaign, organisation=organisation, body=body, until=until,
+                           reason=reason, granted_by=user)
     target = organisation.name if organisation else body.name
     _audit(user, "extension_granted", f"{'unit' if organisation else 'body'}:{target}",
            f"until {until.isoformat()} UTC: {reason}")

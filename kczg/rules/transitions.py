@@ -44,9 +44,11 @@ def check_open(nomination_list: NominationList, now: datetime | None = None,
     """Refuse after the submission deadline (the unit's extended one, if the secretariat
     granted it)."""
     campaign = nomination_list.campaign
-    if not calendar.submission_open(campaign, now, organisation):
-        raise Refused(f"网上申报已于{campaign.submission_deadline_label}（北京时间）截止，"
-                      "不能再新建、修改、提交或撤回推荐。")
+    if calendar.list_not_yet_open(nomination_list, now):
+        raise Refused(f"{nomination_list.name}尚未开始征集，请关注补充通知。")
+    if not calendar.submission_open(campaign, now, organisation, nomination_list):
+        raise Refused(f"网上申报已于{calendar.deadline_label(campaign, nomination_list)}（北京时间）"
+                      "截止，不能再新建、修改、提交或撤回推荐。")
 
 
 def _lock_unit(organisation_id: int) -> None:

@@ -470,7 +470,8 @@ def extensions():
         except Refused as e:
             flash(str(e), "error")
         return redirect(url_for(".extensions"))
-    rows = list(Extension.select().order_by(Extension.granted_at.desc()))
+    rows = list(Extension.select().where(Extension.campaign == campaign)
+                .order_by(Extension.granted_at.desc()))
     return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
                            bodies=list(campaign.review_bodies.order_by(ReviewBody.position)))
 

@@ -83,7 +83,7 @@ def _display(field, value) -> str:
 
 
 def _sections(nomination: Nomination) -> tuple[list[c.Section], object]:
-    cls = form_class(nomination.list.code)
+    cls = form_class(nomination.list)
     form = cls(formdata=None, meta={"csrf": False})
     if cls.DOMAIN_FIELD:
         form.set_domains(nomination.list.domains.order_by(Domain.position))
@@ -229,7 +229,7 @@ def letter_content(org: Organisation, lst: NominationList, domain: Domain | None
     n, noun = len(nominations), lst.item_noun or "项"
     where = lst.name + (f"（{domain.name}领域）" if domain else "")
     body = (domain or lst).review_body
-    year = campaign.title[:4]
+    year = campaign.year or campaign.title[:4]
     contact = (nominations[0].clean or {}) if nominations else {}
     latest = max(x.submitted_at for x in nominations) if nominations else utcnow()
     note = f"（联系人：{contact.get('contact_name', '')}，联系电话：{contact.get('contact_phone', '')}）"
@@ -285,10 +285,12 @@ def _summary_rows(nominations: list[Nomination],
     return rows
 
 
-def submitted_for_unit(org: Organisation) -> list[Nomination]:
+def submitted_for_unit(org: Organisation, campaign) -> list[Nomination]:
+    """The unit's submitted nominations of one campaign."""
     return list(Nomination.select(Nomination, NominationList, Domain)
                 .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
-                .where(Nomination.organisation == org, Nomination.status == "submitted")
+                .where(Nomination.organisation == org, Nomination.status == "submitted",
+                       NominationList.campaign == campaign)
                 .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
 
 
@@ -415,7 +417,8 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
 def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None) -> Prepared:
     nominations = letter_nominations(org, lst, domain)
     content = letter_content(org, lst, domain, nominations)
-    subject = f"letter:{org.id}:{lst.code}:{domain.code if domain else ''}"
+    # lists are rows of one campaign: the same code next year is another letter
+    subject = f"letter:{org.id}:{lst.id}:{domain.code if domain else ''}"
     record = issue("letter", subject, content.digest(), content.title, facts=content.facts(),
                    organisation=org, list=lst, domain=domain)
     where = lst.name + (f"-{domain.name}" if domain else "")
@@ -432,8 +435,13 @@ def prepare_summary(subject: str, kind: str, title: str, subtitle: str,
 
 
 def prepare_unit_summary(org: Organisation) -> Prepared:
-    return prepare_summary(f"summary-unit:{org.id}", "summary_unit", f"{org.name}推荐汇总表",
-                           org.unit_type.name, submitted_for_unit(org), signoff=True,
+    from kczg.campaigns import current_campaign
+
+    campaign = current_campaign()
+    return prepare_summary(f"summary-unit:{org.id}:{campaign.id}", "summary_unit",
+                           f"{org.name}推荐汇总表",
+                           f"{campaign.title} · {org.unit_type.name}",
+                           submitted_for_unit(org, campaign), signoff=True,
                            organisation=org)
 
 

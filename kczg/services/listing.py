@@ -227,7 +227,7 @@ def messages_page(user, page: int) -> Page:
 def experts_page(body, q: str, page: int) -> Page:
     """A review body's experts, searched by login, name or affiliation, with how many
     assignments (conflicts apart) each holds."""
-    query = User.select().where(User.role == "expert", User.review_body == body)
+    query = User.select().where(User.role == "expert", User.body_key == body.short_id)
     if q:
         query = query.where(User.username.contains(q) | User.display_name.contains(q)
                             | User.affiliation.contains(q))

@@ -61,7 +61,7 @@ def _input_of(cls: type[NominationForm], key) -> bool:
 
 def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> NominationForm:
     """The list's form bound to `formdata`, or to what the nomination holds."""
-    cls = form_class(nomination.list.code)
+    cls = form_class(nomination.list)
     if formdata is None:
         formdata = MultiDict([(k, v) for k, values in (nomination.raw or {}).items()
                               for v in values])
@@ -81,7 +81,7 @@ def build_form(nomination: Nomination, formdata: MultiDict | None = None) -> Nom
 def shown_form(nomination: Nomination) -> NominationForm:
     """The form as the nomination holds it, for showing only (never validated): a form the
     thread keeps and refills (forms/shown.py) where it can, else bound anew."""
-    cls = form_class(nomination.list.code)
+    cls = form_class(nomination.list)
     domains = domains_of(nomination.list) if cls.DOMAIN_FIELD else None
     return shown.shown_form(cls, nomination.raw or {}, domains) or build_form(nomination)
 
@@ -137,7 +137,7 @@ def changed_fields(nomination: Nomination, new_raw: dict) -> list[dict]:
     if old == new_raw:
         return []
     out = []
-    for name, label, subs in _field_order(form_class(nomination.list.code)):
+    for name, label, subs in _field_order(form_class(nomination.list)):
         before, after = (_rows_text(raw, name, subs) if subs else (raw.get(name) or [""])[0]
                          for raw in (old, new_raw))
         if before != after:

@@ -44,7 +44,7 @@ def send(message_id: int) -> bool:
 
 
 def body_users(body) -> list[User]:
-    return list(User.select().where(User.review_body == body, User.role == "review",
+    return list(User.select().where(User.body_key == body.short_id, User.role == "review",
                                     User.active == True))  # noqa: E712
 
 

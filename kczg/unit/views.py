@@ -69,13 +69,16 @@ def _quota_lines(campaign):
 def dashboard():
     campaign = current_campaign()
     lists = lists_with_routing(campaign) if campaign else []
+    # this campaign's nominations only: earlier years are under 往年推荐 (archive)
     rows = list(Nomination.select(Nomination, NominationList, Domain)
                 .join(NominationList).switch(Nomination)
                 .join(Domain, JOIN.LEFT_OUTER)
-                .where(Nomination.organisation == current_user.organisation)
+                .where(Nomination.organisation == current_user.organisation,
+                       NominationList.campaign == campaign)
                 .order_by(NominationList.position, Domain.position, Nomination.id))
-    scans = list(Attachment.select().where(Attachment.organisation == current_user.organisation,
-                                           Attachment.kind == "stamped_scan"))
+    scans = list(Attachment.select().join(NominationList).where(
+        Attachment.organisation == current_user.organisation,
+        Attachment.kind == "stamped_scan", NominationList.campaign == campaign))
     context = calendar_context(campaign, current_user.organisation) if campaign else {}
     letters = []
     for n in rows:
@@ -101,7 +104,7 @@ def nomination_new():
     campaign = current_campaign()
     lst = NominationList.get_or_none(NominationList.campaign == campaign,
                                      NominationList.code == request.form.get("list", ""))
-    if lst is None or form_class(lst.code) is None:
+    if lst is None or form_class(lst) is None:
         if lst is not None:
             flash(f"{lst.name}{lst.status_note or '未开放申报'}。", "error")
             return redirect(url_for(".dashboard"))
@@ -122,7 +125,7 @@ def nomination_new():
 
 def _editable(nomination: Nomination) -> bool:
     return nomination.status == "draft" and calendar.submission_open(
-        nomination.list.campaign, organisation=nomination.organisation)
+        nomination.list.campaign, organisation=nomination.organisation, lst=nomination.list)
 
 
 def _page(nomination, form, status=200, message=None, message_kind="error"):
@@ -162,7 +165,7 @@ def _editor() -> str:
 
 def _input(nomination: Nomination):
     """The page's form data with only what the list's form has (the draft keeps nothing else)."""
-    return svc.form_input(request.form, form_class(nomination.list.code))
+    return svc.form_input(request.form, form_class(nomination.list))
 
 
 def _check_size():
@@ -237,7 +240,7 @@ def nomination_autosave(nomination_id):
     raw = svc.raw_from(_input(nomination))
     try:
         saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
-                                       svc.derived_from_raw(form_class(nomination.list.code),
+                                       svc.derived_from_raw(form_class(nomination.list),
                                                             raw, nomination),
                                        svc.changed_fields(nomination, raw), editor=_editor())
     except transitions.Stale as e:
