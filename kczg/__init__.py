@@ -167,12 +167,12 @@ def _register_template_helpers(app: Flask) -> None:
         value, app.config["KCZG_TZ"]) if value else ""
     from forms.render import change_html, field_errors, nomination_field, rows_group
 
-    from .campaigns import current_campaign
+    from .campaigns import campaign_label
 
-    # the campaign every page names in its footer (read once per request, cached on it)
+    # the campaign every page names in its footer
     app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,
                                  rows_group=rows_group, change_html=change_html,
-                                 current_campaign=current_campaign)
+                                 campaign_label=campaign_label)
 
 
 def _check_static(app: Flask) -> None:

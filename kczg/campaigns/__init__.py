@@ -128,6 +128,7 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
             "year": campaign_year(c),
         })
         Campaign.update(is_current=False).where(Campaign.id != campaign.id).execute()
+        _label_cache["value"] = None
 
         for i, t in enumerate(data["unit_types"]):
             _upsert(UnitType, {"code": t["code"]}, {"name": t["name"], "position": i})
@@ -223,6 +224,7 @@ def use_campaign(slug: str) -> Campaign:
     with database.atomic():
         Campaign.update(is_current=False).where(Campaign.id != campaign.id).execute()
         Campaign.update(is_current=True).where(Campaign.id == campaign.id).execute()
+    _label_cache["value"] = None
     return Campaign.get_by_id(campaign.id)
 
 
@@ -303,3 +305,21 @@ def current_campaign() -> Campaign | None:
     if has_request_context():
         request.kczg_campaign = campaign
     return campaign
+
+
+_label_cache: dict = {"at": 0.0, "value": None}
+
+
+def campaign_label():
+    """The current campaign for a page's footer: the row this request read already, else a copy
+    at most a minute old (a page that needs no campaign spends no query on naming it)."""
+    import time
+
+    from flask import has_request_context, request
+
+    if has_request_context() and getattr(request, "kczg_campaign", None) is not None:
+        return request.kczg_campaign
+    now = time.monotonic()
+    if _label_cache["value"] is None or now - _label_cache["at"] > 60:
+        _label_cache["value"], _label_cache["at"] = _current.first(), now
+    return _label_cache["value"]
