@@ -29,7 +29,7 @@ import re
 from datetime import date
 
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from .choices import PROVINCES
 from .common import HttpsURL, NotFuture, RowForm, Rows, optional, required
@@ -156,6 +156,8 @@ def _field(f: dict, choices: dict):
         return cls(label, validators=[*first, MaxChars(limit)],
                    description=help_text or (f"不超过{limit}字" if kind == "longtext" else ""))
     if kind == "number":
+        # InputRequired, not DataRequired: 0 is a number typed, not a field left empty
+        first = [InputRequired(message=f"请填写{label}") if must else optional()]
         places = int(f.get("places", 0))
         unit = f.get("unit", "")
         shown = f"{label}（{unit}）" if unit else label

@@ -58,14 +58,19 @@ def load_user(token: str) -> User | None:
     if user.organisation_id:
         until = user.extension_until  # a string on SQLite: parse it as the field would
         user.organisation._extension_until = Extension.until.python_value(until)
+    return bind_body(user)
+
+
+def bind_body(user: User) -> User:
+    """Give a review or expert account its body in the current campaign: bodies are rows of
+    one campaign, the account is bound to the body's stable id (body_key), so a 2021 account
+    reviews the 2022 body of that id. In memory only (review_body_id for this request)."""
     if user.review_body_id:
-        # the account's body in the current campaign: bodies are per campaign, the account is
-        # bound to the body's stable id (a 2021 account reviews the 2022 body of that id)
         facts = current_facts()
         body = (facts.bodies_by_key.get(user.body_key) or facts.bodies_by_id.get(
             user.review_body_id)) if facts else None
         if body is not None:
-            user.review_body = body  # in memory: sets review_body_id for this request
+            user.review_body = body
     return user
 
 

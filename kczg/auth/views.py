@@ -21,7 +21,7 @@ from forms.accounts import (
     LoginForm,
     ResetPasswordForm,
 )
-from kczg.access import home_url
+from kczg.access import bind_body, home_url
 from kczg.models import AccountApplication, Message, UnitType, User, utcnow
 from kczg.passwords import dummy_verify, hash_password, password_problem, verify_password
 from kczg.rules import throttle
@@ -76,7 +76,7 @@ def login():
                 user.save()
                 _new_session()  # nothing from before the login carries over
                 sessions.start(user, ip, request.headers.get("User-Agent", ""))
-                login_user(user)
+                login_user(bind_body(user))
                 response = redirect(_safe_next(request.args.get("next")) or home_url(user))
                 throttle.remember_device(response, user.username)
                 return response

@@ -23,19 +23,21 @@ def _campaign_or_404():
     return campaign
 
 
-def calendar_context(campaign, organisation=None):
-    """The calendar facts pages show; with a unit, its own (possibly extended) deadline."""
+def calendar_context(campaign, organisation=None, lst=None):
+    """The calendar facts pages show; with a unit, its own (possibly extended) deadline; with a
+    list, that list's (a list opened by a supplementary notice has its own)."""
     now = calendar.now_utc()
     upcoming = calendar.next_milestone(campaign, now)
-    deadline = calendar.submission_deadline(campaign, organisation)
-    extended = deadline != calendar.aware(campaign.submission_deadline)
+    deadline = calendar.submission_deadline(campaign, organisation, lst)
+    extended = deadline != calendar.submission_deadline(campaign, None, lst)
     return {
+        "deadline_label": calendar.deadline_label(campaign, lst),
         "extended_until": calendar.cn_deadline(deadline, campaign.timezone) if extended else None,
         "now": now,
         "current_phases": calendar.current_phases(campaign, now),
         "next_milestone": upcoming,
         "countdown": calendar.countdown_text(upcoming.remaining(now)) if upcoming else None,
-        "submission_open": calendar.submission_open(campaign, now, organisation),
+        "submission_open": calendar.submission_open(campaign, now, organisation, lst),
         "submission_left": calendar.countdown_text(deadline - now),
     }
 
@@ -67,15 +69,20 @@ def list_detail(code):
     routing = ([(d.review_body, f"{d.name}领域") for d in lst.domain_rows] if lst.domain_rows
                else [(lst.review_body, lst.name)] if lst.review_body else [])
     return render_template("public/list.html", campaign=campaign, lst=lst, routing=routing,
-                           **calendar_context(campaign))
+                           **calendar_context(campaign, lst=lst))
 
 
 @bp.route("/notice")
 def notice():
     campaign = _campaign_or_404()
+
+    def paragraphs(text):
+        return [p.strip() for p in text.splitlines() if p.strip()]
+
+    supplements = [(lst.notice_title, paragraphs(lst.notice_text))
+                   for lst in lists_with_routing(campaign) if lst.notice_text]
     return render_template("public/notice.html", campaign=campaign,
-                           paragraphs=[p.strip() for p in campaign.notice_text.splitlines()
-                                       if p.strip()])
+                           paragraphs=paragraphs(campaign.notice_text), supplements=supplements)
 
 
 @bp.route("/partials/countdown")

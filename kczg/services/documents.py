@@ -197,8 +197,9 @@ def first_unit(nomination: Nomination) -> str:
     """The item's own organisation as printed beside it: its first completion unit, the
     enterprise, the lead unit or the maintainer."""
     data = nomination.clean or {}
-    return data.get("first_unit") or data.get("unit") or data.get("lead_unit") or \
-        data.get("maintainer") or ""
+    named = getattr(form_class(nomination.list), "UNIT_FIELD", "")  # a campaign-file form's
+    return (data.get(named) if named else "") or data.get("first_unit") or data.get("unit") \
+        or data.get("lead_unit") or data.get("maintainer") or ""
 
 
 def letter_key(lst: NominationList, domain: Domain | None) -> str:

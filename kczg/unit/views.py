@@ -80,6 +80,12 @@ def dashboard():
         Attachment.organisation == current_user.organisation,
         Attachment.kind == "stamped_scan", NominationList.campaign == campaign))
     context = calendar_context(campaign, current_user.organisation) if campaign else {}
+    # each list's own state: open now, not yet (a supplementary notice's later start), closed
+    now = calendar.now_utc()
+    list_state = {lst.id: ("open" if calendar.submission_open(campaign, now,
+                                                             current_user.organisation, lst)
+                           else "later" if calendar.list_not_yet_open(lst, now) else "closed")
+                  for lst in lists if lst.is_open}
     letters = []
     for n in rows:
         pair = (n.list, n.domain if n.domain_id else None)
@@ -89,7 +95,8 @@ def dashboard():
                            organisation=current_user.organisation, nominations=rows,
                            stages=outcomes.stages(rows, campaign), stage_name=outcomes.stage_name,
                            quota_lines=quota.usage(current_user.organisation, lists),
-                           scans=scans, **context)
+                           scans=scans, list_state=list_state,
+                           any_open="open" in list_state.values(), **context)
 
 
 @bp.route("/quota")
@@ -142,7 +149,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
                      and (q.domain is None or q.domain.id == nomination.domain_id)],
-        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign, nomination.organisation)), status
+        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign, nomination.organisation, nomination.list)), status
 
 
 @bp.route("/nominations/<int:nomination_id>", methods=["GET"])

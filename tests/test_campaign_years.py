@@ -1,0 +1,212 @@
+"""A second year beside 2021 (tests/data/kczg-2022.toml: 先导技术榜 3 per domain, a list whose
+form is defined only in the file, 青年创业榜 opened later by a supplementary notice): units
+nominate to it, the same body accounts review it, nothing of 2021 shows in its pages or bundles,
+a 2021 extension does not touch it, and the new list's form goes all the way through."""
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from pypdf import PdfReader
+
+from kczg.campaigns import CampaignFileError, load_campaign, load_supplement, read_campaign_file
+from kczg.demo_data import sample
+from kczg.models import Campaign, Extension, Organisation, User
+from tests.conftest import csrf_token, login, new_nomination, post_nomination
+
+DATA = Path(__file__).parent / "data"
+IN_2021 = "2021-10-20 10:00:00+08:00"
+IN_2022 = "2022-10-20 10:00:00+08:00"
+AFTER_2022 = "2022-11-10 10:00:00+08:00"   # main deadline past, 青年创业榜's not yet
+
+
+def logout(client):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def submit(client, code, domain=None, **overrides):
+    nid = new_nomination(client, code, domain)
+    data = sample(code, **overrides) if code != "xxyf" else dict(NEW_LIST, **overrides)
+    if domain:
+        data["domain"] = domain
+    r = post_nomination(client, nid, data, "submit")
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    return nid
+
+
+NEW_LIST = {"org_name": "示例新型研发机构", "uscc": "91110108551385082Q", "kind": "事业单位",
+            "founded": "2018-05-01", "staff": "120", "website": "https://example.org",
+            "platforms-0-name": "先进计算平台", "platforms-0-level": "事业单位",
+            "achievements": "建成先进计算平台。", "contact_name": "王明",
+            "contact_phone": "010-68283463", "contact_email": "wm@example.org",
+            "opinion": "同意推荐。", "pledge": "y"}
+
+
+@pytest.fixture
+def two_years(app, db, client):
+    """unit-a submitted in 2021 and holds a 2021 extension to 2099; then 2022 is loaded and
+    becomes the current campaign."""
+    with time_machine.travel(IN_2021, tick=False):
+        login(client, "unit-a")
+        submit(client, "xdjs", "dzxx", tech_name="二〇二一年的技术")
+        logout(client)
+    c2021 = Campaign.get(Campaign.slug == "2021")
+    Extension.create(campaign=c2021, organisation=Organisation.get(Organisation.name == "中国电子学会"),
+                     until=datetime(2099, 1, 1), reason="2021年的延期",
+                     granted_by=User.get(User.username == "secretariat"))
+    c2022 = load_campaign(DATA / "kczg-2022.toml")
+    assert c2022.is_current and c2022.year == 2022
+    return client
+
+
+def test_units_nominate_in_2022_and_see_nothing_of_2021(two_years):
+    client = two_years
+    with time_machine.travel(IN_2022, tick=False):
+        login(client, "unit-a")
+        page = client.get("/unit/").get_data(as_text=True)
+        assert "2022“科创中国”榜单" in page and "二〇二一年的技术" not in page
+        assert "2021“科创中国”" not in page and "2021年" not in page
+        for i in range(3):  # 3 per domain this year
+            submit(client, "xdjs", "dzxx", tech_name=f"二〇二二年的技术{i}")
+        nid = new_nomination(client, "xdjs", "dzxx")
+        r = post_nomination(client, nid, dict(sample("xdjs", tech_name="第四项"), domain="dzxx"),
+                            "submit")
+        assert "名额" in r.get_data(as_text=True) and "3" in r.get_data(as_text=True)
+        summary = pdf_text(client.get("/unit/documents/summary.pdf").data)
+        assert "二〇二二年的技术0" in summary and "二〇二一年的技术" not in summary
+        letter = pdf_text(client.get("/unit/documents/letters/xdjs/dzxx.pdf").data)
+        assert "关于推荐3项技术参加2022年“科创中国”" in letter and "二〇二一" not in letter
+        # 新锐企业榜's revenue years are the three before 2022
+        nid = new_nomination(client, "xrqy")
+        form = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+        assert "2021年营业收入" in form and "2018年营业收入" not in form
+        logout(client)
+    # after the 2022 deadline the 2021 extension (to 2099) opens nothing
+    with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
+        login(client, "unit-a")
+        r = client.post("/unit/nominations/new", data={
+            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "dzxx"},
+            follow_redirects=True)
+        assert "网上申报已于2022年10月30日24时（北京时间）截止" in r.get_data(as_text=True)
+        logout(client)
+        # the same review account reviews 2022's body of the same id, and only 2022's items
+        login(client, "review-it")
+        page = client.get("/review/").get_data(as_text=True)
+        assert "二〇二二年的技术0" in page and "二〇二一年的技术" not in page
+        token = csrf_token(client, "/review/")
+        r = client.post("/review/bundles", data={"csrf_token": token, "scope": "body:it"})
+        build = int(r.headers["Location"].rsplit("/", 1)[1])
+        data = client.get(f"/review/bundles/{build}/download").data
+        names = zipfile.ZipFile(io.BytesIO(data), metadata_encoding="gbk").namelist()
+        assert any("二〇二二年的技术0" in n for n in names)
+        assert not any("二〇二一" in n for n in names)
+        logout(client)
+
+
+def test_a_list_defined_in_the_campaign_file(two_years):
+    client = two_years
+    with time_machine.travel(IN_2022, tick=False):
+        login(client, "unit-a")
+        nid = new_nomination(client, "xxyf")
+        page = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+        for label in ("机构名称", "统一社会信用代码", "机构性质", "研发人员（人）", "研发平台", "平台名称",
+                      "主要成果", "推荐意见"):
+            assert label in page, label
+        # autosave keeps what was typed, half done
+        r = client.post(f"/unit/nominations/{nid}/autosave", data={
+            "csrf_token": csrf_token(client, "/unit/"), "version": "1",
+            "org_name": "示例新型研发机构", "staff": "abc"},
+            headers={"HX-Request": "true"})
+        assert r.status_code == 200
+        page = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+        assert 'value="示例新型研发机构"' in page and 'value="abc"' in page
+        # validation in Chinese, next to the field
+        r = post_nomination(client, nid, dict(NEW_LIST, staff="0", uscc="123"), "submit")
+        text = r.get_data(as_text=True)
+        assert "研发人员（人）应在1到100000之间" in text and "统一社会信用代码" in text
+        r = post_nomination(client, nid, NEW_LIST, "submit")
+        assert r.status_code == 302
+        form = pdf_text(client.get(f"/unit/documents/nominations/{nid}.pdf").data)
+        for typed in ("新型研发机构榜申报书", "示例新型研发机构", "91110108551385082Q", "先进计算平台",
+                      "建成先进计算平台"):
+            assert typed in form, typed
+        letter = pdf_text(client.get("/unit/documents/letters/xxyf.pdf").data)
+        assert "关于推荐1家机构参加2022年“科创中国”新型研发机构榜" in letter
+        assert "示例新型研发机构" in letter
+        summary = pdf_text(client.get("/unit/documents/summary.pdf").data)
+        assert "新型研发机构榜" in summary and "示例新型研发机构" in summary
+        logout(client)
+    with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
+        login(client, "review-gei")
+        token = csrf_token(client, "/review/")
+        r = client.post("/review/bundles", data={"csrf_token": token, "scope": "list:xxyf"})
+        build = int(r.headers["Location"].rsplit("/", 1)[1])
+        data = client.get(f"/review/bundles/{build}/download").data
+        names = zipfile.ZipFile(io.BytesIO(data), metadata_encoding="gbk").namelist()
+        assert any(n.endswith("示例新型研发机构-申报书.pdf") for n in names), names
+
+
+def test_a_supplementary_notice_opens_qncy_with_its_own_calendar(two_years):
+    client = two_years
+    load_supplement(DATA / "kczg-2022-qncy.toml")
+    with time_machine.travel(IN_2022, tick=False):  # before it opens
+        notice = client.get("/notice").get_data(as_text=True)
+        assert "青年创业榜的补充通知" in notice and "网上申报于2022年11月1日开始" in notice
+        login(client, "unit-a")
+        assert "2022年11月01日开始" in client.get("/unit/").get_data(as_text=True)
+        r = client.post("/unit/nominations/new", data={
+            "csrf_token": csrf_token(client, "/unit/"), "list": "qncy"}, follow_redirects=True)
+        assert "青年创业榜尚未开始征集" in r.get_data(as_text=True)
+        logout(client)
+    with time_machine.travel(AFTER_2022, tick=False):  # the main deadline has passed, not its own
+        login(client, "unit-a")
+        page = client.get("/unit/").get_data(as_text=True)
+        assert "截止：2022年11月30日24时" in page
+        nid = new_nomination(client, "qncy")
+        data = {"founder": "张青", "birth_date": "1975-01-01", "education": "博士研究生",
+                "founder_phone": "13800000000", "company": "示例青创科技有限公司",
+                "uscc": "91110108551385082Q", "founded": "2019-03-01", "sector": "电子信息",
+                "province": "北京市", "employees": "30", "revenue": "500.00",
+                "financing-0-round": "天使轮", "financing-0-amount": "300",
+                "financing-0-investors": "示例资本", "financing-0-date": "2020-01-01",
+                "achievements": "研制成功……", "social_value": "带动就业……",
+                "contact_name": "王明", "contact_phone": "010-68283463",
+                "contact_email": "wm@example.org", "opinion": "同意推荐。", "pledge": "y"}
+        r = post_nomination(client, nid, data, "submit")
+        assert "年龄不超过40周岁（当前47周岁）" in r.get_data(as_text=True)
+        r = post_nomination(client, nid, dict(data, birth_date="1990-06-01"), "submit")
+        assert r.status_code == 302
+        letter = pdf_text(client.get("/unit/documents/letters/qncy.pdf").data)
+        assert "关于推荐1名创业者参加2022年“科创中国”青年创业榜遴选的函" in letter
+        assert "张青（示例青创科技有限公司）" in letter
+        r = client.post("/unit/nominations/new", data={
+            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "dzxx"},
+            follow_redirects=True)
+        assert "网上申报已于2022年10月30日24时（北京时间）截止" in r.get_data(as_text=True)
+
+
+def test_the_2021_supplement_shipped_with_the_platform_loads(app, db):
+    campaign = load_supplement(Path(__file__).parents[1] / "kczg/campaigns/kczg-2021-qncy.toml")
+    qncy = campaign.lists.where(Campaign.lists.rel_model.code == "qncy").get()
+    assert qncy.is_open and qncy.quota == 3 and qncy.form_spec and "示例" in qncy.notice_title
+
+
+def test_a_broken_form_in_the_campaign_file_is_refused_with_its_line(tmp_path):
+    text = (DATA / "kczg-2022.toml").read_text(encoding="utf-8")
+    broken = text.replace('name = "staff"\n    type = "number"', 'name = "staff"\n    type = "numbr"') \
+        .replace('label = "机构性质"', 'lable = "机构性质"')
+    path = tmp_path / "kczg-2022.toml"
+    path.write_text(broken, encoding="utf-8")
+    (tmp_path / "notice-2022.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(CampaignFileError) as e:
+        read_campaign_file(path)
+    line = next(i for i, ln in enumerate(broken.splitlines(), 1) if ln.strip() == 'name = "staff"')
+    assert f"field 'staff' (line {line}): unknown type 'numbr'" in str(e.value)
+    assert "field 'kind'" in str(e.value) and "missing label" in str(e.value)
