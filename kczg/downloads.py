@@ -23,10 +23,11 @@ def nomination_document(nomination_id: int, fmt: str):
     return docs.send(docs.prepare_form(n, blind=permissions.blind_for(current_user)), fmt)
 
 
-def letter_of(organisation, code: str, domain_code: str | None):
+def letter_of(organisation, code: str, domain_code: str | None, campaign=None):
     """The list and domain of a letter `organisation` has (something submitted there) and the
-    current user may see, else 404."""
-    lst = NominationList.get_or_none(NominationList.campaign == current_campaign(),
+    current user may see, in the current campaign or the one given (an earlier year), else
+    404."""
+    lst = NominationList.get_or_none(NominationList.campaign == (campaign or current_campaign()),
                                      NominationList.code == code)
     if lst is None or bool(domain_code) != lst.has_domains:
         abort(404)
@@ -39,10 +40,11 @@ def letter_of(organisation, code: str, domain_code: str | None):
     return lst, domain
 
 
-def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
+def letter_document(organisation, code: str, domain_code: str | None, fmt: str,
+                    campaign=None):
     if fmt not in FORM_FORMATS:
         abort(404)
-    lst, domain = letter_of(organisation, code, domain_code)
+    lst, domain = letter_of(organisation, code, domain_code, campaign)
     return docs.send(docs.prepare_letter(organisation, lst, domain), fmt)
 
 

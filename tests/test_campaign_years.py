@@ -210,3 +210,32 @@ def test_a_broken_form_in_the_campaign_file_is_refused_with_its_line(tmp_path):
     line = next(i for i, ln in enumerate(broken.splitlines(), 1) if ln.strip() == 'name = "staff"')
     assert f"field 'staff' (line {line}): unknown type 'numbr'" in str(e.value)
     assert "field 'kind'" in str(e.value) and "missing label" in str(e.value)
+
+
+def test_earlier_years_stay_readable_apart(two_years, app):
+    """The 2021 nomination, its 申报书 and letter stay readable under 往年推荐; 2021's published
+    lists under the results archive; neither mixes into 2022's pages."""
+    from kczg.models import Nomination, NominationList, Publication
+
+    client = two_years
+    old = Nomination.get(Nomination.title == "二〇二一年的技术")
+    xdjs21 = NominationList.get(NominationList.id == old.list_id)
+    Publication.create(list=xdjs21, entries=[{"domain": "电子信息", "title": "二〇二一年的技术",
+                                              "unit": "中国电子学会"}],
+                       published_by=User.get(User.username == "secretariat"))
+    with time_machine.travel(IN_2022, tick=False):
+        login(client, "unit-a")
+        page = client.get("/unit/archive").get_data(as_text=True)
+        assert "2021“科创中国”榜单" in page and "二〇二一年的技术" in page
+        assert client.get(f"/unit/documents/nominations/{old.id}.pdf").status_code == 200
+        letter = client.get("/unit/documents/letters/xdjs/dzxx.pdf?campaign=2021")
+        assert "参加2021年“科创中国”" in pdf_text(letter.data)
+        assert client.get("/unit/documents/letters/xdjs/dzxx.pdf?campaign=1999").status_code == 404
+        logout(client)
+        results = client.get("/results").get_data(as_text=True)
+        assert "2022“科创中国”榜单发布" in results and "二〇二一年的技术" not in results
+        archive = client.get("/results?campaign=2021").get_data(as_text=True)
+        assert "2021“科创中国”榜单发布" in archive and "先导技术榜" in archive
+        listed = client.get("/results/xdjs?campaign=2021").get_data(as_text=True)
+        assert "二〇二一年的技术" in listed
+        assert client.get("/results/xdjs").status_code == 404  # 2022's is not published

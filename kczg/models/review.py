@@ -115,7 +115,7 @@ class Publication(BaseModel):
     """A list published on the public site: the selected nominations as they were then."""
 
     list = peewee.ForeignKeyField(NominationList, unique=True, backref="+")
-    entries = JSONField(default=list)   # [{domain, title, unit}] in published order
+    entries = JSONField(default=lambda: [])  # [{domain, title, unit}]; `list` is the field above
     published_by = peewee.ForeignKeyField(User, backref="+")
     published_at = peewee.DateTimeField(default=utcnow)
 

@@ -6,6 +6,7 @@ from exports.verify import normalize_code
 from kczg.campaigns import current_campaign
 from kczg.campaigns.facts import facts_of
 from kczg.models import (
+    Campaign,
     DocumentRecord,
     NominationList,
     Publication,
@@ -112,19 +113,39 @@ def verify(code=None):
                            campaign=current_campaign()), status
 
 
+def _chosen_campaign():
+    """The campaign a results page is about: ?campaign=<slug> (an earlier year, the archive),
+    else the current one."""
+    slug = request.args.get("campaign", "")[:20]
+    if slug:
+        campaign = Campaign.get_or_none(Campaign.slug == slug)
+        if campaign is None:
+            abort(404)
+        return campaign
+    return _campaign_or_404()
+
+
 @bp.route("/results")
 def results():
-    """The published lists."""
-    campaign = _campaign_or_404()
-    published = {p.list_id: p for p in Publication.select()}
-    return render_template("public/results.html", campaign=campaign,
-                           lists=lists_with_routing(campaign), published=published)
+    """The published lists of the current campaign (or an earlier one: ?campaign=2021), and the
+    earlier campaigns that published lists."""
+    campaign = _chosen_campaign()
+    lists = lists_with_routing(campaign) if campaign.is_current else \
+        list(NominationList.select().where(NominationList.campaign == campaign)
+             .order_by(NominationList.position))
+    published = {p.list_id: p for p in Publication.select().where(
+        Publication.list.in_([x.id for x in lists] or [0]))}
+    earlier = list(Campaign.select().where(Campaign.id != campaign.id).order_by(
+        Campaign.year.desc()))
+    return render_template("public/results.html", campaign=campaign, lists=lists,
+                           published=published, earlier=earlier,
+                           archive=None if campaign.is_current else campaign.slug)
 
 
 @bp.route("/results/<code>")
 @bp.route("/results/<code>.<fmt>")
 def results_list(code, fmt=None):
-    campaign = _campaign_or_404()
+    campaign = _chosen_campaign()
     lst = NominationList.get_or_none(NominationList.campaign == campaign,
                                      NominationList.code == code)
     pub = Publication.get_or_none(Publication.list == lst) if lst else None
@@ -138,4 +159,4 @@ def results_list(code, fmt=None):
     for e in pub.entries:
         groups.setdefault(e["domain"], []).append(e)
     return render_template("public/results_list.html", campaign=campaign, lst=lst, pub=pub,
-                           groups=groups)
+                           groups=groups, archive=None if campaign.is_current else campaign.slug)

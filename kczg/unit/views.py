@@ -29,6 +29,7 @@ from kczg.campaigns.facts import attach
 from kczg.db import BUSY_MESSAGE, Compiled, is_busy
 from kczg.models import (
     Attachment,
+    Campaign,
     Domain,
     LetterNumber,
     Nomination,
@@ -447,7 +448,39 @@ def document_nomination(nomination_id, fmt):
 @bp.route("/documents/letters/<code>/<domain>.<fmt>")
 @role_required("unit")
 def document_letter(code, fmt, domain=None):
-    return downloads.letter_document(current_user.organisation, code, domain, fmt)
+    return downloads.letter_document(current_user.organisation, code, domain, fmt,
+                                     _archive_campaign())
+
+
+def _archive_campaign():
+    """An earlier campaign named by ?campaign=<slug> (往年推荐), or None for the current one."""
+    slug = request.args.get("campaign", "")[:20]
+    if not slug:
+        return None
+    campaign = Campaign.get_or_none(Campaign.slug == slug)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.route("/archive")
+@role_required("unit")
+def archive():
+    """往年推荐: the unit's nominations of earlier campaigns, read-only, with their documents."""
+    current = current_campaign()
+    rows = list(Nomination.select(Nomination, NominationList, Campaign)
+                .join(NominationList).join(Campaign)
+                .where(Nomination.organisation == current_user.organisation,
+                       Campaign.id != (current.id if current else 0))
+                .order_by(Campaign.year.desc(), NominationList.position, Nomination.id))
+    by_campaign: dict = {}
+    for n in rows:
+        by_campaign.setdefault(n.list.campaign, []).append(n)
+    letters = {c.id: sorted({(n.list, n.domain if n.domain_id else None) for n in ns
+                             if n.status == "submitted"}, key=lambda p: (p[0].position, p[0].id))
+               for c, ns in by_campaign.items()}
+    return render_template("unit/archive.html", by_campaign=by_campaign, letters=letters,
+                           stages=outcomes.stages(rows), stage_name=outcomes.stage_name)
 
 
 @bp.route("/letters/<code>/settings", methods=["GET", "POST"])
