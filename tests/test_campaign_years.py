@@ -31,9 +31,11 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
 
-def submit(client, code, domain=None, **overrides):
+def submit(client, code, domain=None, year=2021, **overrides):
     nid = new_nomination(client, code, domain)
     data = sample(code, **overrides) if code != "xxyf" else dict(NEW_LIST, **overrides)
+    if year == 2022:  # 新锐企业榜 asks for 2019–2021 in 2022
+        data = {k.replace("_2018", "_2021"): v for k, v in data.items()}
     if domain:
         data["domain"] = domain
     r = post_nomination(client, nid, data, "submit")
@@ -239,3 +241,57 @@ def test_earlier_years_stay_readable_apart(two_years, app):
         listed = client.get("/results/xdjs?campaign=2021").get_data(as_text=True)
         assert "二〇二一年的技术" in listed
         assert client.get("/results/xdjs").status_code == 404  # 2022's is not published
+
+
+def test_earlier_winners_are_flagged_to_unit_body_and_secretariat(app, db, client):
+    """Selected in 2021 (its list published): typing its USCC in 2022 says so at once, and the
+    body's and the secretariat's lists mark it; a technology is matched by a similar title."""
+    from kczg.models import Nomination
+
+    with time_machine.travel(IN_2021, tick=False):
+        login(client, "unit-a")
+        submit(client, "xrqy", company_name="示例新锐科技有限公司", uscc="91110108551385082Q")
+        logout(client)
+    Nomination.update(outcome="selected").where(Nomination.status == "submitted").execute()
+    Nomination.update(outcome="selected").where(Nomination.title == "二〇二一年的技术").execute()
+    load_campaign(DATA / "kczg-2022.toml")
+    with time_machine.travel(IN_2022, tick=False):
+        login(client, "unit-b")
+        nid = new_nomination(client, "xrqy")
+        r = client.post(f"/unit/nominations/{nid}/validate/uscc", data={
+            "csrf_token": csrf_token(client, "/unit/"), "uscc": "91110108551385082Q"},
+            headers={"HX-Request": "true"})
+        assert "曾入选2021年“科创中国”新锐企业榜（示例新锐科技有限公司）" in r.get_data(as_text=True)
+        r = client.post(f"/unit/nominations/{nid}/validate/uscc", data={
+            "csrf_token": csrf_token(client, "/unit/"), "uscc": "91440300MA5F00001A"},
+            headers={"HX-Request": "true"})
+        assert "曾入选" not in r.get_data(as_text=True)
+        sid = submit(client, "xrqy", year=2022, company_name="示例新锐科技有限公司",
+                     uscc="91110108551385082Q")
+        page = client.get(f"/unit/nominations/{sid}").get_data(as_text=True)
+        assert 'id="earlier-winner"' in page and "曾入选2021年" in page
+        logout(client)
+    with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
+        login(client, "review-sec")
+        page = client.get("/review/nominations").get_data(as_text=True)
+        assert "曾入选往年榜单" in page
+        logout(client)
+        login(client, "secretariat")
+        page = client.get("/secretariat/nominations").get_data(as_text=True)
+        assert page.count("曾入选往年榜单") == 1
+        logout(client)
+
+
+def test_a_similar_technology_title_is_an_earlier_winner(app, db):
+    from kczg.models import Nomination
+    from kczg.rules import earlier
+
+    class Winner:
+        dedupe_key, display_title = "91110108551385082Q", "面向边缘计算的低功耗人工智能芯片架构"
+        list = type("L", (), {"code": "xdjs", "name": "先导技术榜", "form_spec": "",
+                              "campaign": Campaign(slug="2021", year=2021)})()
+
+    assert earlier.match("", "面向边缘计算的低功耗人工智能芯片架构（二期）", "technology", [Winner])
+    assert earlier.match("", "量子通信中继器", "technology", [Winner]) is None
+    assert earlier.match("91110108551385082Q", "x", "key", [Winner])
+    assert Nomination  # (the model is what real winners are)

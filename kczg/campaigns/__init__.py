@@ -129,6 +129,9 @@ def load_campaign(path: Path = DEFAULT_CAMPAIGN, data: dict | None = None) -> Ca
         })
         Campaign.update(is_current=False).where(Campaign.id != campaign.id).execute()
         _label_cache["value"] = None
+        from kczg.rules import earlier
+
+        earlier.forget()
 
         for i, t in enumerate(data["unit_types"]):
             _upsert(UnitType, {"code": t["code"]}, {"name": t["name"], "position": i})

@@ -12,7 +12,7 @@ from kczg.campaigns.facts import facts_of
 from kczg.models import Assignment, Domain, Nomination, User
 from kczg.parsing import parse_int
 from kczg.passwords import hash_password
-from kczg.rules import calendar, gates, permissions
+from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules import review as review_rules
 from kczg.rules import review_flow as flow
 from kczg.rules.transitions import Refused
@@ -207,7 +207,8 @@ def nominations():
         assignments=result.extra["assignments"], experts=experts_, f=f, lists=lists,
         domains=[(d.code, d.name) for lst in lists for d in lst.domain_rows
                  if d.review_body_id == body.id],
-        review_open=review_rules.review_open(body.campaign), campaign=body.campaign)
+        review_open=review_rules.review_open(body.campaign), campaign=body.campaign,
+        earlier=earlier.flags(result.rows, body.campaign))
 
 
 @bp.route("/nominations/<int:nomination_id>")
@@ -221,7 +222,8 @@ def nomination(nomination_id):
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="review.attachment_download",
                            document_endpoint="review.document_nomination",
-                           campaign=n.list.campaign)
+                           campaign=n.list.campaign,
+                           earlier_flag=earlier.flags([n], n.list.campaign).get(n.id))
 
 
 @bp.route("/nominations/<int:nomination_id>/assign", methods=["POST"])

@@ -489,6 +489,9 @@ def publish(user: User, lst: NominationList) -> Publication:
     tell_units(list(Nomination.select().where(Nomination.list == lst,
                                                Nomination.status == "submitted")),
                 f"{lst.name}已发布", lambda n: "入选" if n.id in chosen else "未入选")
+    from kczg.rules import earlier
+
+    earlier.forget()  # next year's forms flag these winners
     return pub
 
 

@@ -38,7 +38,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import gates, permissions
+from kczg.rules import earlier, gates, permissions
 from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
 from kczg.rules.transitions import Refused
@@ -257,6 +257,7 @@ def nominations():
     lists = lists_with_routing(campaign)
     return render_template("secretariat/nominations.html", page=page, rows=page.rows,
                            filters=filters, lists=lists, campaign=campaign,
+                           earlier=earlier.flags(page.rows, campaign),
                            unit_types=list(UnitType.select().order_by(UnitType.position)),
                            provinces=PROVINCES)
 
@@ -297,6 +298,7 @@ def nomination(nomination_id):
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="secretariat.attachment_download",
                            document_endpoint="secretariat.document_nomination",
+                           earlier_flag=earlier.flags([n], n.list.campaign).get(n.id),
                            campaign=n.list.campaign)
 
 

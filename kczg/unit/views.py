@@ -40,7 +40,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_int
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import calendar, outcomes, permissions, quota, transitions
+from kczg.rules import calendar, earlier, outcomes, permissions, quota, transitions
 from kczg.services import documents as docs
 from kczg.services import files
 from kczg.services import nominations as svc
@@ -146,6 +146,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         editor=request.form.get("editor") or secrets.token_hex(8),
         attachments=attachments, conflicts=conflicts, stage=stage,
+        earlier_flag=earlier.flags([nomination], nomination.list.campaign).get(nomination.id),
         stage_name=outcomes.stage_name(stage),
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id
@@ -271,7 +272,13 @@ def nomination_validate(nomination_id, name):
     field = svc.find_field(form, name)
     if field is None:
         abort(404)
-    return render_template("unit/_field.html", field=field, nomination=nomination)
+    cls, warning = type(form), None
+    if name in (cls.TITLE_FIELD, cls.DEDUPE_FIELD):  # selected in an earlier year?
+        key = svc.derived_from_raw(cls, {n: form[n].raw_data or [] for n in
+                                         (cls.TITLE_FIELD, cls.DEDUPE_FIELD) if n}, nomination)
+        warning = earlier.flag_for_input(nomination, key["dedupe_key"], key["title"])
+    return render_template("unit/_field.html", field=field, nomination=nomination,
+                           warning=warning)
 
 
 @bp.route("/nominations/<int:nomination_id>/rows/<group>", methods=["POST"])
