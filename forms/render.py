@@ -119,7 +119,7 @@ def rows_group(rows, rows_url: str, validate_url: str) -> Markup:
             aria-label="删除第{i + 1}行">删除</button>
   </div>""")
     if len(rows.entries) < rows.max_rows:
-        unit = escape(rows.row_label[-1] if rows.row_label else "行")
+        unit = escape(rows.row_label or "行")  # 添加一个单位, 添加一人, 添加一项指标
         out.append(f"""  <button type="submit" class="button small add-row" name="action" value="add:{name}"
           hx-post="{url}?add=1" hx-target="#rows-{name}" hx-swap="outerHTML">＋ 添加一{unit}</button>""")
     else:

@@ -295,3 +295,36 @@ def test_a_similar_technology_title_is_an_earlier_winner(app, db):
     assert earlier.match("", "量子通信中继器", "technology", [Winner]) is None
     assert earlier.match("91110108551385082Q", "x", "key", [Winner])
     assert Nomination  # (the model is what real winners are)
+
+
+def test_quota_stacked_per_channel(two_years, app):
+    """2022's 产学研融通组织榜 counts 2 per channel: unit-a, a 全国学会 that the secretariat also
+    puts in the 省级科协 channel, may submit 4; the rule's wording comes from the data."""
+    client = two_years
+    with time_machine.travel(IN_2022, tick=False):
+        assert "按推荐渠道分别计算，同属多个推荐渠道的单位每个渠道各2项" in \
+            client.get("/lists/cxyrt").get_data(as_text=True)
+        login(client, "secretariat")
+        org = Organisation.get(Organisation.name == "中国电子学会")
+        r = client.post(f"/secretariat/units/{org.id}/channels", data={
+            "csrf_token": csrf_token(client, "/secretariat/"), "channel": ["provincial", "nope"]})
+        assert r.status_code == 302
+        assert Organisation.get_by_id(org.id).extra_channels == "provincial"
+        page = client.get(f"/secretariat/units/{org.id}").get_data(as_text=True)
+        assert "另属推荐渠道：省级科协" in page
+        logout(client)
+        login(client, "unit-a")
+        for i in range(4):
+            submit(client, "cxyrt", org_name=f"示例融通组织{i}")
+        assert "0/4" not in client.get("/unit/").get_data(as_text=True)
+        assert "4/4" in client.get("/unit/").get_data(as_text=True)
+        nid = new_nomination(client, "cxyrt")
+        r = post_nomination(client, nid, sample("cxyrt", org_name="第五个"), "submit")
+        assert "已达推荐名额上限（4项：2个推荐渠道，每个渠道2项）" in r.get_data(as_text=True)
+        logout(client)
+        login(client, "unit-b")  # one channel: 2
+        for i in range(2):
+            submit(client, "cxyrt", org_name=f"浙江融通组织{i}")
+        nid = new_nomination(client, "cxyrt")
+        r = post_nomination(client, nid, sample("cxyrt", org_name="第三个"), "submit")
+        assert "已达推荐名额上限（2项）" in r.get_data(as_text=True)

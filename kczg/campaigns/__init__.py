@@ -176,6 +176,7 @@ def upsert_list(campaign: Campaign, lst: dict, bodies: dict, position: int, path
         "is_open": lst.get("open", True), "status_note": lst.get("status_note", ""),
         "description": lst.get("description", ""),
         "item_noun": lst.get("item_noun", "项"),
+        "quota_per_channel": bool(lst.get("quota_per_channel", False)),
         "form_spec": spec.to_json(lst["form"]) if "form" in lst else "",
         "deadline_label": lst.get("deadline_label", ""),
         "notice_title": lst.get("notice_title", ""),

@@ -23,6 +23,22 @@ class Organisation(BaseModel):
     email = peewee.CharField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
     letterhead_mm = peewee.IntegerField(null=True)  # the unit's letter paper; None: the campaign's
+    # channels (推荐渠道, unit type codes) the unit belongs to besides its own type: where a list
+    # stacks its quota per channel, each counts
+    extra_channels = peewee.CharField(default="")
+
+    @property
+    def extra_channel_names(self) -> str:
+        """The extra channels' names (a query, only when there are any)."""
+        codes = [c for c in self.extra_channels.split(",") if c.strip()]
+        if not codes:
+            return ""
+        return "、".join(t.name for t in UnitType.select().where(UnitType.code.in_(codes))
+                        .order_by(UnitType.position))
+
+    @property
+    def channel_count(self) -> int:
+        return 1 + len({c for c in self.extra_channels.split(",") if c.strip()})
 
 
 class LetterNumber(BaseModel):

@@ -89,6 +89,9 @@ class NominationList(CampaignFact, BaseModel):
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="lists")
     position = peewee.IntegerField(default=0)
     item_noun = peewee.CharField(default="项")  # measure word and noun: 项技术, 家企业, 个组织
+    # the quota counts per channel (推荐渠道): a unit in two channels may nominate twice the
+    # quota (2022). Its wording is generated: quota_text
+    quota_per_channel = peewee.BooleanField(default=False)
     # a form defined in the campaign file ([lists.form], forms/spec.py), as JSON; "" when the
     # list's form is a class in forms/
     form_spec = peewee.TextField(default="")
@@ -109,11 +112,13 @@ class NominationList(CampaignFact, BaseModel):
 
     @property
     def quota_text(self) -> str:
+        """The rule in Chinese, generated from the data: per unit, per domain, per channel."""
         if not self.is_open or self.quota is None:
             return self.status_note or "—"
-        if self.has_domains:
-            return f"每个领域不超过{self.quota}项"
-        return f"不超过{self.quota}项"
+        text = f"每个领域不超过{self.quota}项" if self.has_domains else f"不超过{self.quota}项"
+        if self.quota_per_channel:
+            text += f"；按推荐渠道分别计算，同属多个推荐渠道的单位每个渠道各{self.quota}项"
+        return text
 
 
 class Domain(CampaignFact, BaseModel):

@@ -48,16 +48,25 @@ def submitted_count(org: Organisation, lst: NominationList, domain: Domain | Non
     return _in_list.first(org.id, lst.id)[0]
 
 
+def quota_of(org: Organisation, lst: NominationList) -> int:
+    """The unit's quota on a list: the list's, times the unit's channels where the list stacks
+    it per channel."""
+    return lst.quota * (org.channel_count if lst.quota_per_channel else 1)
+
+
 def quota_refusal(org: Organisation, lst: NominationList, domain: Domain | None) -> str | None:
     """The Chinese message refusing one more submission, or None when there is room."""
     if not lst.is_open or lst.quota is None:
         return f"{lst.name}{lst.status_note or '未开放申报'}"
     used = submitted_count(org, lst, domain)
-    if used < lst.quota:
+    limit = quota_of(org, lst)
+    if used < limit:
         return None
     where = f"{lst.name}“{domain.name}”领域" if lst.has_domains and domain else lst.name
-    return (f"本单位{where}已提交{used}项，已达推荐名额上限（{lst.quota}项）。"
-            "如需更换，请先撤回一项已提交的推荐。")
+    how = (f"{org.channel_count}个推荐渠道，每个渠道{lst.quota}项"
+           if lst.quota_per_channel and org.channel_count > 1 else "")
+    return (f"本单位{where}已提交{used}项，已达推荐名额上限（{limit}项"
+            f"{'：' + how if how else ''}）。如需更换，请先撤回一项已提交的推荐。")
 
 
 _submitted_counts = Compiled(lambda org_id: (
@@ -76,9 +85,10 @@ def usage(org: Organisation, lists: list[NominationList]) -> list[QuotaLine]:
     for lst in lists:
         if not lst.is_open or lst.quota is None:
             continue
+        limit = quota_of(org, lst)
         if lst.has_domains:
             for d in lst.domain_rows:
-                lines.append(QuotaLine(lst, d, counts.get((lst.id, d.id), 0), lst.quota))
+                lines.append(QuotaLine(lst, d, counts.get((lst.id, d.id), 0), limit))
         else:
-            lines.append(QuotaLine(lst, None, counts.get((lst.id, None), 0), lst.quota))
+            lines.append(QuotaLine(lst, None, counts.get((lst.id, None), 0), limit))
     return lines

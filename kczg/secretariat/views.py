@@ -97,6 +97,22 @@ def unit(org_id):
                            label=audit.label), 422 if form.errors else 200
 
 
+@bp.route("/units/<int:org_id>/channels", methods=["GET", "POST"])
+@role_required("secretariat")
+def unit_channels(org_id):
+    """The channels a unit belongs to besides its own type (quotas stacked per channel)."""
+    org = Organisation.get_or_none(Organisation.id == org_id)
+    if org is None:
+        abort(404)
+    if request.method == "POST":
+        accounts.set_channels(org, [c[:40] for c in request.form.getlist("channel")[:20]],
+                              by=current_user._get_current_object())
+        flash("所属推荐渠道已保存。", "success")
+        return redirect(url_for(".unit", org_id=org.id))
+    return render_template("secretariat/unit_channels.html", org=org,
+                           unit_types=list(UnitType.select().order_by(UnitType.position)))
+
+
 def _unit_user(user_id: int) -> User:
     user = User.get_or_none(User.id == user_id, User.role == "unit")
     if user is None:

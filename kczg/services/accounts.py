@@ -271,6 +271,19 @@ def set_active(user: User, active: bool, by: User) -> None:
                      actor=by)
 
 
+def set_channels(org: Organisation, codes: list[str], by: User) -> None:
+    """The channels (unit type codes) a unit belongs to besides its own type, audited."""
+    known = {t.code for t in UnitType.select()}
+    own = UnitType.get_by_id(org.unit_type_id).code
+    chosen = sorted({c for c in codes if c in known and c != own})
+    value = ",".join(chosen)
+    if value != org.extra_channels:
+        before = org.extra_channels or "—"
+        org.extra_channels = value
+        org.save(only=[Organisation.extra_channels])
+        audit.record("channels_changed", org.name, f"{before} → {value or '—'}", actor=by)
+
+
 def update_contact(org: Organisation, contact: str, phone: str, email: str, by: User) -> None:
     """The unit's contact person, phone and e-mail; its accounts take the new address."""
     before = f"{org.contact} {org.phone} {org.email}"
