@@ -328,3 +328,20 @@ def test_quota_stacked_per_channel(two_years, app):
         nid = new_nomination(client, "cxyrt")
         r = post_nomination(client, nid, sample("cxyrt", org_name="第三个"), "submit")
         assert "已达推荐名额上限（2项）" in r.get_data(as_text=True)
+
+
+def test_an_expert_sees_only_this_years_assignments(two_years):
+    from kczg.models import Assignment, Nomination
+
+    client = two_years
+    old = Nomination.get(Nomination.title == "二〇二一年的技术")
+    expert = User.get(User.username == "expert-it")
+    expert.pledged_at = datetime(2021, 11, 2)
+    expert.save()
+    Assignment.create(nomination=old, expert=expert,
+                      assigned_by=User.get(User.username == "review-it"))
+    with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
+        login(client, "expert-it")
+        page = client.get("/review/expert").get_data(as_text=True)
+        assert "2022“科创中国”榜单" in page and "二〇二一年的技术" not in page
+        assert "中国科协信息科技学会联合体" in page

@@ -9,7 +9,7 @@ from forms.validators import email_error, username_error
 from kczg import downloads
 from kczg.access import role_required
 from kczg.campaigns.facts import facts_of
-from kczg.models import Assignment, Domain, Nomination, User
+from kczg.models import Assignment, Domain, Nomination, NominationList, User
 from kczg.parsing import parse_int
 from kczg.passwords import hash_password
 from kczg.rules import calendar, earlier, gates, permissions
@@ -69,7 +69,10 @@ def _body_deadline(body) -> dict:
 @role_required("expert")
 def expert_dashboard():
     body = current_user.review_body
-    rows = list(Assignment.select().where(Assignment.expert == current_user)
+    # this campaign's assignments (the account is the same every year; its work is not)
+    rows = list(Assignment.select().join(Nomination).join(NominationList)
+                .where(Assignment.expert == current_user,
+                       NominationList.campaign == body.campaign_id)
                 .order_by(Assignment.status, Assignment.id))
     return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
                            assignments=rows, filing=flow.filing_of(body),

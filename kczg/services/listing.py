@@ -188,19 +188,26 @@ def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
 
 
 def unit_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per unit: nominations submitted and in draft (this campaign's or not), stamped scans."""
+    """Per unit: nominations submitted and in draft, stamped scans, in the current campaign
+    (earlier years are the units' archives)."""
+    from kczg.models import Campaign
+
     counts = {i: {"submitted": 0, "draft": 0, "scans": 0} for i in org_ids}
     if not org_ids:
         return counts
+    current_lists = NominationList.select(NominationList.id).join(Campaign).where(
+        Campaign.is_current)
     for org_id, status, n in (Nomination.select(Nomination.organisation, Nomination.status,
                                                 fn.COUNT(Nomination.id))
                               .where(Nomination.organisation.in_(org_ids),
-                                     Nomination.status.in_(["submitted", "draft"]))
+                                     Nomination.status.in_(["submitted", "draft"]),
+                                     Nomination.list.in_(current_lists))
                               .group_by(Nomination.organisation, Nomination.status).tuples()):
         counts[org_id][status] = n
     for org_id, n in (Attachment.select(Attachment.organisation, fn.COUNT(Attachment.id))
                       .where(Attachment.organisation.in_(org_ids),
-                             Attachment.kind == "stamped_scan")
+                             Attachment.kind == "stamped_scan",
+                             Attachment.list.in_(current_lists))
                       .group_by(Attachment.organisation).tuples()):
         counts[org_id]["scans"] = n
     return counts
