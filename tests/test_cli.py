@@ -104,3 +104,34 @@ def test_demo_moves_the_calendar_and_creates_the_accounts(fresh_app):
         assert c.submission_deadline == datetime(2030, 3, 31, 16, 0)
         assert c.demo_shift_days > 0
     run(fresh_app, "demo")  # twice is fine
+
+
+def test_new_campaign_check_load_and_use(fresh_app, tmp_path):
+    """A next year from the command line: new-campaign copies 2021 with the years moved on,
+    check-campaign tells it in Chinese (and refuses it while its notice is missing),
+    load-campaign --keep-current loads it beside 2021, use-campaign switches."""
+    import shutil
+
+    run(fresh_app, "init")
+    out_file = tmp_path / "kczg-2022.toml"
+    run(fresh_app, "new-campaign", "2022", "--from", "2021", "--out", str(out_file))
+    text = out_file.read_text(encoding="utf-8")
+    assert 'slug = "2022"' in text and "2022年10月30日24时" in text and "2021年10月" not in text
+    refused = fresh_app.test_cli_runner().invoke(args=["kczg", "check-campaign", str(out_file)])
+    assert refused.exit_code != 0 and "notice-2022.txt" in refused.output
+    shutil.copy(DEFAULT_CAMPAIGN.parent / "notice-2021.txt", tmp_path / "notice-2022.txt")
+    told = run(fresh_app, "check-campaign", str(out_file))
+    assert "2022“科创中国”榜单（2022年度" in told and "先导技术榜（xdjs）：共100项，每个领域限报2项" in told
+    assert "电子信息领域 → 中国科协信息科技学会联合体" in told
+    assert "current: 2021" in run(fresh_app, "load-campaign", "--keep-current", str(out_file))
+    assert "current campaign: 2022" in run(fresh_app, "use-campaign", "2022")
+    with fresh_app.app_context(), database.connection_context():
+        assert Campaign.get(Campaign.is_current).slug == "2022"
+        assert Campaign.get(Campaign.slug == "2022").year == 2022
+    supplement = DEFAULT_CAMPAIGN.parent / "kczg-2021-qncy.toml"
+    assert "青年创业榜（qncy）：共90项" in run(fresh_app, "check-campaign", str(supplement))
+    run(fresh_app, "load-supplement", str(supplement))
+    with fresh_app.app_context(), database.connection_context():
+        qncy = NominationList.get(NominationList.code == "qncy",
+                                  NominationList.campaign == Campaign.get(Campaign.slug == "2021"))
+        assert qncy.is_open and qncy.deadline_label == "2021年11月30日24时"
