@@ -345,3 +345,44 @@ def test_an_expert_sees_only_this_years_assignments(two_years):
         page = client.get("/review/expert").get_data(as_text=True)
         assert "2022“科创中国”榜单" in page and "二〇二一年的技术" not in page
         assert "中国科协信息科技学会联合体" in page
+
+
+def test_a_list_with_its_own_calendar_reaches_its_body_after_its_own_deadline(two_years):
+    client = two_years
+    load_supplement(DATA / "kczg-2022-qncy.toml")
+    with time_machine.travel(AFTER_2022, tick=False):
+        login(client, "unit-a")
+        nid = new_nomination(client, "qncy")
+        data = {"founder": "张青", "birth_date": "1990-06-01", "education": "博士研究生",
+                "founder_phone": "13800000000", "company": "示例青创科技有限公司",
+                "uscc": "91110108551385082Q", "founded": "2019-03-01", "sector": "电子信息",
+                "province": "北京市", "employees": "30", "revenue": "500.00",
+                "achievements": "研制成功……", "social_value": "带动就业……",
+                "contact_name": "王明", "contact_phone": "010-68283463",
+                "contact_email": "wm@example.org", "opinion": "同意推荐。", "pledge": "y"}
+        assert post_nomination(client, nid, data, "submit").status_code == 302
+        logout(client)
+
+    def bundle_names():
+        login(client, "review-sec")
+        r = client.post("/review/bundles", data={"csrf_token": csrf_token(client, "/review/"),
+                                                 "scope": "body:sec"})
+        build = int(r.headers["Location"].rsplit("/", 1)[1])
+        data = client.get(f"/review/bundles/{build}/download").data
+        logout(client)
+        if not data.startswith(b"PK"):
+            return []
+        return zipfile.ZipFile(io.BytesIO(data), metadata_encoding="gbk").namelist()
+
+    with time_machine.travel(AFTER_2022, tick=False):  # still collecting: not the body's yet
+        assert not any("张青" in n for n in bundle_names())
+        from kczg.models import Nomination
+        from kczg.rules import review_flow as flow
+        from kczg.rules.transitions import Refused
+
+        n = Nomination.get_by_id(nid)
+        body = n.list.review_body
+        with pytest.raises(Refused, match="青年创业榜网上申报2022年11月30日24时截止后方可分配评审"):
+            flow._check_assignable(User.get(User.username == "review-sec"), body, n, None)
+    with time_machine.travel("2022-12-02 10:00:00+08:00", tick=False):
+        assert any("张青" in n for n in bundle_names())

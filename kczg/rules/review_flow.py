@@ -37,7 +37,9 @@ def _audit(actor: User, action: str, subject: str, detail: str = "") -> None:
 
 
 def _own_body(user: User, body: ReviewBody) -> None:
-    if user.role != "review" or user.review_body_id != body.id:
+    """The body's own account: bound to the body's stable id (any year's row of that body)."""
+    mine = user.body_key == body.short_id if user.body_key else user.review_body_id == body.id
+    if user.role != "review" or not mine:
         raise Refused("只有该初评机构可以进行此操作。")
 
 
@@ -129,6 +131,9 @@ def _check_assignable(user: User, body: ReviewBody, nomination: Nomination,
         raise Refused(f"网上申报{campaign.submission_deadline_label}截止后方可分配评审。")
     if nomination.status != "submitted" or permissions.routed_body_id(nomination) != body.id:
         raise Refused("该推荐不在本机构的初评范围内。")
+    if not gates.delivered(nomination, now):  # a list with its own, later calendar
+        raise Refused(f"{nomination.list.name}网上申报"
+                      f"{calendar.deadline_label(campaign, nomination.list)}截止后方可分配评审。")
     if result_of(body).status == "submitted":
         raise Refused("初评结果已报送，不能再调整评审分配。")
 
@@ -136,7 +141,7 @@ def _check_assignable(user: User, body: ReviewBody, nomination: Nomination,
 def assign(user: User, body: ReviewBody, nomination: Nomination, expert: User,
            now: datetime | None = None) -> Assignment:
     _check_assignable(user, body, nomination, now)
-    if expert.role != "expert" or expert.review_body_id != body.id:
+    if expert.role != "expert" or expert.body_key != body.short_id:  # (stable across years)
         raise Refused("只能分配给本机构的评审专家。")
     reason = rules.conflict_reason(expert, nomination)
     if reason:

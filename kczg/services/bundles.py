@@ -74,13 +74,23 @@ class Scope:
     domain: Domain | None
 
     def nominations(self) -> list[Nomination]:
+        """What the bundle holds: submitted, routed here, and delivered (a list with its own
+        calendar, opened by a supplementary notice, joins once its own collection closes)."""
+        from kczg.rules import calendar
+
         if self.body is not None:
-            return docs.submitted_for_body(self.body, self.lst, self.domain)
-        query = Nomination.select().where(Nomination.status == "submitted",
-                                          Nomination.list == self.lst)
-        if self.domain is not None:
-            query = query.where(Nomination.domain == self.domain)
-        return list(query.order_by(Nomination.organisation, Nomination.submitted_at))
+            rows = docs.submitted_for_body(self.body, self.lst, self.domain)
+        else:
+            query = Nomination.select().where(Nomination.status == "submitted",
+                                              Nomination.list == self.lst)
+            if self.domain is not None:
+                query = query.where(Nomination.domain == self.domain)
+            rows = list(query.order_by(Nomination.organisation, Nomination.submitted_at))
+        now = calendar.now_utc()
+        collecting = {lst.id for lst in {n.list for n in rows}
+                      if lst.deadline is not None
+                      and calendar.submission_open(lst.campaign, now, lst=lst)}
+        return [n for n in rows if n.list_id not in collecting]
 
 
 def parse_scope(campaign, key: str, body: ReviewBody | None = None) -> Scope | None:
