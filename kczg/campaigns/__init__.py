@@ -80,7 +80,13 @@ def check_lists(lists: list[dict], path, text: str | None = None) -> None:
     for lst in lists:
         code = lst.get("code", "?")
         if "form" in lst:
-            problems += spec.check(lst["form"], f"list {code}", text)
+            found = spec.check(lst["form"], f"list {code}", text)
+            problems += found
+            if not found:  # built once here too, so a form that loads is a form that works
+                try:
+                    spec.build(code, lst.get("name", code), lst["form"])
+                except Exception as e:  # noqa: BLE001 - any failure is the file's to fix
+                    problems.append(f"list {code}: the form cannot be built: {e}")
         elif lst.get("open", True) and code not in FORMS:
             problems.append(f"list {code}: open, but no form (add [lists.form] or a class in "
                             "forms/)")
