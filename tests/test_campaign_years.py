@@ -51,6 +51,17 @@ NEW_LIST = {"org_name": "示例新型研发机构", "uscc": "91110108551385082Q"
             "opinion": "同意推荐。", "pledge": "y"}
 
 
+QNCY = {"founder": "张青", "birth_date": "1990-06-01", "education": "博士研究生",
+        "founder_phone": "13800000000", "company": "示例青创科技有限公司",
+        "uscc": "91110108551385082Q", "founded": "2019-03-01", "sector": "电子信息",
+        "province": "北京市", "employees": "30", "revenue": "500.00",
+        "financing-0-round": "天使轮", "financing-0-amount": "300",
+        "financing-0-investors": "示例资本", "financing-0-date": "2020-01-01",
+        "achievements": "研制成功……", "social_value": "带动就业……",
+        "contact_name": "王明", "contact_phone": "010-68283463",
+        "contact_email": "wm@example.org", "opinion": "同意推荐。", "pledge": "y"}
+
+
 @pytest.fixture
 def two_years(app, db, client):
     """unit-a submitted in 2021 and holds a 2021 extension to 2099; then 2022 is loaded and
@@ -172,15 +183,7 @@ def test_a_supplementary_notice_opens_qncy_with_its_own_calendar(two_years):
         page = client.get("/unit/").get_data(as_text=True)
         assert "截止：2022年11月30日24时" in page
         nid = new_nomination(client, "qncy")
-        data = {"founder": "张青", "birth_date": "1975-01-01", "education": "博士研究生",
-                "founder_phone": "13800000000", "company": "示例青创科技有限公司",
-                "uscc": "91110108551385082Q", "founded": "2019-03-01", "sector": "电子信息",
-                "province": "北京市", "employees": "30", "revenue": "500.00",
-                "financing-0-round": "天使轮", "financing-0-amount": "300",
-                "financing-0-investors": "示例资本", "financing-0-date": "2020-01-01",
-                "achievements": "研制成功……", "social_value": "带动就业……",
-                "contact_name": "王明", "contact_phone": "010-68283463",
-                "contact_email": "wm@example.org", "opinion": "同意推荐。", "pledge": "y"}
+        data = dict(QNCY, birth_date="1975-01-01")
         r = post_nomination(client, nid, data, "submit")
         assert "年龄不超过40周岁（当前47周岁）" in r.get_data(as_text=True)
         r = post_nomination(client, nid, dict(data, birth_date="1990-06-01"), "submit")
@@ -353,14 +356,7 @@ def test_a_list_with_its_own_calendar_reaches_its_body_after_its_own_deadline(tw
     with time_machine.travel(AFTER_2022, tick=False):
         login(client, "unit-a")
         nid = new_nomination(client, "qncy")
-        data = {"founder": "张青", "birth_date": "1990-06-01", "education": "博士研究生",
-                "founder_phone": "13800000000", "company": "示例青创科技有限公司",
-                "uscc": "91110108551385082Q", "founded": "2019-03-01", "sector": "电子信息",
-                "province": "北京市", "employees": "30", "revenue": "500.00",
-                "achievements": "研制成功……", "social_value": "带动就业……",
-                "contact_name": "王明", "contact_phone": "010-68283463",
-                "contact_email": "wm@example.org", "opinion": "同意推荐。", "pledge": "y"}
-        assert post_nomination(client, nid, data, "submit").status_code == 302
+        assert post_nomination(client, nid, QNCY, "submit").status_code == 302
         logout(client)
 
     def bundle_names():
