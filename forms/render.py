@@ -144,10 +144,14 @@ def render_field(f, validate_url: str, show_label: bool = True) -> Markup:
     if f.type == "BooleanField":
         out.append(f'<label class="check">{f(**attrs)} {escape(f.label.text)}</label>')
     else:
+        # a red asterisk on every field that must be filled (from its validators' flags)
+        mark = ('<span class="req" aria-hidden="true">*</span>' if f.flags.required else "")
+        if f.flags.required:
+            attrs["aria-required"] = "true"
         if show_label:
-            out.append(str(f.label()))
+            out.append(f'<label for="{fid}">{escape(f.label.text)}{mark}</label>')
         else:
-            out.append(f'<label for="{fid}" class="sub">{escape(f.label.text)}</label>')
+            out.append(f'<label for="{fid}" class="sub">{escape(f.label.text)}{mark}</label>')
         out.append(str(f(**attrs)))
     if f.description and show_label:
         out.append(f'<div class="help">{escape(f.description)}</div>')

@@ -86,6 +86,15 @@ def notice():
                            paragraphs=paragraphs(campaign.notice_text), supplements=supplements)
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every first visit: the platform's icon, not a 404."""
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
+
+
 @bp.route("/partials/countdown")
 def countdown():
     campaign = _campaign_or_404()

@@ -169,6 +169,29 @@ def _rows_text(raw: dict, group: str, subs: tuple) -> str:
     return "；".join(lines)
 
 
+def error_summary(form: NominationForm) -> list[tuple[str, str, str]]:
+    """(input id, label, first message) of every field that refused its value, in form order,
+    row fields named by their group and row (主要完成人第2行·姓名): the summary a refused
+    submission shows above the form."""
+    from forms.common import group_errors
+
+    out = []
+    for _title, names in form.sections():
+        for name in names:
+            field = form[name]
+            if hasattr(field, "entries"):
+                for message in group_errors(field):
+                    out.append((f"rows-{field.name}", str(field.label.text), message))
+                for i, entry in enumerate(field.entries, 1):
+                    for sub in entry.form:
+                        if sub.errors:
+                            out.append((sub.id, f"{field.label.text}第{i}行·{sub.label.text}",
+                                        str(sub.errors[0])))
+            elif field.errors:
+                out.append((field.id, str(field.label.text), str(field.errors[0])))
+    return out
+
+
 def find_field(form: NominationForm, name: str):
     """A field by its full input name, including row fields such as people-0-name."""
     for field in form:

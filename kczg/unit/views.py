@@ -144,6 +144,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
     conflicts = list(_open_conflicts_of(nomination.id))
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
+        error_summary=svc.error_summary(form) if status == 422 else [],
         editor=request.form.get("editor") or secrets.token_hex(8),
         attachments=attachments, conflicts=conflicts, stage=stage,
         earlier_flag=earlier.flags([nomination], nomination.list.campaign).get(nomination.id),

@@ -69,3 +69,21 @@ document.addEventListener("input", function (evt) {
   if (evt.target.matches && evt.target.matches("input[data-weight]")) kczgScoreTotal();
 });
 document.addEventListener("DOMContentLoaded", kczgScoreTotal);
+
+// A refused submission: the summary of what to change takes the focus (and is announced, being
+// role="alert"); each of its links moves the focus to its field, not just the scroll.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+});
+document.addEventListener("click", function (evt) {
+  var link = evt.target.closest && evt.target.closest("a[data-focus]");
+  if (!link) return;
+  var target = document.getElementById(link.dataset.focus);
+  if (!target) return;
+  evt.preventDefault();
+  target.scrollIntoView({block: "center"});
+  var input = target.matches("input, select, textarea") ? target
+    : target.querySelector("input, select, textarea");
+  (input || target).focus();
+});

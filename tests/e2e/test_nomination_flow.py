@@ -70,7 +70,10 @@ def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
     # type one field: the autosave mark appears, and a reload shows the value
     page.locator('[name="tech_name"]').fill("浏览器填写的人工智能芯片技术")
     expect(page.locator("#save-status")).to_contain_text(re.compile(r"已保存 \d\d:\d\d:\d\d"))
-    expect(page.locator("#version-label")).not_to_contain_text("第1版")  # the header follows
+    # the header follows: the title as typed, no internal version number
+    expect(page.locator("#nomination-title")).to_have_text("浏览器填写的人工智能芯片技术")
+    expect(page).to_have_title(re.compile("^浏览器填写的人工智能芯片技术"))
+    expect(page.locator("#version-label")).not_to_contain_text("版")
     page.reload()
     expect(page.locator('[name="tech_name"]')).to_have_value("浏览器填写的人工智能芯片技术")
 
@@ -179,3 +182,25 @@ def test_history_shows_what_changed(page, live_server, app, collection_open):
     expect(page.locator("dl.changes").first).to_contain_text("改名后的技术")
     expect(page.locator("dl.changes ins").first).to_be_visible()
     shot(page, "unit-history-changes")
+
+
+def test_a_refused_submission_summary_takes_focus_and_leads_to_each_field(page, live_server, app):
+    draft = seed(app, "draft")
+    login(page, live_server)
+    page.goto(f"{live_server}/unit/nominations/{draft}")
+    page.locator('[name="summary"]').fill("")
+    page.locator('[name="first_unit"]').fill("")
+    page.get_by_role("button", name="提交推荐").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text(re.compile(r"共 \d+ 处需要修改"))
+    expect(summary).to_be_focused()
+    shot(page, "unit-error-summary", full_page=False)
+    for link in summary.locator("a").all()[:2]:
+        target = link.get_attribute("data-focus")
+        link.click()
+        expect(page.locator(f"#{target}")).to_be_focused()
+    # fixed and submitted, the summary is gone
+    page.locator('[name="first_unit"]').fill("北京示例微电子科技有限公司")
+    page.locator('[name="summary"]').fill("重新填写的技术简介。")
+    page.get_by_role("button", name="提交推荐").click()
+    expect(page.locator("#error-summary")).to_have_count(0)

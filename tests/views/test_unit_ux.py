@@ -1,0 +1,56 @@
+"""What a unit's staff see: every refused field listed at the top (with links to the fields, the
+same without JavaScript), required fields marked from the start, the unit and person in the
+header, and a favicon."""
+import re
+
+import pytest
+
+from tests.conftest import new_nomination, post_nomination
+
+pytestmark = pytest.mark.usefixtures("collection_open")
+
+
+def test_a_refused_submission_lists_every_field_to_change(as_user, db):
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    r = post_nomination(client, nid, {"domain": "dzxx", "tech_name": "只填了名称",
+                                      "people-0-name": "张伟"}, "submit")
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</ol>")[0]
+    items = re.findall(r'<li><a href="#([^"]+)" data-focus="[^"]+">([^<]+)</a></li>', summary)
+    count = int(re.search(r"共 (\d+) 处需要修改", summary).group(1))
+    assert count == len(items) >= 10
+    for target, text in items:  # each link leads to something on the page
+        assert f'id="{target}"' in page, target
+    texts = [t for _, t in items]
+    assert "技术简介：请填写技术简介" in texts or any(t.startswith("技术简介") for t in texts)
+    assert any(t.startswith("主要完成人第1行·工作单位") for t in texts)  # a row's field, named
+    assert texts.index(next(t for t in texts if t.startswith("第一完成单位"))) < \
+        texts.index(next(t for t in texts if t.startswith("推荐意见")))  # in form order
+    assert 'value="只填了名称"' in page  # nothing typed is lost
+    # no summary on an ordinary page
+    assert 'id="error-summary"' not in client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+
+
+def test_required_fields_are_marked_from_the_start(as_user, db):
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    page = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+    assert re.search(r'<label for="tech_name">技术名称<span class="req" aria-hidden="true">\*</span>'
+                     r'</label>', page)
+    assert 'aria-required="true"' in page
+    # an optional field (a completing person's title) carries no mark
+    assert re.search(r'<label for="people-0-title" class="sub">职称</label>', page)
+
+
+def test_the_header_names_the_unit_and_its_person(as_user, db):
+    page = as_user("unit-a").get("/unit/").get_data(as_text=True)
+    who = re.search(r'<span class="who"[^>]*>([^<]+)</span>', page).group(1)
+    assert who == "中国电子学会 · 王明" and "unit-a" not in who
+
+
+def test_favicon(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.data
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
