@@ -144,6 +144,9 @@ def render_field(f, validate_url: str, show_label: bool = True) -> Markup:
     if f.type == "BooleanField":
         out.append(f'<label class="check">{f(**attrs)} {escape(f.label.text)}</label>')
     else:
+        limit = next((v.limit for v in f.validators if type(v).__name__ == "MaxChars"), None)
+        if limit and f.type in ("StringField", "TextAreaField"):
+            attrs["data-max-chars"] = limit  # kczg.js shows 12/2000 as the user types
         # a red asterisk on every field that must be filled (from its validators' flags)
         mark = ('<span class="req" aria-hidden="true">*</span>' if f.flags.required else "")
         if f.flags.required:

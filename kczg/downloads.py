@@ -45,7 +45,14 @@ def letter_document(organisation, code: str, domain_code: str | None, fmt: str,
     if fmt not in FORM_FORMATS:
         abort(404)
     lst, domain = letter_of(organisation, code, domain_code, campaign)
-    return docs.send(docs.prepare_letter(organisation, lst, domain), fmt)
+    prepared = docs.prepare_letter(organisation, lst, domain)
+    response = docs.send(prepared, fmt)
+    if current_user.role == "unit" and prepared.record.downloaded_at is None:
+        from kczg.models import DocumentRecord, utcnow
+
+        DocumentRecord.update(downloaded_at=utcnow()).where(
+            DocumentRecord.id == prepared.record.id).execute()  # the step guide's 下载推荐函
+    return response
 
 
 def summary_document(prepared: docs.Prepared, fmt: str):

@@ -31,6 +31,7 @@ class DocumentRecord(BaseModel):
     superseded_by = peewee.ForeignKeyField("self", null=True, backref="+")
     superseded_at = peewee.DateTimeField(null=True)
     # what the document says that a reader can compare with the paper: [[label, value], ...]
+    downloaded_at = peewee.DateTimeField(null=True)  # first downloaded by its unit
     facts = JSONField(default=lambda: [])  # (not default=list: `list` is the field above)
 
     @property

@@ -75,12 +75,18 @@ _submitted_counts = Compiled(lambda org_id: (
     .group_by(Nomination.list, Nomination.domain).tuples()))
 
 
-def usage(org: Organisation, lists: list[NominationList]) -> list[QuotaLine]:
-    """Every open list's (and domain's) quota and how much of it the unit used: one query."""
-    counts = {}
-    rows = _submitted_counts(org.id)
-    for list_id, domain_id, n in rows:
-        counts[(list_id, domain_id)] = n
+def usage(org: Organisation, lists: list[NominationList],
+          nominations: list[Nomination] | None = None) -> list[QuotaLine]:
+    """Every open list's (and domain's) quota and how much of it the unit used: one query, or
+    none when the caller holds the unit's nominations of the campaign already."""
+    counts: dict = {}
+    if nominations is not None:
+        for n in nominations:
+            if n.status == "submitted":
+                counts[(n.list_id, n.domain_id)] = counts.get((n.list_id, n.domain_id), 0) + 1
+    else:
+        for list_id, domain_id, n in _submitted_counts(org.id):
+            counts[(list_id, domain_id)] = n
     lines = []
     for lst in lists:
         if not lst.is_open or lst.quota is None:

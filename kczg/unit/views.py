@@ -40,7 +40,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_int
 from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import calendar, earlier, outcomes, permissions, quota, transitions
+from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, transitions
 from kczg.services import documents as docs
 from kczg.services import files
 from kczg.services import nominations as svc
@@ -92,12 +92,68 @@ def dashboard():
         pair = (n.list, n.domain if n.domain_id else None)
         if n.status == "submitted" and pair not in letters:
             letters.append(pair)
+    guides = _guides(campaign, rows, scans)
     return render_template("unit/dashboard.html", campaign=campaign, lists=lists, letters=letters,
                            organisation=current_user.organisation, nominations=rows,
                            stages=outcomes.stages(rows, campaign), stage_name=outcomes.stage_name,
-                           quota_lines=quota.usage(current_user.organisation, lists),
-                           scans=scans, list_state=list_state,
+                           quota_lines=quota.usage(current_user.organisation, lists, rows),
+                           scans=scans, list_state=list_state, guides=guides,
                            any_open="open" in list_state.values(), **context)
+
+
+def _guides(campaign, rows, scans, only=None) -> list:
+    """The step guide of each list (and domain) the unit has nominations in: one query for the
+    letters' records, the rest from rows the page has already."""
+    from kczg.models import DocumentRecord
+
+    pairs: dict = {}
+    for n in rows:
+        if only is not None and (n.list_id, n.domain_id) != only:
+            continue
+        pairs.setdefault((n.list_id, n.domain_id), []).append(n)
+    if not pairs:
+        return []
+    org = current_user.organisation
+    records = {}
+    for r in (DocumentRecord.select().where(
+            DocumentRecord.kind == "letter", DocumentRecord.organisation == org,
+            DocumentRecord.superseded_by.is_null(),
+            DocumentRecord.list.in_([k[0] for k in pairs]))):
+        records[(r.list_id, r.domain_id)] = r
+    out = []
+    for (list_id, domain_id), ns in pairs.items():
+        submitted = [n for n in ns if n.status == "submitted"]
+        letter = records.get((list_id, domain_id))
+        if letter is not None and submitted and \
+                max(n.submitted_at for n in submitted) > letter.generated_at:
+            letter = None  # submitted since: the letter to download is a new one
+        lst = ns[0].list
+        name = lst.name + (f"（{ns[0].domain.name}领域）" if domain_id else "")
+        out.append(steps.guide(
+            name, sum(n.status == "draft" for n in ns), len(submitted), letter,
+            [s for s in scans if s.list_id == list_id],
+            calendar.submission_open(campaign, None, lst=lst)))
+    return out
+
+
+def _nomination_guide(nomination):
+    """The steps of a nomination's list: a draft's from what the page knows (no query), a
+    submitted one's from its list's letter and scans."""
+    campaign = nomination.list.campaign
+    name = nomination.list.name + (f"（{nomination.domain.name}领域）"
+                                   if nomination.domain_id else "")
+    if nomination.status == "draft":
+        return steps.guide(name, 1, 0, None, [], True)
+    rows = list(Nomination.select().where(
+        Nomination.organisation == nomination.organisation_id,
+        Nomination.list == nomination.list_id, Nomination.domain == nomination.domain_id))
+    for n in rows:
+        attach(n, organisation=current_user.organisation)
+    scans = list(Attachment.select().where(Attachment.organisation == nomination.organisation_id,
+                                           Attachment.kind == "stamped_scan",
+                                           Attachment.list == nomination.list_id))
+    found = _guides(campaign, rows, scans, only=(nomination.list_id, nomination.domain_id))
+    return found[0] if found else None
 
 
 @bp.route("/quota")
@@ -128,6 +184,11 @@ def nomination_new():
     except transitions.Refused as e:
         flash(str(e), "error")
         return redirect(url_for(".dashboard"))
+    limit = quota.quota_of(current_user.organisation, lst) if lst.quota is not None else None
+    used = quota.submitted_count(current_user.organisation, lst, domain)
+    if limit is not None and used >= limit:  # a draft may wait; it cannot be submitted yet
+        where = "该领域" if domain is not None else "该榜单"
+        flash(f"{where}名额已满（{used}/{limit}），可先保存草稿，撤回一项后方可提交。", "warning")
     return redirect(url_for(".nomination", nomination_id=nomination.id))
 
 
@@ -148,6 +209,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
         editor=request.form.get("editor") or secrets.token_hex(8),
         attachments=attachments, conflicts=conflicts, stage=stage,
         earlier_flag=earlier.flags([nomination], nomination.list.campaign).get(nomination.id),
+        guide=_nomination_guide(nomination),
         stage_name=outcomes.stage_name(stage),
         quota_lines=[q for q in _quota_lines(nomination.list.campaign)
                      if q.list.id == nomination.list_id

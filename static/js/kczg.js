@@ -87,3 +87,32 @@ document.addEventListener("click", function (evt) {
     : target.querySelector("input, select, textarea");
   (input || target).focus();
 });
+
+// Character counters on fields with a limit (data-max-chars from the field's MaxChars): the
+// count as typed, in the same characters the server counts; over the limit it turns red.
+function kczgCount(input) {
+  var max = Number(input.dataset.maxChars);
+  var id = "count-" + input.id;
+  var out = document.getElementById(id);
+  if (!out) {
+    out = document.createElement("div");
+    out.id = id;
+    out.className = "char-count";
+    out.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", out);
+  }
+  var n = Array.from(input.value).length;
+  out.textContent = n + "/" + max;
+  out.classList.toggle("over", n > max);
+}
+document.addEventListener("input", function (evt) {
+  if (evt.target.dataset && evt.target.dataset.maxChars) kczgCount(evt.target);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("textarea[data-max-chars]").forEach(kczgCount);
+});
+document.addEventListener("htmx:afterSwap", function () {
+  document.querySelectorAll("textarea[data-max-chars]").forEach(function (el) {
+    if (!document.getElementById("count-" + el.id)) kczgCount(el);
+  });
+});

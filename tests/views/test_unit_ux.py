@@ -54,3 +54,66 @@ def test_favicon(client):
     r = client.get("/favicon.ico")
     assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.data
     assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+def _steps(client):
+    page = client.get("/unit/").get_data(as_text=True)
+    guide = page.split('id="steps"')[1].split("</section>")[0]
+    states = re.findall(r'<li class="step (done|current|todo)"[^>]*>.*?</span>([^<]+)</li>', guide)
+    return [(name, state) for state, name in states]
+
+
+def _current(client):
+    return next(name for name, state in _steps(client) if state == "current")
+
+
+def test_the_step_guide_follows_the_unit(as_user, db):
+    import io
+
+    import time_machine
+
+    from tests.conftest import IN_COLLECTION
+    from tests.exports.test_documents import PNG, submit
+
+    client = as_user("unit-a")
+    new_nomination(client, "kycx")
+    assert _current(client) == "提交"
+    submit(client, "kycx")
+    assert _current(client) == "下载推荐函"
+    assert client.get("/unit/documents/letters/kycx.pdf").status_code == 200
+    assert _current(client) == "盖章"
+    r = client.post("/unit/lists/kycx/scan", data={
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                client.get("/unit/").get_data(as_text=True)).group(1),
+        "file": (io.BytesIO(PNG), "盖章推荐函.png")}, content_type="multipart/form-data")
+    assert r.status_code in (200, 302)
+    assert _current(client) == "送达初评机构"
+    # a second submission makes a new letter: download and stamp it again
+    submit(client, "kycx", project_name="第二个开源项目",
+           repo_url="https://gitee.com/example/second")
+    assert _current(client) == "下载推荐函"
+    with time_machine.travel("2021-11-02 10:00:00+08:00"):
+        steps = _steps(client)
+        assert dict(steps)["送达初评机构"] == "done"
+    assert IN_COLLECTION
+
+
+def test_a_draft_in_a_full_domain_is_created_with_a_warning(as_user, db):
+    from tests.exports.test_documents import submit
+
+    client = as_user("unit-a")
+    submit(client, "xdjs", "dzxx")
+    submit(client, "xdjs", "dzxx", tech_name="第二项")
+    r = client.post("/unit/nominations/new", data={
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                client.get("/unit/").get_data(as_text=True)).group(1),
+        "list": "xdjs", "domain": "dzxx"}, follow_redirects=True)
+    assert "该领域名额已满（2/2），可先保存草稿，撤回一项后方可提交" in r.get_data(as_text=True)
+
+
+def test_limited_fields_carry_their_limit_for_the_counter(as_user, db):
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    page = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*data-max-chars="2000"[^>]*name="summary"', page) or \
+        re.search(r'<textarea[^>]*name="summary"[^>]*data-max-chars="2000"', page)
