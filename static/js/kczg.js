@@ -116,3 +116,21 @@ document.addEventListener("htmx:afterSwap", function () {
     if (!document.getElementById("count-" + el.id)) kczgCount(el);
   });
 });
+
+// Phones: the navigation folds behind a 菜单 button (without JavaScript it simply stays open).
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("site-nav");
+  if (!button || !nav) return;
+  var small = window.matchMedia("(max-width: 640px)");
+  function fold() {
+    button.hidden = !small.matches;
+    nav.classList.toggle("folded", small.matches && button.getAttribute("aria-expanded") !== "true");
+  }
+  button.addEventListener("click", function () {
+    button.setAttribute("aria-expanded", button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    fold();
+  });
+  small.addEventListener("change", fold);
+  fold();
+});
