@@ -457,9 +457,9 @@ def attachment_upload(nomination_id):
         att = _store_upload(list=nomination.list, nomination=nomination, kind="material")
         transitions.record_history(nomination, current_user, "attached", nomination.version,
                                    [att.original_name])
-        flash(f"已上传“{att.original_name}”。", "success")
+        flash(f"已上传“{att.original_name}”。", "upload-success")
     except (files.UploadError, transitions.Refused) as e:
-        flash(str(e), "error")
+        flash(str(e), "upload-error")
     return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
 
 
@@ -474,9 +474,9 @@ def scan_upload(code):
     try:
         transitions.check_open(lst, organisation=current_user.organisation)
         att = _store_upload(list=lst, nomination=None, kind="stamped_scan")
-        flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "success")
+        flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "upload-success")
     except (files.UploadError, transitions.Refused) as e:
-        flash(str(e), "error")
+        flash(str(e), "upload-error")
     return redirect(url_for(".dashboard") + "#scans")
 
 

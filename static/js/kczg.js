@@ -1,3 +1,6 @@
+// With JavaScript the upload controls take over from the browser's own file input (kczg.css)
+document.documentElement.classList.add("js");
+
 // kczg: the few behaviours htmx attributes do not cover.
 // Confirmations: a form or a submit button with data-confirm asks before it is sent (inline
 // onclick handlers are not allowed by the Content-Security-Policy).
@@ -134,3 +137,61 @@ document.addEventListener("DOMContentLoaded", function () {
   small.addEventListener("change", fold);
   fold();
 });
+
+// Upload controls (macros/upload.html): drop a file or choose one, see its name and size,
+// remove it, and watch the progress while it uploads (htmx's xhr progress events).
+(function () {
+  function sizeText(n) {
+    return n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
+  }
+  function show(form) {
+    var input = form.querySelector(".file-input");
+    var info = form.querySelector(".file-info");
+    var remove = form.querySelector(".file-remove");
+    var file = input.files && input.files[0];
+    info.textContent = file ? "已选择：" + file.name + "（" + sizeText(file.size) + "）" : "";
+    remove.hidden = !file;
+    form.querySelector(".drop-text").firstChild.textContent = file ? "更换文件：拖到此处，或 " : "将文件拖到此处，或 ";
+  }
+  document.addEventListener("change", function (evt) {
+    if (evt.target.classList && evt.target.classList.contains("file-input")) show(evt.target.form);
+  });
+  document.addEventListener("click", function (evt) {
+    if (!evt.target.classList || !evt.target.classList.contains("file-remove")) return;
+    var form = evt.target.closest("form");
+    form.querySelector(".file-input").value = "";
+    show(form);
+  });
+  ["dragenter", "dragover"].forEach(function (name) {
+    document.addEventListener(name, function (evt) {
+      var zone = evt.target.closest && evt.target.closest("[data-drop]");
+      if (!zone) return;
+      evt.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  document.addEventListener("dragleave", function (evt) {
+    var zone = evt.target.closest && evt.target.closest("[data-drop]");
+    if (zone) zone.classList.remove("dragging");
+  });
+  document.addEventListener("drop", function (evt) {
+    var zone = evt.target.closest && evt.target.closest("[data-drop]");
+    if (!zone) return;
+    evt.preventDefault();
+    zone.classList.remove("dragging");
+    var input = zone.querySelector(".file-input");
+    if (evt.dataTransfer && evt.dataTransfer.files.length) {
+      input.files = evt.dataTransfer.files;
+      show(zone.closest("form"));
+    }
+  });
+  document.addEventListener("htmx:xhr:progress", function (evt) {
+    var form = evt.target.closest && evt.target.closest(".upload-control");
+    if (!form || !evt.detail.lengthComputable) return;
+    var bar = form.querySelector(".upload-progress");
+    var pct = Math.round(evt.detail.loaded / evt.detail.total * 100);
+    bar.hidden = false;
+    bar.value = pct;
+    form.querySelector(".upload-percent").textContent = "正在上传 " + pct + "%";
+  });
+})();

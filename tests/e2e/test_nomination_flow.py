@@ -204,3 +204,30 @@ def test_a_refused_submission_summary_takes_focus_and_leads_to_each_field(page, 
     page.locator('[name="summary"]').fill("重新填写的技术简介。")
     page.get_by_role("button", name="提交推荐").click()
     expect(page.locator("#error-summary")).to_have_count(0)
+
+
+def test_upload_control_shows_the_file_and_its_progress(page, live_server, app, tmp_path):
+    draft = seed(app, "draft")
+    login(page, live_server)
+    page.goto(f"{live_server}/unit/nominations/{draft}")
+    big = tmp_path / "专利证书扫描件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024) + b"\n%%EOF\n")
+    page.evaluate("""() => { window.kczgProgress = [];
+        document.addEventListener('htmx:xhr:progress', e => {
+          if (e.detail.lengthComputable) window.kczgProgress.push(e.detail.loaded / e.detail.total);
+        }); }""")
+    control = page.locator("#attachments .upload-control")
+    expect(control.get_by_text("将文件拖到此处")).to_be_visible()
+    page.set_input_files("#material-file", str(big))
+    expect(control.locator(".file-info")).to_have_text("已选择：专利证书扫描件.pdf（6.0 MB）")
+    page.locator("#attachments").scroll_into_view_if_needed()
+    shot(page, "unit-upload-control", full_page=False)
+    control.get_by_role("button", name="上传").click()
+    expect(page.locator("#attachments")).to_contain_text("已上传“专利证书扫描件.pdf”")
+    expect(page.locator("#attachments .files")).to_contain_text("专利证书扫描件.pdf")
+    progress = page.evaluate("window.kczgProgress")
+    assert progress and progress[-1] == 1, progress  # htmx reported the upload's progress
+    # remove before sending: the choice is cleared
+    page.set_input_files("#material-file", str(big))
+    page.locator("#attachments .file-remove").click()
+    expect(page.locator("#attachments .file-info")).to_have_text("")
