@@ -231,3 +231,25 @@ def test_upload_control_shows_the_file_and_its_progress(page, live_server, app, 
     page.set_input_files("#material-file", str(big))
     page.locator("#attachments .file-remove").click()
     expect(page.locator("#attachments .file-info")).to_have_text("")
+
+
+def test_the_step_guide_moves_as_the_unit_goes(page, live_server, app, tmp_path):
+    submitted = seed(app, "submitted")
+    login(page, live_server)
+    guide = page.locator("#steps .step-guide", has_text="先导技术榜（电子信息领域）")
+    expect(guide.locator(".step.current")).to_have_text(re.compile("下载推荐函"))
+    with page.expect_download():
+        page.locator("#documents a", has_text="PDF").first.click()
+    page.reload()
+    expect(guide.locator(".step.current")).to_have_text(re.compile("盖章"))
+    scan = tmp_path / "盖章推荐函.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("#scan-xdjs", str(scan))
+    page.locator("#scans .upload-control", has=page.locator("#scan-xdjs")).get_by_role(
+        "button", name="上传").click()
+    expect(page.locator("#scans")).to_contain_text("已上传先导技术榜的盖章扫描件")
+    page.reload()
+    expect(guide.locator(".step.current")).to_have_text(re.compile("送达初评机构"))
+    shot(page, "unit-step-guide", full_page=False)
+    page.goto(f"{live_server}/unit/nominations/{submitted}")
+    expect(page.locator(".step-guide .step.current")).to_have_text(re.compile("送达初评机构"))
