@@ -64,6 +64,47 @@ def dashboard():
                            **(calendar_context(campaign) if campaign else {}))
 
 
+@bp.route("/overview")
+@role_required("secretariat")
+def overview():
+    """征集概况: nominations per list and domain, submissions per day towards the deadline,
+    units that have submitted nothing yet (charts drawn as SVG on the server)."""
+    from kczg.services import overview as ov
+
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    days = ov.per_day(campaign)
+    without = ov.units_without(campaign, limit=LISTED_UNITS + 1)
+    return render_template("secretariat/overview.html", campaign=campaign,
+                           bars=ov.per_list(campaign, lists_with_routing(campaign)),
+                           line=ov.line_chart(days, ov.deadline_day(campaign)),
+                           without=without[:LISTED_UNITS], more=len(without) > LISTED_UNITS,
+                           **calendar_context(campaign))
+
+
+LISTED_UNITS = 50
+
+
+@bp.route("/overview/units-without.xlsx")
+@role_required("secretariat")
+def units_without_xlsx():
+    """Every unit without a submitted nomination, with its contacts, as XLSX."""
+    from exports import xlsx as xlsx_writer
+    from kczg.services import overview as ov
+
+    campaign = current_campaign()
+    rows = ov.units_without(campaign)
+    wb = xlsx_writer.table_workbook(
+        f"{campaign.title} 尚未提交推荐的单位", ["序号", "推荐单位", "单位类型", "联系人", "联系电话",
+                                           "电子邮箱"],
+        [[i, o.name, o.unit_type.name, o.contact, o.phone, o.email]
+         for i, o in enumerate(rows, 1)], [4, 24, 12, 8, 12, 20], sheet="未提交单位",
+        subtitle=f"共{len(rows)}家")
+    return files.send_download(io.BytesIO(xlsx_writer.to_bytes(wb)), XLSX_MIME,
+                               "尚未提交推荐的单位.xlsx", "kczg-units-without.xlsx")
+
+
 @bp.route("/units")
 @role_required("secretariat")
 def units():

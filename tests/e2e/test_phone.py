@@ -58,10 +58,13 @@ def test_every_page_fits_a_phone(phone, live_server, app):
     phone.locator(".nav-toggle").click()
     phone.get_by_role("button", name="退出").click()
     login(phone, b, "secretariat")
-    for path in ("/secretariat/", "/secretariat/units", f"/secretariat/units/{org_id}",
+    for path in ("/secretariat/", "/secretariat/overview", "/secretariat/units",
+                 f"/secretariat/units/{org_id}",
                  "/secretariat/nominations", f"/secretariat/nominations/{submitted}",
                  "/secretariat/audit", "/secretariat/duplicates", "/secretariat/extensions",
                  "/secretariat/applications", "/secretariat/units/new"):
         fits(phone, b + path)
     phone.goto(b + "/secretariat/")
     shot(phone, "phone-secretariat-dashboard")
+    phone.goto(b + "/secretariat/overview")
+    shot(phone, "phone-secretariat-overview")

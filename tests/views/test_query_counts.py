@@ -56,7 +56,8 @@ def _pages(client, app, nomination_id):
         from kczg.models import Organisation
 
         org_id = Organisation.get(Organisation.name == "中国电子学会").id
-    for path in ("/secretariat/", "/secretariat/units", f"/secretariat/units/{org_id}",
+    for path in ("/secretariat/", "/secretariat/overview", "/secretariat/units",
+                 f"/secretariat/units/{org_id}",
                  "/secretariat/audit", "/secretariat/nominations",
                  "/secretariat/nominations?list=xdjs&dup=1&q=技术"):
         counts[path] = _count(client, path)
