@@ -4,6 +4,8 @@ Thin views: they parse the request, call a rule in kczg.rules.transitions (or a 
 kczg.services), and render a page or an htmx partial. Every nomination is fetched through
 `own_nomination`, which answers 404 for anything that is not this unit's.
 """
+import io
+import re
 import secrets
 
 import peewee
@@ -197,7 +199,7 @@ def _editable(nomination: Nomination) -> bool:
         nomination.list.campaign, organisation=nomination.organisation, lst=nomination.list)
 
 
-def _page(nomination, form, status=200, message=None, message_kind="error"):
+def _page(nomination, form, status=200, message=None, message_kind="error", word_report=None):
     editable = _editable(nomination)
     template = "unit/nomination_edit.html" if editable else "unit/nomination_view.html"
     stage = outcomes.stages([nomination], nomination.list.campaign)[nomination.id]
@@ -205,7 +207,8 @@ def _page(nomination, form, status=200, message=None, message_kind="error"):
     conflicts = list(_open_conflicts_of(nomination.id))
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
-        error_summary=svc.error_summary(form) if status == 422 else [],
+        error_summary=svc.error_summary(form) if status == 422 or word_report else [],
+        word_report=word_report,
         editor=request.form.get("editor") or secrets.token_hex(8),
         attachments=attachments, conflicts=conflicts, stage=stage,
         earlier_flag=earlier.flags([nomination], nomination.list.campaign).get(nomination.id),
@@ -461,6 +464,97 @@ def attachment_upload(nomination_id):
     except (files.UploadError, transitions.Refused) as e:
         flash(str(e), "upload-error")
     return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
+
+
+# --- the Word round trip ----------------------------------------------------------------------
+
+@bp.route("/lists/<code>/word-template.docx")
+@role_required("unit")
+def word_template(code):
+    """下载Word模板: the list's form as a DOCX to fill in offline (exports/word_forms.py)."""
+    from exports import word_forms
+
+    campaign = current_campaign()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == code)
+    cls = form_class(lst) if lst is not None and lst.is_open else None
+    if cls is None:
+        abort(404)
+    form = cls(formdata=None, meta={"csrf": False})
+    if cls.DOMAIN_FIELD:
+        form.set_domains(lst.domain_rows if hasattr(lst, "domain_rows") else lst.domains)
+    heading = f"{campaign.year or campaign.title[:4]}“科创中国”{lst.name}申报书"
+    data = word_forms.template_docx(form, lst.code, lst.name, heading)
+    return files.send_download(io.BytesIO(data), docs.FORMATS["docx"],
+                               f"{lst.name}-Word填报模板.docx", f"kczg-template-{lst.code}.docx")
+
+
+@bp.route("/lists/<code>/word", methods=["POST"])
+@role_required("unit")
+def new_from_word(code):
+    """上传Word填报 on the dashboard: a new draft of the list, filled from the file (the upload
+    goes on to the draft's own import, the file sent again with the same request: 307)."""
+    campaign = current_campaign()
+    lst = NominationList.get_or_none(NominationList.campaign == campaign,
+                                     NominationList.code == code)
+    if lst is None or form_class(lst) is None:
+        abort(404)
+    domain = None
+    if lst.has_domains:
+        domain = Domain.get_or_none(Domain.list == lst, Domain.code == request.form.get("domain"))
+        if domain is None:
+            flash("请选择所属领域后再上传Word文件。", "error")
+            return redirect(url_for(".dashboard") + "#new")
+    try:
+        nomination = transitions.create_draft(current_user, lst, domain)
+    except transitions.Refused as e:
+        flash(str(e), "error")
+        return redirect(url_for(".dashboard") + "#new")
+    return redirect(url_for(".nomination_word", nomination_id=nomination.id), code=307)
+
+
+@bp.route("/nominations/<int:nomination_id>/word", methods=["POST"])
+@role_required("unit")
+def nomination_word(nomination_id):
+    """上传Word填报: a filled template (or a 申报书 DOCX of the platform) fills the draft; every
+    value is then checked as if typed, and the unit sees what was read and what was not."""
+    from werkzeug.datastructures import MultiDict
+
+    from exports import word_forms
+
+    nomination = own_nomination(nomination_id)
+    upload = request.files.get("file")
+    try:
+        transitions.check_open(nomination.list, organisation=nomination.organisation)
+        if nomination.status != "draft":
+            raise transitions.Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+        if upload is None or not upload.filename:
+            raise word_forms.WordFormError("请选择要上传的Word文件（.docx）。")
+        blank = svc.build_form(nomination, MultiDict())
+        reading = word_forms.read_docx(upload.read(), blank, nomination.list.code)
+    except (word_forms.WordFormError, transitions.Refused) as e:
+        return _page(nomination, svc.shown_form(nomination), 422, str(e))
+    raw = dict(nomination.raw or {})
+    groups = {k.split("-", 1)[0] for k in reading.data if re.match(r"^[a-z_]+-\d+-", k)}
+    raw = {k: v for k, v in raw.items() if k.split("-", 1)[0] not in groups}
+    raw.update(reading.data)
+    formdata = svc.form_input(MultiDict([(k, v) for k, vs in raw.items() for v in vs]),
+                              form_class(nomination.list))
+    form = svc.build_form(nomination, formdata)
+    new_raw = svc.raw_from(formdata)
+    try:
+        saved = transitions.save_draft(
+            nomination.id, current_user, new_raw, nomination.version,
+            svc.derived(form, nomination), svc.changed_fields(nomination, new_raw))
+    except transitions.Stale as e:
+        return _page(Nomination.get_by_id(nomination.id), form, 409, str(e))
+    form.validate()
+    problems = len(svc.error_summary(form))
+    message = (f"已从Word文件读取{len(reading.read)}项" +
+               (f"，其中{problems}处需要修改（见下方标红的提示）" if problems else "，均符合要求") +
+               "。诚信承诺请在页面上勾选。")
+    return _page(saved, form, 200, message, "success" if not problems else "warning",
+                 word_report=reading)
 
 
 @bp.route("/lists/<code>/scan", methods=["POST"])
