@@ -3,13 +3,11 @@ every value in place; a 申报书 DOCX of a submitted nomination uploads into a 
 the same form field by field; a damaged or unrelated file gets a Chinese message and changes
 nothing."""
 import io
-import re
 
 import docx
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from kczg.demo_data import sample
 from kczg.models import Nomination
 from kczg.services import nominations as svc
 from tests.conftest import csrf_token, new_nomination
