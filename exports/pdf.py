@@ -124,8 +124,12 @@ def letter_pdf(letter: Letter, stamp: Stamp) -> bytes:
                  note=layout.break_paragraph(letter.note) if letter.note else [])
 
 
-def form_pdf(form: ApplicationForm, stamp: Stamp) -> bytes:
-    return _page("form.html", stamp, form=form)
+def form_pdf(form: ApplicationForm, stamp: Stamp, draft: bool = False) -> bytes:
+    """`draft`: a preview, marked 草稿 across every page and carrying no verification code."""
+    if draft:
+        html = env.get_template("form.html").render(stamp=stamp, qr="", form=form, draft=True)
+        return render_html(html)
+    return _page("form.html", stamp, form=form, draft=False)
 
 
 def summary_pdf(summary: Summary, stamp: Stamp) -> bytes:

@@ -185,6 +185,19 @@ def _build_form_content(nomination: Nomination, blind: bool, number: str) -> c.A
         first_unit=first_unit(nomination), code=nomination.dedupe_key or "")
 
 
+def draft_preview_pdf(nomination: Nomination, form) -> bytes:
+    """预览申报书: the 申报书 of a draft as it stands (what passes the field's type; nothing is
+    checked), marked 草稿 on every page, without a verification code (it is not a document
+    of the platform's record)."""
+    from copy import copy
+
+    preview = copy(nomination)
+    preview.clean = form.clean_data()
+    content = _build_form_content(preview, False, "草稿")
+    content.title += "（草稿预览）"
+    return pdf_writer.form_pdf(content, c.Stamp("", ""), draft=True)
+
+
 def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | None):
     query = Nomination.select().where(Nomination.organisation == org, Nomination.list == lst,
                                       Nomination.status == "submitted")

@@ -468,6 +468,17 @@ def attachment_upload(nomination_id):
 
 # --- the Word round trip ----------------------------------------------------------------------
 
+@bp.route("/nominations/<int:nomination_id>/preview.pdf")
+@role_required("unit")
+def nomination_preview(nomination_id):
+    """预览申报书: the draft's 申报书 as it stands, marked 草稿."""
+    nomination = own_nomination(nomination_id)
+    data = docs.draft_preview_pdf(nomination, svc.build_form(nomination))
+    return files.send_download(io.BytesIO(data), docs.FORMATS["pdf"],
+                               f"{nomination.display_title[:40]}-申报书预览（草稿）.pdf",
+                               f"kczg-preview-{nomination.id}.pdf")
+
+
 @bp.route("/lists/<code>/word-template.docx")
 @role_required("unit")
 def word_template(code):

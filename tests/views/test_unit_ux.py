@@ -117,3 +117,22 @@ def test_limited_fields_carry_their_limit_for_the_counter(as_user, db):
     page = client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
     assert re.search(r'<textarea[^>]*data-max-chars="2000"[^>]*name="summary"', page) or \
         re.search(r'<textarea[^>]*name="summary"[^>]*data-max-chars="2000"', page)
+
+
+def test_preview_of_a_draft_is_marked_draft(as_user, db, tmp_path):
+    from tests.exports.test_documents import flat, pdf_text
+
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    post_nomination(client, nid, {"domain": "dzxx", "tech_name": "还没填完的技术"}, "save")
+    r = client.get(f"/unit/nominations/{nid}/preview.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = flat(pdf_text(r.data))
+    assert "还没填完的技术" in text and "草稿预览" in text and "验证码" not in text
+    from kczg.models import DocumentRecord
+
+    assert DocumentRecord.select().count() == 0  # not a document of record
+    from tests.conftest import csrf_token
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
+    assert as_user("unit-b").get(f"/unit/nominations/{nid}/preview.pdf").status_code == 404
