@@ -77,13 +77,13 @@ def list_detail(code):
 def notice():
     campaign = _campaign_or_404()
 
-    def paragraphs(text):
-        return [p.strip() for p in text.splitlines() if p.strip()]
+    from kczg.services.notice import parse
 
-    supplements = [(lst.notice_title, paragraphs(lst.notice_text))
-                   for lst in lists_with_routing(campaign) if lst.notice_text]
+    supplements = [(lst.notice_title or lst.notice_text.strip().splitlines()[0],
+                    parse(lst.notice_text)) for lst in lists_with_routing(campaign)
+                   if lst.notice_text]
     return render_template("public/notice.html", campaign=campaign,
-                           paragraphs=paragraphs(campaign.notice_text), supplements=supplements)
+                           blocks=parse(campaign.notice_text), supplements=supplements)
 
 
 @bp.route("/favicon.ico")

@@ -80,6 +80,14 @@ def test_notice_page(client):
     body = text(client.get("/notice"))
     assert "中国科协办公厅关于征集遴选2021“科创中国”榜单的通知" in body
     assert "申报截止时间为2021年10月30日24时" in body
+    # structured: headings, numbered requirements, the contacts as a table
+    assert "<h2>一、榜单设置</h2>" in body and "<h3>（一）初评机构</h3>" in body
+    assert re.search(r'<ol class="notice-items">\s*<li>坚持公平、公正、公开的原则', body)
+    contacts = body.split('<table class="data contacts">')[1].split("</table>")[0]
+    assert "<th>单位（负责）</th>" in contacts and "<th>联系人</th>" in contacts
+    assert re.search(r"<td>中国科协信息科技学会联合体（先导技术榜电子信息领域）</td>\s*<td>郑伯龙</td>",
+                     contacts)
+    assert body.count("<tr>") >= 13  # ten bodies, the consultations, the technical support
 
 
 def test_htmx_is_served_from_our_static_files(client):
