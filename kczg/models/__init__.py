@@ -9,7 +9,7 @@ from .accounts import (
 )
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
-from .documents import BundleBuild, DocumentRecord
+from .documents import BundleBuild, DocumentRecord, NoticeFile
 from .nominations import (
     STATUS,
     Attachment,
@@ -35,7 +35,7 @@ ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
     Organisation, User, AccountApplication, UserSession, LetterNumber,
     Nomination, NominationHistory, NominationConflict, Attachment, DuplicateDismissal,
-    DocumentRecord, BundleBuild,
+    DocumentRecord, BundleBuild, NoticeFile,
     Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,
     AuditEvent,
 ]

@@ -8,7 +8,7 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import Domain, NominationList, ReviewBody
+from .campaign import Campaign, Domain, NominationList, ReviewBody
 from .nominations import JSONField, Nomination
 
 
@@ -37,6 +37,22 @@ class DocumentRecord(BaseModel):
     @property
     def kind_name(self) -> str:
         return self.KINDS.get(self.kind, self.kind)
+
+
+class NoticeFile(BaseModel):
+    """A file the secretariat publishes with the notice: a template, a user guide, common
+    questions (PDF, DOCX or XLSX), downloadable by anyone from the notice page."""
+
+    campaign = peewee.ForeignKeyField(Campaign, backref="notice_files", on_delete="CASCADE")
+    title = peewee.CharField()
+    original_name = peewee.CharField()
+    stored_name = peewee.CharField()
+    content_type = peewee.CharField()
+    size = peewee.IntegerField()
+    sha256 = peewee.CharField()
+    position = peewee.IntegerField(default=0)
+    uploaded_by = peewee.ForeignKeyField(User, backref="+")
+    uploaded_at = peewee.DateTimeField(default=utcnow)
 
 
 class BundleBuild(BaseModel):

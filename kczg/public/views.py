@@ -1,4 +1,6 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
+from pathlib import Path
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -82,8 +84,26 @@ def notice():
     supplements = [(lst.notice_title or lst.notice_text.strip().splitlines()[0],
                     parse(lst.notice_text)) for lst in lists_with_routing(campaign)
                    if lst.notice_text]
+    from kczg.models import NoticeFile
+
+    attachments = list(NoticeFile.select().where(NoticeFile.campaign == campaign)
+                       .order_by(NoticeFile.position, NoticeFile.id))
     return render_template("public/notice.html", campaign=campaign,
-                           blocks=parse(campaign.notice_text), supplements=supplements)
+                           blocks=parse(campaign.notice_text), supplements=supplements,
+                           attachments=attachments)
+
+
+@bp.route("/notice/files/<int:file_id>")
+def notice_file(file_id):
+    """A file published with the notice: anyone may download it."""
+    from kczg.models import NoticeFile
+    from kczg.services import files
+
+    row = NoticeFile.get_or_none(NoticeFile.id == file_id)
+    if row is None:
+        abort(404)
+    return files.send_download(files.upload_dir() / row.stored_name, row.content_type,
+                               row.original_name, f"kczg-notice-{row.id}{Path(row.original_name).suffix if Path(row.original_name).suffix.isascii() else ''}")
 
 
 @bp.route("/favicon.ico")

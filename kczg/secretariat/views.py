@@ -36,7 +36,7 @@ from kczg.models import (
     User,
     utcnow,
 )
-from kczg.parsing import parse_datetime, parse_int
+from kczg.parsing import clean_text, parse_datetime, parse_int
 from kczg.public.views import calendar_context, lists_with_routing
 from kczg.rules import earlier, gates, permissions
 from kczg.rules import review_flow as flow
@@ -62,6 +62,55 @@ def dashboard():
                            lists=lists_with_routing(campaign) if campaign else [],
                            base_url_problem=config.base_url_problem(current_app.config),
                            **(calendar_context(campaign) if campaign else {}))
+
+
+@bp.route("/notice-files", methods=["GET", "POST"])
+@role_required("secretariat")
+def notice_files():
+    """通知附件: templates, a user guide, common questions published with the notice."""
+    from kczg.models import NoticeFile
+
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    if request.method == "POST":
+        title = clean_text(request.form.get("title", "")).strip()[:100]
+        upload = request.files.get("file")
+        try:
+            if not title:
+                raise files.UploadError("请填写附件名称，如“推荐书填写指南”")
+            if upload is None or not upload.filename:
+                raise files.UploadError("请选择要上传的文件")
+            stored = files.store(upload.stream, upload.filename, office=True)
+            count = NoticeFile.select().where(NoticeFile.campaign == campaign).count()
+            NoticeFile.create(campaign=campaign, title=title, position=count,
+                              uploaded_by=current_user._get_current_object(), **stored)
+            audit.record("notice_file_added", title, stored["original_name"],
+                         actor=current_user._get_current_object())
+            flash(f"已发布附件“{title}”。", "success")
+            return redirect(url_for(".notice_files"))
+        except files.UploadError as e:
+            flash(str(e), "error")
+    rows = list(NoticeFile.select().where(NoticeFile.campaign == campaign)
+                .order_by(NoticeFile.position, NoticeFile.id))
+    return render_template("secretariat/notice_files.html", campaign=campaign, rows=rows,
+                           title=request.form.get("title", "")[:100])
+
+
+@bp.route("/notice-files/<int:file_id>/delete", methods=["POST"])
+@role_required("secretariat")
+def notice_file_delete(file_id):
+    from kczg.models import NoticeFile
+
+    row = NoticeFile.get_or_none(NoticeFile.id == file_id)
+    if row is None:
+        abort(404)
+    (files.upload_dir() / row.stored_name).unlink(missing_ok=True)
+    row.delete_instance()
+    audit.record("notice_file_removed", row.title, row.original_name,
+                 actor=current_user._get_current_object())
+    flash(f"已删除附件“{row.title}”。", "success")
+    return redirect(url_for(".notice_files"))
 
 
 @bp.route("/overview")

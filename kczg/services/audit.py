@@ -21,6 +21,8 @@ ACTIONS = {
     "account_disabled": "停用账号", "account_enabled": "启用账号",
     "contact_changed": "修改单位联系人",
     "channels_changed": "修改单位所属推荐渠道",
+    "notice_file_added": "发布通知附件",
+    "notice_file_removed": "删除通知附件",
     "filing_submitted": "提交备案", "filing_acknowledged": "予以备案", "filing_returned": "退回备案",
     "criteria_set": "设置评分指标", "auto_assigned": "自动分配", "results_submitted": "报送初评结果",
     "results_returned": "退回初评结果", "extension_granted": "延期", "published": "发布榜单", "unpublished": "撤回发布",

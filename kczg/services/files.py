@@ -36,12 +36,28 @@ def upload_dir() -> Path:
     return path
 
 
-def store(stream, original_name: str) -> dict:
-    """Copy an upload to disk in chunks, checking type and size; returns the Attachment fields."""
+OFFICE = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def _office_kind(head: bytes, original_name: str) -> tuple[str, str] | None:
+    ext = "." + (original_name or "").rsplit(".", 1)[-1].lower()
+    if head.startswith(b"PK\x03\x04") and ext in OFFICE:
+        return OFFICE[ext], ext
+    return None
+
+
+def store(stream, original_name: str, office: bool = False) -> dict:
+    """Copy an upload to disk in chunks, checking type and size; returns the Attachment fields.
+    `office`: Word and Excel files are accepted too (checked as such once written)."""
+    import zipfile
+
     head = stream.read(16)
-    kind = sniff(head)
+    kind = sniff(head) or (_office_kind(head, original_name) if office else None)
     if kind is None:
-        raise UploadError("只能上传 PDF、JPG 或 PNG 文件（按文件内容判断，改扩展名无效）")
+        raise UploadError("只能上传 PDF、DOCX 或 XLSX 文件（按文件内容判断，改扩展名无效）" if office
+                          else "只能上传 PDF、JPG 或 PNG 文件（按文件内容判断，改扩展名无效）")
     mime, ext = kind
     stored_name = secrets.token_hex(16) + ext
     target = upload_dir() / stored_name
@@ -58,12 +74,21 @@ def store(stream, original_name: str) -> dict:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    if ext in OFFICE_PARTS:
+        try:
+            with zipfile.ZipFile(target) as zf:
+                ok = OFFICE_PARTS[ext] in zf.namelist()
+        except zipfile.BadZipFile:
+            ok = False
+        if not ok:
+            target.unlink(missing_ok=True)
+            raise UploadError("文件已损坏或不是Word/Excel文件，请重新保存后上传")
     return {"original_name": shown_name(original_name, mime), "stored_name": stored_name, "content_type": mime,
             "size": size, "sha256": digest.hexdigest()}
 
 
 EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
-              "image/png": (".png",)}
+              "image/png": (".png",), OFFICE[".docx"]: (".docx",), OFFICE[".xlsx"]: (".xlsx",)}
 
 
 def shown_name(original_name: str, mime: str) -> str:

@@ -69,6 +69,7 @@ def test_tour(page, live_server, app):
     login(page, b, "secretariat")
     visit(page, b + "/secretariat/", "secretariat-dashboard", "待审核账号申请")
     visit(page, b + "/secretariat/overview", "secretariat-overview", "尚未提交任何推荐的单位")
+    visit(page, b + "/secretariat/notice-files", "secretariat-notice-files", "发布附件")
     visit(page, b + "/secretariat/units", "secretariat-units", "中国电子学会")
     visit(page, b + "/secretariat/units/new", "secretariat-unit-new", "创建推荐单位账号")
     visit(page, b + "/secretariat/units/import", "secretariat-import", "下载导入模板")

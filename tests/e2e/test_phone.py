@@ -55,6 +55,13 @@ def test_every_page_fits_a_phone(phone, live_server, app):
     shot(phone, "phone-unit-dashboard")
     phone.goto(f"{b}/unit/nominations/{draft}")
     shot(phone, "phone-unit-form")
+    # a refused submission: the summary at the top, on a phone too
+    phone.locator('[name="summary"]').fill("")
+    phone.get_by_role("button", name="提交推荐").click()
+    expect(phone.locator("#error-summary")).to_be_focused()
+    shot(phone, "phone-unit-error-summary", full_page=False)
+    phone.locator("#attachments").scroll_into_view_if_needed()
+    shot(phone, "phone-unit-upload-control", full_page=False)
     phone.locator(".nav-toggle").click()
     phone.get_by_role("button", name="退出").click()
     login(phone, b, "secretariat")
@@ -62,7 +69,8 @@ def test_every_page_fits_a_phone(phone, live_server, app):
                  f"/secretariat/units/{org_id}",
                  "/secretariat/nominations", f"/secretariat/nominations/{submitted}",
                  "/secretariat/audit", "/secretariat/duplicates", "/secretariat/extensions",
-                 "/secretariat/applications", "/secretariat/units/new"):
+                 "/secretariat/applications", "/secretariat/units/new",
+                 "/secretariat/notice-files"):
         fits(phone, b + path)
     phone.goto(b + "/secretariat/")
     shot(phone, "phone-secretariat-dashboard")

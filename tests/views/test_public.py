@@ -83,7 +83,7 @@ def test_notice_page(client):
     # structured: headings, numbered requirements, the contacts as a table
     assert "<h2>一、榜单设置</h2>" in body and "<h3>（一）初评机构</h3>" in body
     assert re.search(r'<ol class="notice-items">\s*<li>坚持公平、公正、公开的原则', body)
-    contacts = body.split('<table class="data contacts">')[1].split("</table>")[0]
+    contacts = body.split('<table class="data notice-contacts">')[1].split("</table>")[0]
     assert "<th>单位（负责）</th>" in contacts and "<th>联系人</th>" in contacts
     assert re.search(r"<td>中国科协信息科技学会联合体（先导技术榜电子信息领域）</td>\s*<td>郑伯龙</td>",
                      contacts)
@@ -121,3 +121,39 @@ def test_invalid_utf8_does_not_500(client):
     assert r.status_code in (400, 401) and r.status_code != 500
     r = client.get("/lists/%FF")
     assert r.status_code == 404
+
+
+def test_notice_files_published_by_the_secretariat(app, client):
+    """The secretariat publishes a guide (DOCX) with the notice; anyone downloads it from the
+    notice page; a file that is no Word, Excel or PDF is refused in Chinese."""
+    import io
+
+    import docx as python_docx
+
+    from tests.conftest import csrf_token, login
+
+    guide = python_docx.Document()
+    guide.add_paragraph("平台使用指南")
+    buf = io.BytesIO()
+    guide.save(buf)
+    login(client, "secretariat")
+    token = csrf_token(client, "/secretariat/notice-files")
+    r = client.post("/secretariat/notice-files", data={
+        "csrf_token": token, "title": "平台使用指南", "file": (io.BytesIO(buf.getvalue()), "指南.docx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "已发布附件“平台使用指南”" in r.get_data(as_text=True)
+    r = client.post("/secretariat/notice-files", data={
+        "csrf_token": token, "title": "伪装的文件", "file": (io.BytesIO(b"MZ\x90\x00evil"), "x.docx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "只能上传 PDF、DOCX 或 XLSX 文件" in r.get_data(as_text=True)
+    r = client.post("/secretariat/notice-files", data={
+        "csrf_token": token, "title": "坏的Word", "file": (io.BytesIO(b"PK\x03\x04broken"), "x.docx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "文件已损坏或不是Word/Excel文件" in r.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": token})
+    page = client.get("/notice").get_data(as_text=True)
+    link = re.search(r'<a href="(/notice/files/\d+)">平台使用指南</a>', page)
+    assert link and "伪装的文件" not in page and "坏的Word" not in page
+    r = client.get(link.group(1))
+    assert r.status_code == 200 and r.data == buf.getvalue()
+    assert "filename*=UTF-8''%E6%8C%87%E5%8D%97.docx" in r.headers["Content-Disposition"]
