@@ -510,6 +510,10 @@ def new_from_word(code):
                                      NominationList.code == code)
     if lst is None or form_class(lst) is None:
         abort(404)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择填好的Word文件（.docx）后再上传。", "error")
+        return redirect(url_for(".dashboard") + "#new")
     domain = None
     if lst.has_domains:
         domain = Domain.get_or_none(Domain.list == lst, Domain.code == request.form.get("domain"))
@@ -521,7 +525,7 @@ def new_from_word(code):
     except transitions.Refused as e:
         flash(str(e), "error")
         return redirect(url_for(".dashboard") + "#new")
-    return redirect(url_for(".nomination_word", nomination_id=nomination.id), code=307)
+    return _import_word(attach(nomination, organisation=current_user.organisation), upload)
 
 
 @bp.route("/nominations/<int:nomination_id>/word", methods=["POST"])
@@ -529,12 +533,14 @@ def new_from_word(code):
 def nomination_word(nomination_id):
     """上传Word填报: a filled template (or a 申报书 DOCX of the platform) fills the draft; every
     value is then checked as if typed, and the unit sees what was read and what was not."""
+    return _import_word(own_nomination(nomination_id), request.files.get("file"))
+
+
+def _import_word(nomination, upload):
     from werkzeug.datastructures import MultiDict
 
     from exports import word_forms
 
-    nomination = own_nomination(nomination_id)
-    upload = request.files.get("file")
     try:
         transitions.check_open(nomination.list, organisation=nomination.organisation)
         if nomination.status != "draft":

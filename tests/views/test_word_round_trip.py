@@ -125,3 +125,23 @@ def test_damaged_or_unrelated_files_change_nothing(as_user, db):
     after = Nomination.get_by_id(nid)
     assert (after.version, after.raw) == (before.version, before.raw)
     assert MultiDict  # (the form data type the upload fills)
+
+
+def test_a_new_draft_from_a_word_file_on_the_dashboard(as_user, db):
+    client = as_user("unit-a")
+    source = submit(client, "kycx")
+    exported = client.get(f"/unit/documents/nominations/{source}.docx").data
+    token = csrf_token(client, "/unit/")
+    r = client.post("/unit/lists/kycx/word", data={
+        "csrf_token": token, "list": "kycx", "file": (io.BytesIO(exported), "去年的申报书.docx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "已从Word文件读取" in page
+    drafts = list(Nomination.select().where(Nomination.status == "draft"))
+    assert len(drafts) == 1
+    assert _form_data(drafts[0]) == _form_data(Nomination.get_by_id(source))
+    # no file: nothing is created
+    r = client.post("/unit/lists/kycx/word", data={"csrf_token": token, "list": "kycx"},
+                    content_type="multipart/form-data", follow_redirects=True)
+    assert "请选择填好的Word文件" in r.get_data(as_text=True)
+    assert Nomination.select().where(Nomination.status == "draft").count() == 1
