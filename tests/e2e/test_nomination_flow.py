@@ -103,9 +103,12 @@ def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
     expect(page.locator("#f-first_unit_uscc .error")).to_have_count(0)
     shot(page, "nomination-form")
 
+    # the step guide before and after submitting
+    expect(page.locator(".step-guide .step.current")).to_have_text(re.compile("提交"))
     page.get_by_role("button", name="提交推荐").click()
     page.wait_for_url(url)
     expect(page.locator(".flash-success")).to_contain_text("已提交")
+    expect(page.locator(".step-guide .step.current")).to_have_text(re.compile("下载推荐函"))
     expect(page.locator(".quota-inline")).to_contain_text("先导技术榜·电子信息 2/2 已提交")
     shot(page, "nomination-submitted")
     page.goto(live_server + "/unit/")
