@@ -28,8 +28,9 @@ def test_overview_charts_and_units_without(app, client, db):
         login(client, "secretariat")
         page = client.get("/secretariat/overview").get_data(as_text=True)
     bars = page.split('id="chart-lists"')[1].split("</figure>")[0]
-    assert "<title>先导技术榜：2项</title>" in bars and "<title>电子信息领域：2项</title>" in bars
-    assert "<title>开源创新榜：1项</title>" in bars and "2（上限100）" in bars
+    assert 'aria-label="先导技术榜：2项"' in bars and 'aria-label="电子信息领域：2项"' in bars
+    assert 'aria-label="开源创新榜：1项"' in bars and "2（上限100）" in bars
+    assert re.search(r'<progress class="bar" max="2" value="2">', bars)  # scaled to the largest
     days = page.split('id="chart-days"')[1].split("</figure>")[0]
     assert "10月18日：当日1项，累计1项" in days and "10月20日：当日2项，累计3项" in days
     assert "申报截止" in days and "10月30日" in days  # the axis runs to the deadline's day
