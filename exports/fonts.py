@@ -61,9 +61,9 @@ def css() -> str:
     return "\n".join([
         # on html, not body: the page-margin boxes inherit it (shared/FINDINGS.md)
         f"html {{ {rule.format(css_family(BODY), BODY.weight)} }}",
-        f".f-title, .letter h1, .form h1, .summary h1 {{ {rule.format(css_family(TITLE), TITLE.weight)} }}",
-        f".f-heading, .form h2, .form th, .summary th {{ {rule.format(css_family(HEADING), HEADING.weight)} }}",
-        f".f-subheading, .form h3 {{ {rule.format(css_family(SUBHEADING), SUBHEADING.weight)} }}",
+        f".letter h1, .form h1, .summary h1 {{ {rule.format(css_family(TITLE), TITLE.weight)} }}",
+        f".form h2, .form th, .summary th {{ {rule.format(css_family(HEADING), HEADING.weight)} }}",
+        f".form h3 {{ {rule.format(css_family(SUBHEADING), SUBHEADING.weight)} }}",
     ])
 
 

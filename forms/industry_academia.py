@@ -10,6 +10,7 @@ from .validators import USCC, MaxChars, normalize_uscc
 
 class IndustryAcademiaForm(NominationForm):
     LIST_CODE = "cxyrt"
+    UNIT_FIELD = "lead_unit"
     TITLE_FIELD = "org_name"
     DEDUPE_FIELD = "lead_uscc"
     SECTIONS = [

@@ -10,6 +10,7 @@ from .validators import USCC, MaxChars, normalize_uscc
 
 class KeyTechForm(NominationForm):
     LIST_CODE = "tpdb"
+    UNIT_FIELD = "unit"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "unit_uscc"
     DEDUPE_KIND = "technology"

@@ -10,6 +10,7 @@ from .validators import USCC, MaxChars, normalize_uscc
 
 class LeadingTechForm(NominationForm):
     LIST_CODE = "xdjs"
+    UNIT_FIELD = "first_unit"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "first_unit_uscc"
     DEDUPE_KIND = "technology"

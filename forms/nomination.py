@@ -8,6 +8,7 @@ class NominationForm(RecommenderBlock, BaseForm):
     TITLE_FIELD = ""          # the field that names the nomination (技术名称, 企业名称, …)
     DEDUPE_FIELD = ""         # 统一社会信用代码 or repository URL: the same from two units is flagged
     DOMAIN_FIELD = ""         # set on per-domain lists (先导技术榜)
+    UNIT_FIELD = ""           # the item's own organisation, printed beside it in the letter
     # how duplicates are told: "key" (the same USCC or repository is the same nominee), or
     # "technology" (the key is the completing unit's: the same unit plus a similar title or
     # shared key people is a duplicate, kczg/rules/duplicates.py)

@@ -20,6 +20,7 @@ def _count(label):
 
 class OpenSourceForm(NominationForm):
     LIST_CODE = "kycx"
+    UNIT_FIELD = "maintainer"
     TITLE_FIELD = "project_name"
     DEDUPE_FIELD = "repo_url"
     SECTIONS = [

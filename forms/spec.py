@@ -205,7 +205,7 @@ def build(code: str, list_name: str, spec: dict) -> type[NominationForm]:
     choices = {**BUILT_IN_CHOICES, **(spec.get("choices") or {})}
     attrs: dict = {"LIST_CODE": code, "TITLE_FIELD": spec["title_field"],
                    "DEDUPE_FIELD": spec.get("key_field", ""),
-                   "UNIT_FIELD": spec.get("unit_field", ""), "DEFINED_IN_DATA": True}
+                   "UNIT_FIELD": spec.get("unit_field", "")}
     sections = []
     for s in spec["sections"]:
         names = []

@@ -1,6 +1,4 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
-from pathlib import Path
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -102,8 +100,8 @@ def notice_file(file_id):
     row = NoticeFile.get_or_none(NoticeFile.id == file_id)
     if row is None:
         abort(404)
-    return files.send_download(files.upload_dir() / row.stored_name, row.content_type,
-                               row.original_name, f"kczg-notice-{row.id}{Path(row.original_name).suffix if Path(row.original_name).suffix.isascii() else ''}")
+    return files.send_stored(files.upload_dir() / row.stored_name, row.content_type,
+                             row.original_name, f"kczg-notice-{row.id}")
 
 
 @bp.route("/favicon.ico")

@@ -182,7 +182,7 @@ def _build_form_content(nomination: Nomination, blind: bool, number: str) -> c.A
                                   c.FieldRow("电子邮箱", data.get("contact_email") or "")],
         pledge=str(form.pledge.label.text) if data.get("pledge") else "",
         submitted=_local(nomination.submitted_at)[:16],
-        first_unit=first_unit(nomination), code=nomination.dedupe_key or "")
+        first_unit=first_unit(nomination, type(form)), code=nomination.dedupe_key or "")
 
 
 def draft_preview_pdf(nomination: Nomination, form) -> bytes:
@@ -206,13 +206,10 @@ def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | 
     return list(query.order_by(Nomination.submitted_at, Nomination.id))
 
 
-def first_unit(nomination: Nomination) -> str:
-    """The item's own organisation as printed beside it: its first completion unit, the
-    enterprise, the lead unit or the maintainer."""
-    data = nomination.clean or {}
-    named = getattr(form_class(nomination.list), "UNIT_FIELD", "")  # a campaign-file form's
-    return (data.get(named) if named else "") or data.get("first_unit") or data.get("unit") \
-        or data.get("lead_unit") or data.get("maintainer") or ""
+def first_unit(nomination: Nomination, cls) -> str:
+    """The item's own organisation as printed beside it (its form class's UNIT_FIELD: the first
+    completion unit, the lead unit, the maintainer…), or ""."""
+    return ((nomination.clean or {}).get(cls.UNIT_FIELD) or "") if cls.UNIT_FIELD else ""
 
 
 def letter_key(lst: NominationList, domain: Domain | None) -> str:
@@ -240,6 +237,7 @@ def letter_content(org: Organisation, lst: NominationList, domain: Domain | None
     from kczg.models import LetterNumber
 
     campaign = lst.campaign
+    cls = form_class(lst)
     n, noun = len(nominations), lst.item_noun or "项"
     where = lst.name + (f"（{domain.name}领域）" if domain else "")
     body = (domain or lst).review_body
@@ -261,7 +259,7 @@ def letter_content(org: Organisation, lst: NominationList, domain: Domain | None
         addressee=body.name if body else "中国科学技术协会",
         opening=f"根据《{campaign.notice_title}》，现推荐以下{n}{noun}参加{year}年“科创中国”"
                 f"{where}遴选：",
-        items=[c.LetterItem(x.display_title, first_unit(x)) for x in nominations],
+        items=[c.LetterItem(x.display_title, first_unit(x, cls)) for x in nominations],
         # two lines: with 2 title lines, 3 opening lines, the seal's room, the signature and a
         # 附注, five items of up to two lines each still fit on one page of 22 lines
         closing=["以上材料经本单位审核，真实准确，无知识产权纠纷，未违反科研诚信要求；"

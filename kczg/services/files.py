@@ -126,12 +126,18 @@ def send_download(source, mimetype: str, name: str, fallback: str):
     return response
 
 
+def send_stored(path: Path, mimetype: str, name: str, prefix: str):
+    """A stored upload under its own (cleaned) name, with `prefix` and the name's extension as
+    the ASCII fallback (kczg-material-12.pdf)."""
+    name = clean_filename(name)
+    suffix = Path(name).suffix if Path(name).suffix.isascii() else ""
+    return send_download(path, mimetype, name, prefix + suffix)
+
+
 def send(attachment: Attachment):
     """The download response; callers have checked who may see it."""
-    name = clean_filename(attachment.original_name)
-    suffix = Path(name).suffix if Path(name).suffix.isascii() else ""
-    return send_download(path_of(attachment), attachment.content_type, name,
-                         f"kczg-{attachment.kind.replace('_', '-')}-{attachment.id}{suffix}")
+    return send_stored(path_of(attachment), attachment.content_type, attachment.original_name,
+                       f"kczg-{attachment.kind.replace('_', '-')}-{attachment.id}")
 
 
 def attachment_for(user, attachment_id: int) -> Attachment:
