@@ -382,3 +382,25 @@ def test_a_list_with_its_own_calendar_reaches_its_body_after_its_own_deadline(tw
             flow._check_assignable(User.get(User.username == "review-sec"), body, n, None)
     with time_machine.travel("2022-12-02 10:00:00+08:00", tick=False):
         assert any("张青" in n for n in bundle_names())
+
+
+def test_a_letter_number_belongs_to_its_year(app, db, client):
+    """A 发文字号 given to the 2021 letter is not printed on the 2022 letter of the same list."""
+    from tests.exports.test_documents import flat
+
+    with time_machine.travel(IN_2021, tick=False):
+        login(client, "unit-a")
+        submit(client, "xdjs", "dzxx", tech_name="二〇二一年的技术")
+        r = client.post("/unit/letters/xdjs/dzxx/settings", data={
+            "csrf_token": csrf_token(client, "/unit/"), "number": "中电学函〔2021〕15号",
+            "letterhead_mm": "0"})
+        assert r.status_code == 302
+        assert "中电学函〔2021〕15号" in flat(pdf_text(client.get(
+            "/unit/documents/letters/xdjs/dzxx.pdf").data))
+        logout(client)
+    load_campaign(DATA / "kczg-2022.toml")
+    with time_machine.travel(IN_2022, tick=False):
+        login(client, "unit-a")
+        submit(client, "xdjs", "dzxx", tech_name="二〇二二年的技术")
+        text = pdf_text(client.get("/unit/documents/letters/xdjs/dzxx.pdf").data)
+        assert "参加2022年" in text and "中电学函" not in text

@@ -45,7 +45,7 @@ class LetterNumber(BaseModel):
     """The 发文字号 a unit gives one of its letters (printed above the title)."""
 
     organisation = peewee.ForeignKeyField(Organisation, backref="+", on_delete="CASCADE")
-    letter = peewee.CharField()   # the list's code, or "list:domain"
+    letter = peewee.CharField()   # the list's id (one campaign's), or "id:domain code"
     number = peewee.CharField()
 
     class Meta:

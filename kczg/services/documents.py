@@ -213,7 +213,8 @@ def first_unit(nomination: Nomination, cls) -> str:
 
 
 def letter_key(lst: NominationList, domain: Domain | None) -> str:
-    return lst.code + (f":{domain.code}" if domain else "")
+    """A letter's key for its 发文字号: the list row (one campaign's), and the domain."""
+    return str(lst.id) + (f":{domain.code}" if domain else "")
 
 
 def save_letter_settings(org: Organisation, key: str, number: str, letterhead_mm: int) -> None:
