@@ -92,10 +92,10 @@ class Cluster:
         """Schema, campaign, demo calendar (collection open) and `units` unit accounts."""
         os.environ.update({k: v for k, v in self.env.items() if k.startswith(("KCZG", "DATA"))})
         from kczg import create_app, demo
-        from kczg.campaigns import load_campaign
         from kczg.db import database
         from kczg.migrate import migrate
         from kczg.models import Organisation, UnitType, User
+        from kczg.operations.campaigns import load_campaign
         from kczg.passwords import hash_password
 
         app = create_app({"TESTING": True, "DATABASE_URL": self.database_url})
@@ -131,7 +131,7 @@ class Cluster:
             if n:
                 args.append("--no-periodic")  # periodic jobs on one consumer only
             self.huey.append(subprocess.Popen(
-                ["nice", "-n", "19", str(ROOT / ".venv/bin/huey_consumer"), "kczg.tasks.huey",
+                ["nice", "-n", "19", str(ROOT / ".venv/bin/huey_consumer"), "kczg.worker.huey",
                  *args], cwd=ROOT,
                 env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))

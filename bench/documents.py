@@ -42,15 +42,15 @@ def setup(n: int):
     from werkzeug.datastructures import MultiDict
 
     from kczg import create_app, demo
-    from kczg.campaigns import load_campaign
     from kczg.db import database
     from kczg.demo_data import sample
     from kczg.migrate import migrate
     from kczg.models import Attachment, Domain, NominationList, Organisation, UnitType, User
-    from kczg.rules import transitions
+    from kczg.operations import nominations as ops
+    from kczg.operations.campaigns import load_campaign
+    from kczg.queue import huey
     from kczg.services import files
     from kczg.services import nominations as svc
-    from kczg.tasks import huey
 
     huey.immediate = True
     instance = Path(tempfile.mkdtemp(prefix="kczg-bench-"))
@@ -75,9 +75,9 @@ def setup(n: int):
                            organisation=org)
         for k in range(2 if 2 * u + 1 < n else n - 2 * u):
             data = MultiDict(sample("xdjs", tech_name=f"基准技术{u:03d}-{k}"))
-            nomination = transitions.create_draft(user, lst, domain)
+            nomination = ops.create_draft(user, lst, domain)
             form = svc.build_form(nomination, data)
-            transitions.submit(nomination.id, user, svc.raw_from(data), form.clean_data(),
+            ops.submit(nomination.id, user, svc.raw_from(data), form.clean_data(),
                                nomination.version, svc.derived(form, nomination), [])
             Attachment.create(organisation=org, list=lst, nomination=nomination,
                               kind="material", uploaded_by=user,
@@ -105,6 +105,7 @@ def main() -> None:
     print(f"set-up: {n} submitted nominations in {time.perf_counter() - t0:.1f} s")
 
     from kczg.models import Nomination, ReviewBody, User
+    from kczg.operations import bundles as bundle_ops
     from kczg.services import bundles
     from kczg.services import documents as docs
 
@@ -143,7 +144,7 @@ def main() -> None:
 
     body = ReviewBody.get(ReviewBody.short_id == "it")
     user = User.get(User.username == "review-it")
-    scope = bundles.parse_scope(body.campaign, "body:it", body=body)
+    scope = bundles.parse_scope("body:it", body=body)
 
     t0 = time.perf_counter()
     entries = bundles.manifest(scope)
@@ -156,11 +157,11 @@ def main() -> None:
     def cold():
         for old in bundles.bundle_dir().glob("*.zip"):
             old.unlink()
-        build = bundles.request_build(scope, user)
+        build = bundle_ops.request(user, scope)
         assert build.status == "done", build.error
 
     def cached():
-        build = bundles.request_build(scope, user)
+        build = bundle_ops.request(user, scope)
         assert build.status == "done"
 
     cold_t = median_time(cold, 3)

@@ -138,9 +138,9 @@ def main() -> int:
     else:
         url = f"sqlite:///{instance / 'kczg.sqlite3'}"
     from kczg import create_app
-    from kczg.campaigns import load_campaign
     from kczg.db import database
     from kczg.migrate import migrate
+    from kczg.operations.campaigns import load_campaign
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "KCZG_PRERENDER_DOCUMENTS": False})
     try:

@@ -1,4 +1,7 @@
-"""新锐企业榜: one enterprise."""
+"""新锐企业榜: one enterprise, with its revenue and R&D of “近三年”, the three whole years
+before the campaign's year (2021: 2018–2020; 2022: 2019–2021): the fields are made for each
+campaign from its year (`for_campaign`), as revenue_<year> and rd_<year>, so what a year
+stored says which years it covered."""
 import functools
 
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
@@ -10,7 +13,11 @@ from .nomination import NominationForm
 from .rows import FinancingRow, IPRow
 from .validators import USCC, MaxChars, normalize_uscc
 
-YEARS = (2018, 2019, 2020)  # the 2021 campaign's "近三年": the three years before it
+RECENT = 3  # “近三年”
+
+
+def recent_years(year: int) -> tuple[int, ...]:
+    return tuple(range(year - RECENT, year))
 
 
 def _money(label):
@@ -24,7 +31,7 @@ class NewEnterpriseForm(NominationForm):
     SECTIONS = [
         ("企业基本信息", ["company_name", "uscc", "founded", "registered_capital", "province",
                     "city", "legal_rep", "employees", "rd_staff"]),
-        ("近三年经营情况（万元）", [f"revenue_{y}" for y in YEARS] + [f"rd_{y}" for y in YEARS]),
+        ("近三年经营情况（万元）", []),  # the campaign's years: for_campaign
         ("融资情况", ["financing"]),
         ("核心知识产权", ["core_ip"]),
         ("企业情况说明", ["business", "growth"]),
@@ -42,12 +49,6 @@ class NewEnterpriseForm(NominationForm):
     legal_rep = StringField("法定代表人", validators=[required("法定代表人"), MaxChars(30)])
     employees = IntegerField("员工总数", validators=[required("员工总数"), non_negative("员工总数")])
     rd_staff = IntegerField("研发人员数", validators=[required("研发人员数"), non_negative("研发人员数")])
-    revenue_2018 = _money("2018年营业收入")
-    revenue_2019 = _money("2019年营业收入")
-    revenue_2020 = _money("2020年营业收入")
-    rd_2018 = _money("2018年研发投入")
-    rd_2019 = _money("2019年研发投入")
-    rd_2020 = _money("2020年研发投入")
     financing = Rows(FinancingRow, "融资情况", max_rows=20, row_label="轮")
     core_ip = Rows(IPRow, "核心知识产权", max_rows=30, row_label="项")
     business = TextAreaField("主营业务及核心技术", validators=[required("主营业务及核心技术"),
@@ -58,13 +59,12 @@ class NewEnterpriseForm(NominationForm):
     @classmethod
     @functools.cache
     def for_campaign(cls, year: int):
-        """The form of a campaign year: revenue and R&D of the three years before it (2022:
-        2019–2021), as fields revenue_<year> and rd_<year>. 2021 (and an unknown year) is the
-        class itself."""
-        years = tuple(range(year - 3, year)) if year else YEARS
-        if years == YEARS:
-            return cls
-        attrs = {f"{kind}_{y}": None for kind in ("revenue", "rd") for y in YEARS}
+        """The form of a campaign year: revenue and R&D of the three years before it, as fields
+        revenue_<year> and rd_<year>."""
+        if not year:
+            raise ValueError("新锐企业榜's form needs its campaign's year (近三年)")
+        years = recent_years(year)
+        attrs = {}
         for y in years:
             attrs[f"revenue_{y}"] = _money(f"{y}年营业收入")
             attrs[f"rd_{y}"] = _money(f"{y}年研发投入")

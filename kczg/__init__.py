@@ -9,11 +9,10 @@ from flask import Flask, g, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
-from . import config, security
+from . import config, security, throttle
 from .db import BUSY_MESSAGE, database, init_database, is_busy
 from .extensions import csrf, htmx, login_manager
 from .parsing import Request
-from .rules import throttle
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +84,21 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_db_hooks(app: Flask) -> None:
     # Close only a connection this request opened (a CLI command or a test may hold one), and
     # with PERSISTENT_DB only when the request failed: a sync worker then reuses its connection.
+    # Every request runs in the current campaign's scope (kczg/campaigns/scope.py), read when
+    # first needed; a page about an earlier year switches to that year's.
+    from .campaigns import scope
+
     @app.before_request
     def _connect():
         g.kczg_opened_db = database.connect(reuse_if_open=True)
+        request.kczg_scope_token = scope.enter_request()
 
     @app.teardown_request
     def _close(exc):
+        token = getattr(request, "kczg_scope_token", None)
+        if token is not None:
+            scope.leave_request(token)
+            request.kczg_scope_token = None
         if g.pop("kczg_opened_db", False) and not database.is_closed():
             if app.config.get("PERSISTENT_DB") and exc is None \
                     and not database.in_transaction():
@@ -167,12 +175,15 @@ def _register_template_helpers(app: Flask) -> None:
         value, app.config["KCZG_TZ"]) if value else ""
     from forms.render import change_html, field_errors, nomination_field, rows_group
 
-    from .campaigns import campaign_label
+    from .campaigns.scope import campaign_label
+    from .rules import shape
 
-    # the campaign every page names in its footer
+    # the campaign every page names in its footer (the current one, whatever year the page
+    # is about); the shape of a year in words
     app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,
                                  rows_group=rows_group, change_html=change_html,
-                                 campaign_label=campaign_label)
+                                 campaign_label=campaign_label,
+                                 domains_together=shape.domains_together)
 
 
 def _check_static(app: Flask) -> None:

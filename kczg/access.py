@@ -7,10 +7,10 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from .campaigns.facts import current_facts
-from .db import Compiled
+from .campaigns import scope
 from .extensions import login_manager
 from .models import Campaign, Extension, Message, Organisation, User, UserSession
+from .models.compiled import Compiled
 from .services import sessions
 
 HOME_ENDPOINT = {
@@ -24,16 +24,19 @@ HOME_ENDPOINT = {
 def _user_query(token_hash, seen_after, started_after):
     unread = (Message.select(fn.COUNT(Message.id))
               .where(Message.user == User.id, Message.read == False))  # noqa: E712
-    ext = Extension.alias()
-    current = (Campaign.select(Campaign.id).where(Campaign.is_current)
-               .order_by(Campaign.loaded_at.desc()).limit(1))
+    ext, latest = Extension.alias(), Campaign.alias()
+    current = (latest.select(latest.id).where(latest.is_current)
+               .order_by(latest.loaded_at.desc()).limit(1))
     # the unit's latest extension in the current campaign (another year's never applies)
     extension = (ext.select(ext.until).where(ext.organisation == User.organisation,
                                              ext.campaign == current)
                  .order_by(ext.granted_at.desc()).limit(1))
-    return (User.select(User, Organisation, UserSession, unread.alias("unread_count"),
+    # the current campaign itself, so the request's scope needs no query of its own
+    return (User.select(User, Organisation, UserSession, Campaign, unread.alias("unread_count"),
                         extension.alias("extension_until"))
             .join(Organisation, JOIN.LEFT_OUTER).switch(User)
+            .join(Campaign, JOIN.LEFT_OUTER, on=(Campaign.id == current),
+                  attr="current_campaign").switch(User)
             .join(UserSession, on=(UserSession.user == User.id), attr="current_session")
             .where(UserSession.token_hash == token_hash, UserSession.ended_at.is_null(),
                    UserSession.last_seen_at > seen_after, UserSession.created_at > started_after)
@@ -46,8 +49,8 @@ _user_by_session = Compiled(_user_query)
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live session (not ended, not idle too long, not too old), their
-    organisation, their unread message count and the unit's latest extension, in one query
-    (every page shows or checks all four)."""
+    organisation, their unread message count, the unit's latest extension and the current
+    campaign, in one query (every page shows or checks them)."""
     if not token or len(token) > 100:
         return None
     user = _user_by_session.first(sessions.token_hash(token), *sessions.cutoffs())
@@ -55,22 +58,23 @@ def load_user(token: str) -> User | None:
         return None
     user.session_token = token
     sessions.touch(user.current_session.id, user.current_session.last_seen_at)
+    scope.know_current(getattr(user, "current_campaign", None))
     if user.organisation_id:
         until = user.extension_until  # a string on SQLite: parse it as the field would
         user.organisation._extension_until = Extension.until.python_value(until)
+        current = scope.current_campaign()
+        user.organisation._extension_campaign = current.id if current is not None else None
     return bind_body(user)
 
 
 def bind_body(user: User) -> User:
     """Give a review or expert account its body in the current campaign: bodies are rows of
     one campaign, the account is bound to the body's stable id (body_key), so a 2021 account
-    reviews the 2022 body of that id. In memory only (review_body_id for this request)."""
-    if user.review_body_id:
-        facts = current_facts()
-        body = (facts.bodies_by_key.get(user.body_key) or facts.bodies_by_id.get(
-            user.review_body_id)) if facts else None
-        if body is not None:
-            user.review_body = body
+    reviews the 2022 body of that id. A body the current year does not name is None: its
+    account has no current workspace (its earlier years are its archive). In memory only."""
+    if user.role in ("review", "expert"):
+        user.body = scope.body_by_key(user.body_key) if user.body_key else \
+            scope.body_by_id(user.review_body_id)
     return user
 
 

@@ -62,7 +62,7 @@ def from_environment(instance: Path) -> dict:
         # Sessions end after this long without a request, and this long after logging in.
         "SESSION_IDLE_MINUTES": int(os.environ.get("KCZG_SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")),
-        # Login throttling (kczg/rules/throttle.py): failed logins allowed per client address,
+        # Login throttling (kczg/throttle.py): failed logins allowed per client address,
         # and per account (a progressive delay; a browser the account used before is exempt).
         "LOGIN_ADDRESS_LIMITS": os.environ.get("KCZG_LOGIN_ADDRESS_LIMITS",
                                                "30 per 10 minutes;200 per day"),

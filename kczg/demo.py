@@ -9,27 +9,30 @@ import io
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
-from kczg.campaigns import DEFAULT_CAMPAIGN, current_campaign, load_campaign, read_campaign_file
+from kczg.campaigns import scope
+from kczg.campaigns.files import DEFAULT_CAMPAIGN, read_campaign_file
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import (
     Assignment,
     Attachment,
-    Domain,
+    Filing,
     Nomination,
-    NominationList,
     Organisation,
     Phase,
-    ReviewBody,
     UnitType,
     User,
 )
+from kczg.operations import attachments, results, review
+from kczg.operations import nominations as ops
+from kczg.operations.campaigns import load_campaign
 from kczg.passwords import hash_password, verify_password
-from kczg.rules import transitions
-from kczg.services import files
+from kczg.rules import review as review_rules
 from kczg.services import nominations as svc
+from kczg.services.documents import submitted_for_body
+from kczg.services.review import criteria_for
 
 PASSWORD = "kczg-demo"
 DEMO_DAYS_LEFT = 30
@@ -101,7 +104,7 @@ def load(today: date | None = None, move_calendar: bool = True,
          days_left: int = DEMO_DAYS_LEFT) -> None:
     """Create (or reset) the demo accounts; unless told not to, move the calendar to `today`."""
     with database.atomic():
-        campaign = current_campaign() or load_campaign(DEFAULT_CAMPAIGN)
+        campaign = scope.current_campaign() or load_campaign(DEFAULT_CAMPAIGN)
         if move_calendar:
             today = today or datetime.now(ZoneInfo(campaign.timezone)).date()
             shift_calendar(campaign, today, days_left)
@@ -113,7 +116,8 @@ def load(today: date | None = None, move_calendar: bool = True,
                 phone=phone, email=email)
             _ensure_user(username, role="unit", display_name=name, organisation=org,
                          email=org.email)
-        bodies = {b.short_id: b for b in campaign.review_bodies}
+        with scope.of(campaign):
+            bodies = {b.short_id: b for b in scope.bodies()}
         for short_id, body in bodies.items():
             _ensure_user(f"review-{short_id}", role="review", display_name=body.name,
                          review_body=body, email=f"review-{short_id}@example.org")
@@ -203,27 +207,30 @@ DOMAIN_WORDS = {"dzxx": "电子信息", "zbzz": "装备制造", "xjcl": "先进�
                 "zyhj": "资源环境", "xdnl": "现代农林"}
 
 
+def _upload(data: bytes, name: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
 def _submit(user, code, domain_code, overrides, material: bytes) -> None:
-    lst = NominationList.get(NominationList.code == code)
-    domain = Domain.get(Domain.list == lst, Domain.code == domain_code) if domain_code \
-        else None
-    data = MultiDict(sample(code, contact_name=user.organisation.contact,
+    """One nomination through the unit's own operations: a draft, a material, the submission,
+    a stamped scan of the list."""
+    lst = scope.list_by_code(code)
+    domain = scope.domain(lst, domain_code)
+    data = MultiDict(sample(code, year=lst.campaign.year,
+                            contact_name=user.organisation.contact,
                             contact_phone=user.organisation.phone,
                             contact_email=user.organisation.email, **overrides))
-    n = transitions.create_draft(user, lst, domain)
+    n = ops.create_draft(user, lst, domain)
     form = svc.build_form(n, data)
     if not form.validate():
         raise RuntimeError(f"demo nomination {code} is invalid: {form.errors}")
-    Attachment.create(organisation=user.organisation, list=lst, nomination=n, kind="material",
-                      uploaded_by=user, **files.store(io.BytesIO(material), "证明材料（演示）.pdf"))
-    transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
-                       svc.derived(form, n), [])
+    attachments.add_material(user, n, _upload(material, "证明材料（演示）.pdf"))
+    n = ops.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
+                   svc.derived(form, n), [])
     if not Attachment.select().where(Attachment.organisation == user.organisation,
                                      Attachment.list == lst,
                                      Attachment.kind == "stamped_scan").exists():
-        Attachment.create(organisation=user.organisation, list=lst, nomination=None,
-                          kind="stamped_scan", uploaded_by=user,
-                          **files.store(io.BytesIO(material), f"{lst.name}推荐函盖章扫描件.pdf"))
+        attachments.add_scan(user, lst, _upload(material, f"{lst.name}推荐函盖章扫描件.pdf"))
 
 
 REVIEW_AFFILIATIONS = ["清华大学", "北京大学", "中国科学院", "上海交通大学", "浙江大学", "复旦大学"]
@@ -234,50 +241,45 @@ ACKNOWLEDGED = ("it", "im", "mat", "eco", "gei", "oss", "inv", "sec")
 def load_review() -> str:
     """The review in full swing (collection has closed): experts, 备案 (most acknowledged),
     criteria, balanced assignments, scores, one body's results reported. Only once."""
-    from kczg.models import Filing
-    from kczg.rules import review_flow as flow
-    from kczg.services.documents import submitted_for_body
-
     if Filing.select().exists():
         return "review data: already there"
-    campaign = current_campaign()
     secretariat = User.get(User.username == "secretariat")
-    for b, body in enumerate(campaign.review_bodies.order_by(ReviewBody.position)):
+    for b, body in enumerate(scope.bodies()):
         reviewer = User.get(User.username == f"review-{body.short_id}")
         for k in range(3):
             _ensure_user(f"expert-{body.short_id}-{k + 1}", role="expert", review_body=body,
                          display_name=f"{body.short_id.upper()}专家{k + 1}",
                          affiliation=REVIEW_AFFILIATIONS[(b + k) % len(REVIEW_AFFILIATIONS)])
-        flow.submit_filing(reviewer, body, f"{body.name}评审工作方案：分组初评、集中复核。",
+        review.submit_filing(reviewer, body, f"{body.name}评审工作方案：分组初评、集中复核。",
                            "专家由高校、科研院所和企业专家组成，每组不少于5人。",
                            "创新性、先进性、产业带动、转化应用四项指标。")
         if body.short_id not in ACKNOWLEDGED:
             continue
-        flow.decide_filing(secretariat, body, True)
+        review.decide_filing(secretariat, body, True)
         nominations = submitted_for_body(body)
         for lst in {n.list_id: n.list for n in nominations}.values():
-            flow.set_criteria(reviewer, body, lst, CRITERIA)
-        flow.auto_assign(reviewer, body, nominations, 2)
+            review.set_criteria(reviewer, body, lst, CRITERIA)
+        review.auto_assign(reviewer, body, nominations, 2)
         everyone = body.short_id in ("it", "gei")
         for i, a in enumerate(Assignment.select().join(Nomination)
                               .where(Nomination.id.in_([n.id for n in nominations]))
                               .order_by(Assignment.id)):
             if not everyone and i % 2:
                 continue
-            crit = flow.criteria_for(body, a.nomination.list)
+            crit = criteria_for(body, a.nomination.list)
             values = {c.id: 60 + (a.nomination_id * 7 + c.id * 3 + a.expert_id) % 40
                       for c in crit}
-            flow.accept_pledge(a.expert)
-            flow.save_scores(a.expert, a, values, "材料完整，创新性较强。", submit=True)
+            review.accept_pledge(a.expert)
+            review.save_scores(a.expert, a, values, "材料完整，创新性较强。", submit=True)
         if body.short_id == "gei":
-            ranked = flow.rules.ranking(nominations, flow.criteria_for(body, nominations[0].list))
-            flow.set_shortlist(reviewer, body, [r.nomination.id for r in ranked[:2]])
-            flow.submit_results(reviewer, body)
+            ranked = review_rules.ranking(nominations, criteria_for(body, nominations[0].list))
+            results.set_shortlist(reviewer, body, [r.nomination.id for r in ranked[:2]])
+            results.submit_results(reviewer, body)
     return "review data: experts, 备案, criteria, assignments and scores loaded"
 
 
 def summary() -> list[str]:
-    campaign = current_campaign()
+    campaign = scope.current_campaign()
     lines = [
         "",
         f"demo accounts (password for every one: {PASSWORD})",
@@ -285,7 +287,7 @@ def summary() -> list[str]:
     ]
     for username, name, *_ in DEMO_UNITS:
         lines.append(f"  {username:<15} {name}")
-    for body in campaign.review_bodies.order_by(ReviewBody.position):
+    for body in scope.bodies():
         lines.append(f"  review-{body.short_id:<8} {body.name}")
     for username, short_id, name in EXPERTS:
         lines.append(f"  {username:<15} {name}")

@@ -4,6 +4,8 @@ The demo command submits these for the demo units; the tests use them as the val
 each form. The 统一社会信用代码 values pass the GB 32100-2015 check.
 """
 
+from forms.new_enterprise import recent_years
+
 COMMON = {
     "contact_name": "王明",
     "contact_phone": "010-68283463",
@@ -45,8 +47,6 @@ SAMPLES: dict[str, dict[str, str]] = {
         "province": "浙江省", "city": "杭州市",
         "legal_rep": "陈晨",
         "employees": "320", "rd_staff": "180",
-        "revenue_2018": "4200", "revenue_2019": "9800", "revenue_2020": "21000",
-        "rd_2018": "1500", "rd_2019": "2600", "rd_2020": "4100",
         "financing-0-round": "A轮", "financing-0-amount": "8000",
         "financing-0-investors": "示例创业投资基金", "financing-0-date": "2018-09-01",
         "financing-1-round": "B轮", "financing-1-amount": "30000",
@@ -116,8 +116,17 @@ SAMPLES: dict[str, dict[str, str]] = {
 }
 
 
-def sample(code: str, **overrides) -> dict[str, str]:
-    """The valid example for list `code` with the common block, changed by `overrides`."""
+# 新锐企业榜's revenue and R&D (万元) of “近三年”, oldest first: keyed by the campaign's years
+RECENT_FIGURES = {"revenue": ("4200", "9800", "21000"), "rd": ("1500", "2600", "4100")}
+
+
+def sample(code: str, year: int = 2021, **overrides) -> dict[str, str]:
+    """The valid example for list `code` with the common block, changed by `overrides`; a
+    form whose fields follow the campaign's year (新锐企业榜) gets that year's (the demo's
+    campaign is 2021's)."""
     data = {**SAMPLES[code], **COMMON}
+    if code == "xrqy":
+        for kind, figures in RECENT_FIGURES.items():
+            data.update({f"{kind}_{y}": v for y, v in zip(recent_years(year), figures)})
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kczg.campaigns import current_campaign
-from kczg.models import BundleBuild, Domain, Nomination, NominationList
+from kczg.campaigns import scope as year
+from kczg.models import BundleBuild, Nomination
+from kczg.operations import bundles as bundle_ops
+from kczg.operations import documents as document_ops
 from kczg.rules import permissions
 from kczg.services import bundles, files
 from kczg.services import documents as docs
@@ -15,24 +17,21 @@ FORM_FORMATS = ("pdf", "docx")
 SUMMARY_FORMATS = ("pdf", "xlsx")
 
 
-def nomination_document(nomination_id: int, fmt: str):
-    n = Nomination.get_or_none(Nomination.id == nomination_id)
+def nomination_document(n: Nomination | None, fmt: str):
+    """The 申报书 of a nomination the caller found in its year's scope."""
     if n is None or n.status != "submitted" or fmt not in FORM_FORMATS \
             or not permissions.can_view_nomination(current_user, n):
         abort(404)
     return docs.send(docs.prepare_form(n, blind=permissions.blind_for(current_user)), fmt)
 
 
-def letter_of(organisation, code: str, domain_code: str | None, campaign=None):
-    """The list and domain of a letter `organisation` has (something submitted there) and the
-    current user may see, in the current campaign or the one given (an earlier year), else
-    404."""
-    lst = NominationList.get_or_none(NominationList.campaign == (campaign or current_campaign()),
-                                     NominationList.code == code)
+def letter_of(organisation, code: str, domain_code: str | None):
+    """The list and domain of a letter `organisation` has in the scope's year (something
+    submitted there) and the current user may see, else 404."""
+    lst = year.list_by_code(code)
     if lst is None or bool(domain_code) != lst.has_domains:
         abort(404)
-    domain = Domain.get_or_none(Domain.list == lst, Domain.code == domain_code) \
-        if domain_code else None
+    domain = year.domain(lst, domain_code)
     if (domain_code and domain is None) or \
             not docs.can_download_letter(current_user, organisation, lst, domain) or \
             not docs.letter_nominations(organisation, lst, domain):
@@ -40,18 +39,14 @@ def letter_of(organisation, code: str, domain_code: str | None, campaign=None):
     return lst, domain
 
 
-def letter_document(organisation, code: str, domain_code: str | None, fmt: str,
-                    campaign=None):
+def letter_document(organisation, code: str, domain_code: str | None, fmt: str):
     if fmt not in FORM_FORMATS:
         abort(404)
-    lst, domain = letter_of(organisation, code, domain_code, campaign)
+    lst, domain = letter_of(organisation, code, domain_code)
     prepared = docs.prepare_letter(organisation, lst, domain)
     response = docs.send(prepared, fmt)
-    if current_user.role == "unit" and prepared.record.downloaded_at is None:
-        from kczg.models import DocumentRecord, utcnow
-
-        DocumentRecord.update(downloaded_at=utcnow()).where(
-            DocumentRecord.id == prepared.record.id).execute()  # the step guide's 下载推荐函
+    if current_user.role == "unit":
+        document_ops.letter_downloaded(prepared.record)  # the step guide's 下载推荐函
     return response
 
 
@@ -64,15 +59,17 @@ def summary_document(prepared: docs.Prepared, fmt: str):
 # --- bundles -----------------------------------------------------------------------------------
 
 def _scope_for_user(key: str):
-    body = current_user.review_body if current_user.role == "review" else None
-    return bundles.parse_scope(current_campaign(), key, body=body)
+    body = current_user.body if current_user.role == "review" else None
+    if current_user.role == "review" and body is None:
+        return None  # a body the current year does not name
+    return bundles.parse_scope(key, body=body)
 
 
 def start_bundle(endpoint_prefix: str):
     scope = _scope_for_user(request.form.get("scope", ""))
     if scope is None:
         abort(404)
-    build = bundles.request_build(scope, current_user)
+    build = bundle_ops.request(current_user._get_current_object(), scope)
     return redirect(url_for(f"{endpoint_prefix}.bundle", build_id=build.id))
 
 
@@ -87,7 +84,7 @@ def bundle_page(build_id: int, endpoint_prefix: str):
     build = _own_build(build_id)
     scope = _scope_for_user(build.scope)
     return render_template("bundles/bundle.html", build=build, scope=scope,
-                           prefix=endpoint_prefix, campaign=current_campaign())
+                           prefix=endpoint_prefix, campaign=year.campaign())
 
 
 def bundle_progress(build_id: int, endpoint_prefix: str):

@@ -88,12 +88,12 @@ def bare_app(database_url, tmp_path, request):
     """The app on an empty, migrated database with the 2021 campaign loaded (a test marked
     `@pytest.mark.app_config(KEY=value)` gets those settings too)."""
     from kczg import create_app
-    from kczg.campaigns import load_campaign
     from kczg.db import database
     from kczg.migrate import migrate
-    from kczg.tasks import huey
+    from kczg.operations.campaigns import load_campaign
+    from kczg.queue import huey
 
-    huey.immediate = True  # background jobs run in-process, in memory
+    huey.immediate = True  # background jobs run in-process, in memory (after the commit)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
                       "SECRET_KEY": "test-secret", "ARGON2_PARAMS": FAST_ARGON2,
                       "KCZG_PRERENDER_DOCUMENTS": False,
@@ -120,6 +120,17 @@ def app(bare_app):
     with bare_app.app_context(), database.connection_context():
         demo.load(move_calendar=False)
     return bare_app
+
+
+@pytest.fixture(autouse=True)
+def this_year():
+    """A test works as a request does: in the current campaign's scope (it follows the
+    current campaign as the test loads or switches years). A read across years says
+    `unscoped()`, as the app's own code must."""
+    from kczg.campaigns import scope
+
+    with scope.using_current():
+        yield
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kczg.campaigns import CAMPAIGN_DIR, current_campaign
+from kczg.campaigns.files import CAMPAIGN_DIR
+from kczg.campaigns.scope import current_campaign
 from kczg.models import Contact, Domain, NominationList, Phase, ReviewBody, UnitType
 
 NOTICE = (CAMPAIGN_DIR / "notice-2021.txt").read_text(encoding="utf-8")

@@ -12,9 +12,10 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from kczg.campaigns import CampaignFileError, load_campaign, load_supplement, read_campaign_file
+from kczg.campaigns.files import CampaignFileError, read_campaign_file
 from kczg.demo_data import sample
 from kczg.models import Campaign, Extension, Organisation, User
+from kczg.operations.campaigns import load_campaign, load_supplement
 from tests.conftest import csrf_token, login, new_nomination, post_nomination
 
 DATA = Path(__file__).parent / "data"
@@ -220,14 +221,16 @@ def test_a_broken_form_in_the_campaign_file_is_refused_with_its_line(tmp_path):
 def test_earlier_years_stay_readable_apart(two_years, app):
     """The 2021 nomination, its 申报书 and letter stay readable under 往年推荐; 2021's published
     lists under the results archive; neither mixes into 2022's pages."""
+    from kczg.campaigns import scope
     from kczg.models import Nomination, NominationList, Publication
 
     client = two_years
-    old = Nomination.get(Nomination.title == "二〇二一年的技术")
-    xdjs21 = NominationList.get(NominationList.id == old.list_id)
-    Publication.create(list=xdjs21, entries=[{"domain": "电子信息", "title": "二〇二一年的技术",
-                                              "unit": "中国电子学会"}],
-                       published_by=User.get(User.username == "secretariat"))
+    with scope.of(Campaign.get(Campaign.slug == "2021")):  # 2021's rows, in 2021's scope
+        old = Nomination.get(Nomination.title == "二〇二一年的技术")
+        xdjs21 = NominationList.get(NominationList.id == old.list_id)
+        Publication.create(list=xdjs21, entries=[{"domain": "电子信息", "title": "二〇二一年的技术",
+                                                  "unit": "中国电子学会"}],
+                           published_by=User.get(User.username == "secretariat"))
     with time_machine.travel(IN_2022, tick=False):
         login(client, "unit-a")
         page = client.get("/unit/archive").get_data(as_text=True)
@@ -334,15 +337,17 @@ def test_quota_stacked_per_channel(two_years, app):
 
 
 def test_an_expert_sees_only_this_years_assignments(two_years):
+    from kczg.campaigns import scope
     from kczg.models import Assignment, Nomination
 
     client = two_years
-    old = Nomination.get(Nomination.title == "二〇二一年的技术")
     expert = User.get(User.username == "expert-it")
     expert.pledged_at = datetime(2021, 11, 2)
     expert.save()
-    Assignment.create(nomination=old, expert=expert,
-                      assigned_by=User.get(User.username == "review-it"))
+    with scope.of(Campaign.get(Campaign.slug == "2021")):  # 2021's rows, in 2021's scope
+        old = Nomination.get(Nomination.title == "二〇二一年的技术")
+        Assignment.create(nomination=old, expert=expert,
+                          assigned_by=User.get(User.username == "review-it"))
     with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
         login(client, "expert-it")
         page = client.get("/review/expert").get_data(as_text=True)
@@ -373,13 +378,13 @@ def test_a_list_with_its_own_calendar_reaches_its_body_after_its_own_deadline(tw
     with time_machine.travel(AFTER_2022, tick=False):  # still collecting: not the body's yet
         assert not any("张青" in n for n in bundle_names())
         from kczg.models import Nomination
-        from kczg.rules import review_flow as flow
-        from kczg.rules.transitions import Refused
+        from kczg.operations import Refused
+        from kczg.operations import review as review_ops
 
         n = Nomination.get_by_id(nid)
         body = n.list.review_body
         with pytest.raises(Refused, match="青年创业榜网上申报2022年11月30日24时截止后方可分配评审"):
-            flow._check_assignable(User.get(User.username == "review-sec"), body, n, None)
+            review_ops._check_assignable(User.get(User.username == "review-sec"), body, n, None)
     with time_machine.travel("2022-12-02 10:00:00+08:00", tick=False):
         assert any("张青" in n for n in bundle_names())
 

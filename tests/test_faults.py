@@ -28,7 +28,7 @@ def _consumer(app, instance: Path) -> subprocess.Popen:
            "KCZG_REDIS_URL": ""}
     env.pop("KCZG_REDIS_URL")
     return subprocess.Popen([str(Path(sys.executable).parent / "huey_consumer"),
-                             "kczg.tasks.huey", "--workers", "1", "--no-periodic"],
+                             "kczg.worker.huey", "--workers", "1", "--no-periodic"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
@@ -41,7 +41,7 @@ def _build(build_id):
 
 
 def test_consumer_killed_mid_bundle_is_recovered(app, tmp_path, monkeypatch):
-    from kczg import tasks
+    from kczg import queue as jobs
     from kczg.models import BundleBuild
     from kczg.services import bundles
 
@@ -50,14 +50,12 @@ def test_consumer_killed_mid_bundle_is_recovered(app, tmp_path, monkeypatch):
     instance = Path(app.instance_path)
     monkeypatch.setenv("KCZG_INSTANCE", str(instance))
     monkeypatch.delenv("KCZG_REDIS_URL", raising=False)
-    queue = tasks._make_huey()  # the same SQLite queue the consumer reads
-    queue._registry = tasks.huey._registry  # with the app's tasks registered
+    queue = jobs.make_huey()  # the same SQLite queue the consumer reads
+    queue._registry = jobs.huey._registry  # with the app's tasks registered
     with app.app_context(), database.connection_context():
-        from kczg.campaigns import current_campaign
-
-        scope = bundles.parse_scope(current_campaign(), "body:it")
+        scope = bundles.parse_scope("body:it")
         build = BundleBuild.create(scope=scope.key, content_key=bundles.fingerprint(scope))
-    queue.enqueue(tasks.build_bundle.s(build.id))
+    queue.enqueue(bundles.build_bundle.s(build.id))
 
     worker = _consumer(app, instance)
     try:
@@ -85,7 +83,7 @@ def test_consumer_killed_mid_bundle_is_recovered(app, tmp_path, monkeypatch):
     with app.app_context(), database.connection_context():
         assert bundles.recover_stale_builds() == []  # the lease still runs: not yet lost
         time.sleep(2.2)
-        tasks.huey.immediate = True  # the retry runs here, as a fresh worker would
+        jobs.huey.immediate = True  # the retry runs here, as a fresh worker would
         assert bundles.recover_stale_builds() == [build.id]
     done = _build(build.id)
     assert done.status == "done" and done.attempts == 2, (done.status, done.error)

@@ -232,7 +232,7 @@ def _fuzz_all(app, prefixes, ids, as_expert=()):
 
 def test_fuzz_in_collection(app, collection_open):
     from kczg.models import Domain, NominationList, UnitType
-    from kczg.rules import transitions
+    from kczg.operations import nominations as ops
     from kczg.services import files
 
     def fresh():
@@ -240,7 +240,7 @@ def test_fuzz_in_collection(app, collection_open):
         with app.app_context(), database.connection_context():
             user = User.get(User.username == "unit-a")
             xdjs = NominationList.get(NominationList.code == "xdjs")
-            draft = transitions.create_draft(user, xdjs, Domain.get(Domain.list == xdjs,
+            draft = ops.create_draft(user, xdjs, Domain.get(Domain.list == xdjs,
                                                                     Domain.code == "dzxx"))
             with app.test_request_context():
                 stored = files.store(BytesIO(b"%PDF-1.4 fuzz"), "材料.pdf")

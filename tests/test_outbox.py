@@ -6,7 +6,7 @@ import email.policy
 import time_machine
 
 from kczg.models import Message, ReviewBody, User
-from kczg.rules import review_flow as flow
+from kczg.operations import review as review_ops
 
 
 def test_messages_are_kept_and_mailed(app, db, smtp_sink):
@@ -16,7 +16,7 @@ def test_messages_are_kept_and_mailed(app, db, smtp_sink):
     secretariat = User.get(User.username == "secretariat")  # its address comes with the account
     reviewer = User.get(User.username == "review-it")
     with app.test_request_context(), time_machine.travel("2021-11-05 10:00+08:00"):
-        flow.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
+        review_ops.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
                            "专家", "标准")
     message = Message.get(Message.user == secretariat)
     assert message.subject == "中国科协信息科技学会联合体提交了备案材料" and message.emailed
@@ -31,7 +31,7 @@ def test_messages_are_kept_and_mailed(app, db, smtp_sink):
 def test_without_smtp_messages_stay_in_the_app(app, db, client):
     reviewer = User.get(User.username == "review-it")
     with app.test_request_context(), time_machine.travel("2021-11-05 10:00+08:00"):
-        flow.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
+        review_ops.submit_filing(reviewer, ReviewBody.get(ReviewBody.short_id == "it"), "方案",
                            "专家", "标准")
     assert not Message.get().emailed
     from tests.conftest import login

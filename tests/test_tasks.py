@@ -5,7 +5,7 @@ import os
 import pytest
 from huey.storage import SqliteStorage
 
-from kczg import tasks
+from kczg import queue
 
 REDIS_URL = os.environ.get("KCZG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -25,7 +25,7 @@ def _round_trip(huey):
 def test_sqlite_queue_by_default(tmp_path, monkeypatch):
     monkeypatch.delenv("KCZG_REDIS_URL", raising=False)
     monkeypatch.setenv("KCZG_INSTANCE", str(tmp_path))
-    huey = tasks._make_huey()
+    huey = queue.make_huey()
     assert isinstance(huey.storage, SqliteStorage)
     assert (tmp_path / "huey.sqlite3").exists()
     # the queue keeps our database's durability: WAL, synced at checkpoints, not every enqueue
@@ -46,7 +46,7 @@ def test_redis_queue_when_configured(monkeypatch):
             pytest.fail(reason + " (CI=true: a missing server is a failure)")
         pytest.skip(reason)
     monkeypatch.setenv("KCZG_REDIS_URL", REDIS_URL)
-    huey = tasks._make_huey()
+    huey = queue.make_huey()
     assert type(huey).__name__ == "RedisHuey"
     huey.flush()
     _round_trip(huey)

@@ -21,12 +21,13 @@ from forms.accounts import (
     LoginForm,
     ResetPasswordForm,
 )
+from kczg import throttle
 from kczg.access import bind_body, home_url
-from kczg.models import AccountApplication, Message, UnitType, User, utcnow
-from kczg.passwords import dummy_verify, hash_password, password_problem, verify_password
-from kczg.rules import throttle
-from kczg.services import audit, listing, password_reset, sessions
-from kczg.services.accounts import AccountError, apply_for_account
+from kczg.models import AccountApplication, Message, UnitType, User
+from kczg.operations import accounts
+from kczg.operations.accounts import AccountError, apply_for_account
+from kczg.passwords import dummy_verify, password_problem, verify_password
+from kczg.services import listing, password_reset
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +51,7 @@ def _new_session() -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Failed logins are limited per address and per account (kczg/rules/throttle.py)."""
+    """Failed logins are limited per address and per account (kczg/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
@@ -68,20 +69,17 @@ def login():
         if user and verify_password(user.password_hash, form.password.data):
             if not user.active:
                 form.form_errors.append("该账号已停用，请联系联合体秘书处。")
-                audit.record("login_failed", user.username, "账号已停用", actor=user)
+                accounts.login_failed(user.username, user, "账号已停用")
                 status = 403
             else:
-                audit.record("login", user.username, actor=user)
-                user.last_login_at = utcnow()
-                user.save()
                 _new_session()  # nothing from before the login carries over
-                sessions.start(user, ip, request.headers.get("User-Agent", ""))
+                accounts.login(user, ip, request.headers.get("User-Agent", ""))
                 login_user(bind_body(user))
                 response = redirect(_safe_next(request.args.get("next")) or home_url(user))
                 throttle.remember_device(response, user.username)
                 return response
         else:
-            audit.record("login_failed", username[:150], actor=user)
+            accounts.login_failed(username, user)
             if pending and verify_password(pending.password_hash, form.password.data):
                 form.form_errors.append("您的账号申请正在由联合体秘书处审核，通过后即可登录。")
             else:
@@ -103,10 +101,10 @@ def login_refused(scope: str, reset_at: float) -> tuple:
 @bp.route("/forgot", methods=["GET", "POST"])
 def forgot():
     """忘记密码: the same answer whether the account exists or not (limited per address and
-    per account, kczg/rules/throttle.py)."""
+    per account, kczg/throttle.py)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(form.username.data)
+        accounts.request_password_reset(form.username.data)
         return render_template("auth/forgot_sent.html",
                                minutes=current_app.config["PASSWORD_RESET_MINUTES"])
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
@@ -123,7 +121,7 @@ def reset(token):
         if problem:
             form.new.errors.append(problem)
         else:
-            password_reset.set_password(user, form.new.data)
+            accounts.set_password_from_reset(user, form.new.data)
             flash("密码已重设，请使用新密码登录。", "success")
             return redirect(url_for(".login"))
     return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200
@@ -132,8 +130,7 @@ def reset(token):
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        sessions.end(current_user.session_token)
-        audit.record("logout", current_user.username, actor=current_user._get_current_object())
+        accounts.logout(current_user._get_current_object())
     logout_user()
     _new_session()
     flash("您已退出登录。", "info")
@@ -168,14 +165,7 @@ def change_password():
         elif form.new.data == form.current.data:
             form.new.errors.append("新密码不能与当前密码相同")
         else:
-            current_user.password_hash = hash_password(form.new.data)
-            current_user.must_change_password = False
-            current_user.save()
-            # a session opened elsewhere (or by whoever learnt the old password) ends here
-            ended = sessions.end_all(current_user, keep=current_user.session_token)
-            audit.record("password_changed", current_user.username,
-                         f"结束其他会话{ended}个" if ended else "",
-                         actor=current_user._get_current_object())
+            accounts.change_password(current_user._get_current_object(), form.new.data)
             flash("密码已修改。", "success")
             return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)
@@ -186,8 +176,7 @@ def change_password():
 def messages():
     """The user's outbox: what the platform told them, newest first; opening it marks read."""
     page = listing.messages_page(current_user, listing.page_number(request.args.get("page")))
-    Message.update(read=True).where(Message.user == current_user,
-                                    Message.read == False).execute()  # noqa: E712
+    accounts.mark_messages_read(current_user._get_current_object())
     return render_template("auth/messages.html", rows=page.rows, page=page)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from kczg.models import Campaign, Contact, Domain, NominationList, Phase, ReviewBody, UnitType
+from kczg.models.scoping import unscoped
 
 
 @dataclass
@@ -40,6 +41,11 @@ _lock = threading.Lock()
 
 
 def _load(campaign: Campaign) -> Facts:
+    with unscoped():  # the facts of the campaign named, whatever the scope in force
+        return _read(campaign)
+
+
+def _read(campaign: Campaign) -> Facts:
     bodies = list(ReviewBody.select().where(ReviewBody.campaign == campaign)
                   .order_by(ReviewBody.position))
     bodies_by_id = {b.id: b for b in bodies}
@@ -89,32 +95,10 @@ def facts_of(campaign: Campaign) -> Facts:
     return facts
 
 
-def current_facts() -> Facts | None:
-    from kczg.campaigns import current_campaign
-
-    campaign = current_campaign()
-    return facts_of(campaign) if campaign is not None else None
-
-
-def attach(nomination, facts: Facts | None = None, organisation=None):
-    """Give a nomination its list and domain from the facts of the current campaign (no query)
-    and, when it is theirs, the organisation row the caller already holds; return it.
-    A nomination of another campaign keeps loading its list lazily."""
-    facts = facts or current_facts()
-    lst = facts.lists_by_id.get(nomination.list_id) if facts else None
-    if lst is not None:
-        nomination.list = lst
-        if nomination.domain_id:
-            nomination.domain = facts.domains_by_id[nomination.domain_id]
-    if organisation is not None and organisation.id == nomination.organisation_id:
-        nomination.organisation = organisation
-    return nomination
-
-
 def domains_of(lst) -> list:
     """A list's domains in order: from the facts when the list came from there."""
     rows = getattr(lst, "domain_rows", None)
     if rows is None:
-        rows = list(Domain.select().where(Domain.list == lst).order_by(Domain.position))
+        rows = facts_of(lst.campaign).lists_by_id[lst.id].domain_rows
     return rows
 

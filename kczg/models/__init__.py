@@ -19,17 +19,18 @@ from .nominations import (
     NominationHistory,
 )
 from .review import (
-                     Assignment,
-                     AuditEvent,
-                     BodyResult,
-                     Criterion,
-                     Decision,
-                     Extension,
-                     Filing,
-                     Message,
-                     Publication,
-                     Score,
+    Assignment,
+    AuditEvent,
+    BodyResult,
+    Criterion,
+    Decision,
+    Extension,
+    Filing,
+    Message,
+    Publication,
+    Score,
 )
+from .scoping import ScopeError, YearOwned, unscoped
 
 ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
@@ -40,5 +41,9 @@ ALL_MODELS = [
     AuditEvent,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "ROLES", "STATUS",
-                                              "utcnow"]
+# the tables a campaign owns: reached only through a campaign scope (kczg/models/scoping.py)
+YEAR_OWNED = [m for m in ALL_MODELS if issubclass(m, YearOwned)]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "YEAR_OWNED", "BaseModel", "ROLES", "STATUS", "ScopeError", "YearOwned",
+    "unscoped", "utcnow"]

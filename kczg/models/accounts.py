@@ -3,7 +3,8 @@ import peewee
 from flask_login import UserMixin
 
 from .base import BaseModel, utcnow
-from .campaign import ReviewBody, UnitType
+from .campaign import Campaign, ReviewBody, UnitType
+from .scoping import YearOwned, default_campaign
 
 ROLES = {
     "unit": "推荐单位",
@@ -41,9 +42,11 @@ class Organisation(BaseModel):
         return 1 + len({c for c in self.extra_channels.split(",") if c.strip()})
 
 
-class LetterNumber(BaseModel):
+class LetterNumber(YearOwned, BaseModel):
     """The 发文字号 a unit gives one of its letters (printed above the title)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     organisation = peewee.ForeignKeyField(Organisation, backref="+", on_delete="CASCADE")
     letter = peewee.CharField()   # the list's id (one campaign's), or "id:domain code"
     number = peewee.CharField()
@@ -73,6 +76,9 @@ class User(UserMixin, BaseModel):
     # the server-side session this request came with (kczg.services.sessions); Flask-Login
     # keeps its token in the cookie, never the user's id
     session_token: str | None = None
+    # a review or expert account's body in the current year (kczg.access.bind_body): the row of
+    # its stable id, None when the year does not name that body
+    body = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -6,6 +6,7 @@ dates, so every rule reads these rows, never the file or a constant.
 import peewee
 
 from .base import BaseModel, utcnow
+from .scoping import YearOwned, default_campaign
 
 
 class Campaign(BaseModel):
@@ -39,11 +40,8 @@ class CampaignFact:
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
-        touch_facts(self._campaign_id())
+        touch_facts(self.campaign_id)
         return result
-
-    def _campaign_id(self) -> int:
-        return self.campaign_id
 
 
 def touch_facts(campaign_id) -> None:
@@ -53,10 +51,11 @@ def touch_facts(campaign_id) -> None:
         .where(Campaign.id == campaign_id).execute()
 
 
-class ReviewBody(CampaignFact, BaseModel):
+class ReviewBody(CampaignFact, YearOwned, BaseModel):
     """初评机构: one of the bodies that review what is routed to them."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="review_bodies", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="review_bodies", on_delete="CASCADE",
+                                      default=default_campaign)
     short_id = peewee.CharField()
     name = peewee.CharField()
     scope = peewee.CharField(default="")
@@ -74,10 +73,11 @@ class ReviewBody(CampaignFact, BaseModel):
         return [p for p in self.phones.split("/") if p]
 
 
-class NominationList(CampaignFact, BaseModel):
+class NominationList(CampaignFact, YearOwned, BaseModel):
     """榜单. `quota_scope` is "list" (per unit per list) or "domain" (per unit per domain)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE",
+                                      default=default_campaign)
     code = peewee.CharField()
     name = peewee.CharField()
     size = peewee.IntegerField()
@@ -121,13 +121,11 @@ class NominationList(CampaignFact, BaseModel):
         return text
 
 
-class Domain(CampaignFact, BaseModel):
-    """领域 of a list (先导技术榜 has six), each routed to its own review body."""
+class Domain(CampaignFact, YearOwned, BaseModel):
+    """领域 of a list (先导技术榜 has six in 2021), each routed to its own review body."""
 
-    def _campaign_id(self) -> int:
-        return NominationList.select(NominationList.campaign).where(
-            NominationList.id == self.list_id).scalar()
-
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     list = peewee.ForeignKeyField(NominationList, backref="domains", on_delete="CASCADE")
     code = peewee.CharField()
     name = peewee.CharField()
@@ -138,10 +136,11 @@ class Domain(CampaignFact, BaseModel):
         indexes = ((("list", "code"), True),)
 
 
-class Phase(CampaignFact, BaseModel):
+class Phase(CampaignFact, YearOwned, BaseModel):
     """A stage of 三、工作安排; start and end are inclusive days in the campaign's time zone."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE",
+                                      default=default_campaign)
     key = peewee.CharField()
     name = peewee.CharField()
     start = peewee.DateField()
@@ -154,10 +153,11 @@ class Phase(CampaignFact, BaseModel):
         indexes = ((("campaign", "key"), True),)
 
 
-class Contact(CampaignFact, BaseModel):
+class Contact(CampaignFact, YearOwned, BaseModel):
     """工作咨询 and 申报系统技术咨询 contacts."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE",
+                                      default=default_campaign)
     kind = peewee.CharField()
     organisation = peewee.CharField(default="")
     person = peewee.CharField(default="")

@@ -10,9 +10,13 @@ from .accounts import Organisation, User
 from .base import BaseModel, utcnow
 from .campaign import Campaign, Domain, NominationList, ReviewBody
 from .nominations import JSONField, Nomination
+from .scoping import YearOwned, default_campaign
 
 
-class DocumentRecord(BaseModel):
+class DocumentRecord(YearOwned, BaseModel):
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
+
     KINDS = {"letter": "推荐函", "form": "申报书", "summary_unit": "推荐汇总表（推荐单位）",
              "summary_body": "推荐汇总表（初评机构）", "ranking": "初评排名",
              "published": "发布榜单"}
@@ -39,11 +43,12 @@ class DocumentRecord(BaseModel):
         return self.KINDS.get(self.kind, self.kind)
 
 
-class NoticeFile(BaseModel):
+class NoticeFile(YearOwned, BaseModel):
     """A file the secretariat publishes with the notice: a template, a user guide, common
     questions (PDF, DOCX or XLSX), downloadable by anyone from the notice page."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="notice_files", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     title = peewee.CharField()
     original_name = peewee.CharField()
     stored_name = peewee.CharField()
@@ -55,9 +60,11 @@ class NoticeFile(BaseModel):
     uploaded_at = peewee.DateTimeField(default=utcnow)
 
 
-class BundleBuild(BaseModel):
+class BundleBuild(YearOwned, BaseModel):
     """One request for a review body's (or a list's) bundle, built in the background."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     STATUS = {"queued": "排队中", "running": "正在生成", "done": "已完成", "failed": "生成失败"}
 
     scope = peewee.CharField(index=True)        # body:it, list:xdjs, list:xdjs:dzxx

@@ -5,7 +5,8 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import Domain, NominationList
+from .campaign import Campaign, Domain, NominationList
+from .scoping import YearOwned, default_campaign
 
 STATUS = {"draft": "草稿", "submitted": "已提交", "withdrawn": "已撤回"}
 
@@ -20,7 +21,7 @@ class JSONField(peewee.TextField):
         return None if value is None else json.loads(value)
 
 
-class Nomination(BaseModel):
+class Nomination(YearOwned, BaseModel):
     """One candidate a unit nominates for one list (and domain, for per-domain lists).
 
     `raw` is the form exactly as typed (field name -> list of strings), so a draft keeps even
@@ -28,6 +29,8 @@ class Nomination(BaseModel):
     `version` grows with every save and refuses stale writes.
     """
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     list = peewee.ForeignKeyField(NominationList, backref="nominations")
     domain = peewee.ForeignKeyField(Domain, null=True, backref="nominations")
     organisation = peewee.ForeignKeyField(Organisation, backref="nominations")
@@ -60,17 +63,21 @@ class Nomination(BaseModel):
         return self.title or "（未命名）"
 
 
-class DuplicateDismissal(BaseModel):
+class DuplicateDismissal(YearOwned, BaseModel):
     """A group of nominations the secretariat marked 非重复 (not shown as duplicates again)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     ids = peewee.CharField(unique=True)  # the nominations' ids, sorted, comma-separated
     by = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
 
 
-class NominationHistory(BaseModel):
+class NominationHistory(YearOwned, BaseModel):
     """Who did what to a nomination, when, and which fields changed."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     nomination = peewee.ForeignKeyField(Nomination, backref="history", on_delete="CASCADE")
     user = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
@@ -92,9 +99,11 @@ class NominationHistory(BaseModel):
         return self.ACTIONS.get(self.action, self.action)
 
 
-class NominationConflict(BaseModel):
+class NominationConflict(YearOwned, BaseModel):
     """A save refused as stale: what the user sent is kept beside the stored version."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     nomination = peewee.ForeignKeyField(Nomination, backref="conflicts", on_delete="CASCADE")
     user = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
@@ -104,10 +113,12 @@ class NominationConflict(BaseModel):
     resolved = peewee.BooleanField(default=False)
 
 
-class Attachment(BaseModel):
+class Attachment(YearOwned, BaseModel):
     """A file a unit uploaded: supporting material of a nomination, or the stamped scan
     (盖章扫描件) of its recommendation for one list. Stored outside static/ under a random name."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     KINDS = {"material": "证明材料", "stamped_scan": "盖章扫描件"}
 
     organisation = peewee.ForeignKeyField(Organisation, backref="attachments")

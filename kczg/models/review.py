@@ -7,12 +7,15 @@ from .accounts import Organisation, User
 from .base import BaseModel, utcnow
 from .campaign import Campaign, NominationList, ReviewBody
 from .nominations import JSONField, Nomination
+from .scoping import YearOwned, default_campaign
 
 
-class Filing(BaseModel):
+class Filing(YearOwned, BaseModel):
     """备案: the body's 评审工作方案, 专家构成方案 and 评价标准, acknowledged or returned by the
     secretariat. Scoring cannot open before it is acknowledged (已备案)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     STATUS = {"draft": "未提交", "submitted": "待备案", "acknowledged": "已备案", "returned": "已退回"}
 
     body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
@@ -30,9 +33,11 @@ class Filing(BaseModel):
         return self.STATUS[self.status]
 
 
-class Criterion(BaseModel):
+class Criterion(YearOwned, BaseModel):
     """One scoring criterion of a body for one list, with its weight (weights add up to 100)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     body = peewee.ForeignKeyField(ReviewBody, backref="criteria")
     list = peewee.ForeignKeyField(NominationList, backref="+")
     name = peewee.CharField()
@@ -40,9 +45,11 @@ class Criterion(BaseModel):
     position = peewee.IntegerField(default=0)
 
 
-class Assignment(BaseModel):
+class Assignment(YearOwned, BaseModel):
     """A nomination given to an expert to score."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     STATUS = {"assigned": "待评分", "submitted": "已评分", "conflict": "已回避"}
 
     nomination = peewee.ForeignKeyField(Nomination, backref="assignments")
@@ -62,7 +69,10 @@ class Assignment(BaseModel):
         return self.STATUS[self.status]
 
 
-class Score(BaseModel):
+class Score(YearOwned, BaseModel):
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
+
     assignment = peewee.ForeignKeyField(Assignment, backref="scores", on_delete="CASCADE")
     criterion = peewee.ForeignKeyField(Criterion, backref="+")
     value = peewee.IntegerField()  # 0–100 on every criterion; the weight does the rest
@@ -71,9 +81,11 @@ class Score(BaseModel):
         indexes = ((("assignment", "criterion"), True),)
 
 
-class BodyResult(BaseModel):
+class BodyResult(YearOwned, BaseModel):
     """The body's initial results (初评结果): its shortlist, submitted to the secretariat."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     STATUS = {"open": "未报送", "submitted": "已报送", "returned": "已退回修改"}
 
     body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
@@ -89,21 +101,27 @@ class BodyResult(BaseModel):
         return self.STATUS[self.status]
 
 
-class Extension(BaseModel):
+class Extension(YearOwned, BaseModel):
     """A deadline the secretariat moved for one unit (submission) or one body (results)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, null=True, backref="+", on_delete="CASCADE")
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="+")
     body = peewee.ForeignKeyField(ReviewBody, null=True, backref="+")
     until = peewee.DateTimeField()               # naive UTC
+    # "deadline": the unit's (or body's) deadline in its own, current year; "reopen": an
+    # earlier year opened again for one unit (its nominations may change until `until`)
+    kind = peewee.CharField(default="deadline")
     reason = peewee.CharField(default="")
     granted_by = peewee.ForeignKeyField(User, backref="+")
     granted_at = peewee.DateTimeField(default=utcnow)
 
 
-class Decision(BaseModel):
+class Decision(YearOwned, BaseModel):
     """The secretariat's staged final decision on a nomination (终审)."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     nomination = peewee.ForeignKeyField(Nomination, unique=True, backref="+")
     selected = peewee.BooleanField()
     comment = peewee.CharField(default="")
@@ -111,9 +129,11 @@ class Decision(BaseModel):
     decided_at = peewee.DateTimeField(default=utcnow)
 
 
-class Publication(BaseModel):
+class Publication(YearOwned, BaseModel):
     """A list published on the public site: the selected nominations as they were then."""
 
+    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
+                                      default=default_campaign)
     list = peewee.ForeignKeyField(NominationList, unique=True, backref="+")
     entries = JSONField(default=lambda: [])  # [{domain, title, unit}]; `list` is the field above
     published_by = peewee.ForeignKeyField(User, backref="+")

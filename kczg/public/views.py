@@ -3,22 +3,18 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from exports.verify import normalize_code
-from kczg.campaigns import current_campaign
-from kczg.campaigns.facts import facts_of
-from kczg.models import (
-    Campaign,
-    DocumentRecord,
-    NominationList,
-    Publication,
-)
-from kczg.rules import calendar
+from kczg.campaigns import scope
+from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
+from kczg.rules import calendar, shape
 from kczg.services import documents as docs
+from kczg.services import files
+from kczg.services.notice import parse
 
 bp = Blueprint("public", __name__)
 
 
 def _campaign_or_404():
-    campaign = current_campaign()
+    campaign = scope.campaign()
     if campaign is None:
         abort(404)
     return campaign
@@ -43,28 +39,23 @@ def calendar_context(campaign, organisation=None, lst=None):
     }
 
 
-def lists_with_routing(campaign):
-    """The campaign's lists with their domains (.domain_rows) and review bodies, from the
-    in-process facts (no query once read)."""
-    return facts_of(campaign).lists
-
-
 @bp.route("/")
 def home():
-    campaign = current_campaign()
+    campaign = scope.campaign()
     if campaign is None:
         return render_template("public/no_campaign.html"), 503
-    facts = facts_of(campaign)
+    facts = scope.facts()
     return render_template(
         "public/home.html", campaign=campaign, lists=facts.lists, phases=facts.phases,
-        bodies=facts.bodies, contacts=facts.contacts,
+        bodies=facts.bodies, contacts=facts.contacts, unit_types=facts.unit_types,
+        lists_sentence=shape.lists_sentence(facts.lists),
         **calendar_context(campaign))
 
 
 @bp.route("/lists/<code>")
 def list_detail(code):
     campaign = _campaign_or_404()
-    lst = next((x for x in lists_with_routing(campaign) if x.code == code), None)
+    lst = scope.list_by_code(code)
     if lst is None:
         abort(404)
     routing = ([(d.review_body, f"{d.name}领域") for d in lst.domain_rows] if lst.domain_rows
@@ -76,16 +67,9 @@ def list_detail(code):
 @bp.route("/notice")
 def notice():
     campaign = _campaign_or_404()
-
-    from kczg.services.notice import parse
-
     supplements = [(lst.notice_title or lst.notice_text.strip().splitlines()[0],
-                    parse(lst.notice_text)) for lst in lists_with_routing(campaign)
-                   if lst.notice_text]
-    from kczg.models import NoticeFile
-
-    attachments = list(NoticeFile.select().where(NoticeFile.campaign == campaign)
-                       .order_by(NoticeFile.position, NoticeFile.id))
+                    parse(lst.notice_text)) for lst in scope.lists() if lst.notice_text]
+    attachments = list(NoticeFile.select().order_by(NoticeFile.position, NoticeFile.id))
     return render_template("public/notice.html", campaign=campaign,
                            blocks=parse(campaign.notice_text), supplements=supplements,
                            attachments=attachments)
@@ -93,11 +77,9 @@ def notice():
 
 @bp.route("/notice/files/<int:file_id>")
 def notice_file(file_id):
-    """A file published with the notice: anyone may download it."""
-    from kczg.models import NoticeFile
-    from kczg.services import files
-
-    row = NoticeFile.get_or_none(NoticeFile.id == file_id)
+    """A file published with the notice of any year: anyone may download it."""
+    with unscoped():
+        row = NoticeFile.get_or_none(NoticeFile.id == file_id)
     if row is None:
         abort(404)
     return files.send_stored(files.upload_dir() / row.stored_name, row.content_type,
@@ -134,20 +116,25 @@ def verify(code=None):
         normal = normalize_code(code[:40])
         if normal and normal != code:  # abcdefghjkmn -> /verify/ABCD-EFGH-JKMN, one address
             return redirect(url_for(".verify", code=normal))
-        record = DocumentRecord.get_or_none(DocumentRecord.code == normal) if normal else None
+        with unscoped():  # a printed copy of any year
+            record = DocumentRecord.get_or_none(DocumentRecord.code == normal) if normal else None
+            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
+        if year is not None:
+            scope.switch(year)  # the record's list, body and nomination are of its year
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
-                           campaign=current_campaign()), status
+                           campaign=scope.campaign()), status
 
 
 def _chosen_campaign():
-    """The campaign a results page is about: ?campaign=<slug> (an earlier year, the archive),
-    else the current one."""
+    """The campaign a results page is about: ?campaign=<slug> (an earlier year, the archive:
+    the request goes on in its scope), else the current one."""
     slug = request.args.get("campaign", "")[:20]
     if slug:
         campaign = Campaign.get_or_none(Campaign.slug == slug)
         if campaign is None:
             abort(404)
+        scope.switch(campaign)
         return campaign
     return _campaign_or_404()
 
@@ -157,11 +144,8 @@ def results():
     """The published lists of the current campaign (or an earlier one: ?campaign=2021), and the
     earlier campaigns that published lists."""
     campaign = _chosen_campaign()
-    lists = lists_with_routing(campaign) if campaign.is_current else \
-        list(NominationList.select().where(NominationList.campaign == campaign)
-             .order_by(NominationList.position))
-    published = {p.list_id: p for p in Publication.select().where(
-        Publication.list.in_([x.id for x in lists] or [0]))}
+    lists = scope.lists()
+    published = {p.list_id: p for p in Publication.select()}
     earlier = list(Campaign.select().where(Campaign.id != campaign.id).order_by(
         Campaign.year.desc()))
     return render_template("public/results.html", campaign=campaign, lists=lists,
@@ -173,8 +157,7 @@ def results():
 @bp.route("/results/<code>.<fmt>")
 def results_list(code, fmt=None):
     campaign = _chosen_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == code)
+    lst = scope.list_by_code(code)
     pub = Publication.get_or_none(Publication.list == lst) if lst else None
     if pub is None:
         abort(404)

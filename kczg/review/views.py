@@ -1,26 +1,33 @@
-"""The initial review body's and its experts' pages. Each view calls one transition in
-kczg.rules.review_flow and shows its refusal, if any, as a message."""
+"""The initial review body's and its experts' pages. Each view parses the request, calls one
+operation (kczg.operations.review, .results, .attachments, .accounts) or reads, and shows a
+refusal, if any, as a message.
+
+An account is bound to its body's stable id: it works on the current year's body of that id.
+A body the current year does not name has an empty current workspace that says so, and its
+earlier years read-only in its archive (往年评审)."""
 import io
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forms.validators import email_error, username_error
 from kczg import downloads
 from kczg.access import role_required
-from kczg.campaigns.facts import facts_of
-from kczg.models import Assignment, Domain, Nomination, NominationList, User
+from kczg.campaigns import scope
+from kczg.models import Assignment, Campaign, Nomination, ReviewBody, User, unscoped
+from kczg.operations import Refused
+from kczg.operations import accounts as account_ops
+from kczg.operations import attachments as attachment_ops
+from kczg.operations import results as results_ops
+from kczg.operations import review as ops
 from kczg.parsing import parse_int
-from kczg.passwords import hash_password
 from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules import review as review_rules
-from kczg.rules import review_flow as flow
-from kczg.rules.transitions import Refused
-from kczg.services import audit, files, listing
 from kczg.services import documents as docs
+from kczg.services import files, listing
 from kczg.services import nominations as svc
 from kczg.services import ranking as ranking_export_service
-from kczg.services.accounts import new_password
+from kczg.services.review import criteria_for, filing_of, result_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -32,8 +39,8 @@ def _review_helpers():
 
 def routed_scopes(body):
     """What the notice routes to this body, as (bundle scope key, name): whole lists and
-    single domains (from the campaign facts, no query)."""
-    lists = facts_of(body.campaign).lists
+    single domains (from the year's facts, no query)."""
+    lists = scope.lists()
     return [(f"list:{lst.code}", lst.name) for lst in lists if lst.review_body_id == body.id] + \
         [(f"list:{lst.code}:{d.code}", f"{lst.name}（{d.name}领域）")
          for lst in lists for d in lst.domain_rows if d.review_body_id == body.id]
@@ -43,14 +50,45 @@ def routed_to(body):
     return [name for _, name in routed_scopes(body)]
 
 
+def _routed_lists(body):
+    """The lists this body reviews (whole, or some of their domains)."""
+    return [lst for lst in scope.lists()
+            if lst.review_body_id == body.id
+            or any(d.review_body_id == body.id for d in lst.domain_rows)]
+
+
+def with_body(view):
+    """The account's body in the current year; a body the year does not name sees a page that
+    says so (and links its earlier years), never an earlier year as if it were current."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        body = current_user.body
+        if body is None:
+            return render_template("review/no_body.html", campaign=scope.campaign(),
+                                   years=_earlier_years()), 200
+        return view(body, *args, **kwargs)
+    return wrapped
+
+
+def _earlier_years() -> list[Campaign]:
+    """Earlier campaigns that named the account's body (a read across years)."""
+    current = scope.campaign()
+    with unscoped():
+        return list(Campaign.select().join(ReviewBody, on=(ReviewBody.campaign == Campaign.id))
+                    .where(ReviewBody.short_id == current_user.body_key,
+                           Campaign.id != (current.id if current else 0))
+                    .order_by(Campaign.year.desc()))
+
+
 @bp.route("/")
 @role_required("review")
-def dashboard():
-    body = current_user.review_body
+@with_body
+def dashboard(body):
     page = listing.body_nominations(body, {}, listing.page_number(request.args.get("page")))
     return render_template("review/dashboard.html", body=body, routed=routed_to(body),
                            scopes=routed_scopes(body), page=page, nominations=page.rows,
-                           campaign=body.campaign, **_body_deadline(body))
+                           campaign=body.campaign, years=_earlier_years(),
+                           **_body_deadline(body))
 
 
 def _body_deadline(body) -> dict:
@@ -67,18 +105,72 @@ def _body_deadline(body) -> dict:
 
 @bp.route("/expert")
 @role_required("expert")
-def expert_dashboard():
-    body = current_user.review_body
-    # this campaign's assignments (the account is the same every year; its work is not)
-    rows = list(Assignment.select().join(Nomination).join(NominationList)
-                .where(Assignment.expert == current_user,
-                       NominationList.campaign == body.campaign_id)
+@with_body
+def expert_dashboard(body):
+    # this year's assignments (the account is the same every year; its work is not)
+    rows = list(Assignment.select().where(Assignment.expert == current_user)
                 .order_by(Assignment.status, Assignment.id))
     return render_template("review/expert_dashboard.html", body=body, routed=routed_to(body),
-                           assignments=rows, filing=flow.filing_of(body),
+                           assignments=rows, filing=filing_of(body),
                            done=sum(1 for a in rows if a.status == "submitted"),
-                           blind=flow.result_of(body).blind, campaign=body.campaign,
-                           **_body_deadline(body))
+                           blind=result_of(body).blind, campaign=body.campaign,
+                           years=_earlier_years(), **_body_deadline(body))
+
+
+# --- earlier years, read-only ------------------------------------------------------------------
+
+@bp.route("/archive/<slug>")
+@role_required("review", "expert")
+def archive(slug):
+    """往年评审: an earlier year's work of the account's body (or the expert's assignments),
+    in that year's scope, read-only."""
+    campaign = Campaign.get_or_none(Campaign.slug == slug[:20])
+    if campaign is None or campaign.is_current:
+        abort(404)
+    scope.switch(campaign)
+    body = scope.body_by_key(current_user.body_key)
+    if body is None:
+        abort(404)
+    if current_user.role == "expert":
+        assignments = list(Assignment.select().where(Assignment.expert == current_user)
+                           .order_by(Assignment.id))
+        return render_template("review/archive.html", body=body, campaign=campaign,
+                               assignments=assignments, rows=[], result=None)
+    rows = docs.submitted_for_body(body)
+    return render_template("review/archive.html", body=body, campaign=campaign, rows=rows,
+                           result=result_of(body), assignments=None,
+                           routed=routed_to(body))
+
+
+@bp.route("/archive/<slug>/summary.<fmt>")
+@role_required("review")
+def archive_summary(slug, fmt):
+    campaign = Campaign.get_or_none(Campaign.slug == slug[:20])
+    if campaign is None or campaign.is_current:
+        abort(404)
+    scope.switch(campaign)
+    body = scope.body_by_key(current_user.body_key)
+    if body is None:
+        abort(404)
+    return downloads.summary_document(docs.prepare_body_summary(body), fmt)
+
+
+def _visible_nomination(nomination_id: int) -> Nomination:
+    """A nomination the account may see: this year's, or an earlier year's of its own body
+    (the request then goes on in that year's scope, read-only)."""
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    if n is None:
+        with unscoped():
+            n = Nomination.get_or_none(Nomination.id == nomination_id)
+            campaign = n.list.campaign if n is not None else None
+        if n is None:
+            abort(404)
+        scope.switch(campaign)
+        n = Nomination.get_by_id(nomination_id)
+    scope.attach(n)
+    if not permissions.can_view_nomination(current_user, n):
+        abort(404)
+    return n
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -90,13 +182,14 @@ def attachment_download(attachment_id):
 @bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
 @role_required("review", "expert")
 def document_nomination(nomination_id, fmt):
-    return downloads.nomination_document(nomination_id, fmt)
+    return downloads.nomination_document(_visible_nomination(nomination_id), fmt)
 
 
 @bp.route("/documents/summary.<fmt>")
 @role_required("review")
-def document_summary(fmt):
-    return downloads.summary_document(docs.prepare_body_summary(current_user.review_body), fmt)
+@with_body
+def document_summary(body, fmt):
+    return downloads.summary_document(docs.prepare_body_summary(body), fmt)
 
 
 downloads.add_bundle_routes(bp, "review")
@@ -104,27 +197,16 @@ downloads.add_bundle_routes(bp, "review")
 
 # --- the review body's work ------------------------------------------------------------------
 
-def _body():
-    return current_user.review_body
-
-
-def _routed_lists(body):
-    """The lists this body reviews (whole, or some of their domains)."""
-    return [lst for lst in facts_of(body.campaign).lists
-            if lst.review_body_id == body.id
-            or any(d.review_body_id == body.id for d in lst.domain_rows)]
-
-
 @bp.route("/filing", methods=["GET", "POST"])
 @role_required("review")
-def filing():
-    body = _body()
-    record = flow.filing_of(body)
+@with_body
+def filing(body):
+    record = filing_of(body)
     if request.method == "POST":
         try:
-            flow.submit_filing(current_user, body, request.form.get("plan", "")[:20000],
-                               request.form.get("experts", "")[:20000],
-                               request.form.get("standards", "")[:20000])
+            ops.submit_filing(current_user, body, request.form.get("plan", "")[:20000],
+                              request.form.get("experts", "")[:20000],
+                              request.form.get("standards", "")[:20000])
             flash("备案材料已提交秘书处。", "success")
             return redirect(url_for(".filing"))
         except Refused as e:
@@ -138,12 +220,12 @@ def filing():
 
 @bp.route("/criteria/<code>", methods=["GET", "POST"])
 @role_required("review")
-def criteria(code):
-    body = _body()
+@with_body
+def criteria(body, code):
     lst = next((x for x in _routed_lists(body) if x.code == code), None)
     if lst is None:
         abort(404)
-    rows = [(c.name, c.weight) for c in flow.criteria_for(body, lst)]
+    rows = [(c.name, c.weight) for c in criteria_for(body, lst)]
     if request.method == "POST":
         names = request.form.getlist("name")[:20]
         weights = request.form.getlist("weight")[:20]
@@ -155,7 +237,7 @@ def criteria(code):
                 if weight is None:
                     raise Refused(f"“{n or '未命名指标'}”的权重应为1到100之间的整数。")
                 items.append((n[:100], weight))
-            flow.set_criteria(current_user, body, lst, items)
+            ops.set_criteria(current_user, body, lst, items)
             flash(f"{lst.name}的评分指标已保存。", "success")
             return redirect(url_for(".criteria", code=code))
         except Refused as e:
@@ -167,26 +249,19 @@ def criteria(code):
 
 @bp.route("/experts", methods=["GET", "POST"])
 @role_required("review")
-def experts():
-    body = _body()
+@with_body
+def experts(body):
     created = None
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        name = request.form.get("display_name", "").strip()[:50]
-        affiliation = request.form.get("affiliation", "").strip()[:100]
-        email = request.form.get("email", "").strip()[:100]
-        problem = username_error(username) or (not name and "请填写专家姓名") or \
-            (not affiliation and "请填写专家工作单位（用于利益冲突检查）") or \
-            (email and email_error(email)) or \
-            (User.select().where(User.username == username).exists() and "该登录名已被使用")
-        if problem:
-            flash(problem, "error")
-        else:
-            password = new_password()
-            user = User.create(username=username, role="expert", review_body=body,
-                               display_name=name, affiliation=affiliation, email=email,
-                               password_hash=hash_password(password), must_change_password=True)
-            created = (user, password)
+        try:
+            created = account_ops.create_expert(
+                current_user._get_current_object(), body,
+                request.form.get("username", "").strip(),
+                request.form.get("display_name", "").strip()[:50],
+                request.form.get("affiliation", "").strip()[:100],
+                request.form.get("email", "").strip()[:100])
+        except account_ops.AccountError as e:
+            flash(str(e), "error")
     q = request.args.get("q", "").strip()[:100]
     page = listing.experts_page(body, q, listing.page_number(request.args.get("page")))
     return render_template("review/experts.html", body=body, experts=page.rows, page=page,
@@ -196,9 +271,9 @@ def experts():
 
 @bp.route("/nominations")
 @role_required("review")
-def nominations():
+@with_body
+def nominations(body):
     """What is routed to the body, with filters and search, its experts and assignments."""
-    body = _body()
     f = {k: request.args.get(k, "").strip()[:100]
          for k in ("list", "domain", "unit", "status", "q", "dup")}
     result = listing.body_nominations(body, f, listing.page_number(request.args.get("page")))
@@ -217,29 +292,28 @@ def nominations():
 @bp.route("/nominations/<int:nomination_id>")
 @role_required("review", "expert")
 def nomination(nomination_id):
-    n = Nomination.get_or_none(Nomination.id == nomination_id)
-    if n is None or not permissions.can_view_nomination(current_user, n):
-        abort(404)
-    blind = permissions.blind_for(current_user)
-    return render_template("review/nomination.html", n=n, form=svc.build_form(n), blind=blind,
+    n = _visible_nomination(nomination_id)
+    campaign = n.list.campaign
+    return render_template("review/nomination.html", n=n, form=svc.build_form(n),
+                           blind=permissions.blind_for(current_user),
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="review.attachment_download",
                            document_endpoint="review.document_nomination",
-                           campaign=n.list.campaign,
-                           earlier_flag=earlier.flags([n], n.list.campaign).get(n.id))
+                           campaign=campaign, archived=not campaign.is_current,
+                           earlier_flag=earlier.flags([n], campaign).get(n.id))
 
 
 @bp.route("/nominations/<int:nomination_id>/assign", methods=["POST"])
 @role_required("review")
-def assign(nomination_id):
-    body = _body()
+@with_body
+def assign(body, nomination_id):
     n = Nomination.get_or_none(Nomination.id == nomination_id)
     expert_id = parse_int(request.form.get("expert"), 1)
     expert = User.get_or_none(User.id == expert_id) if expert_id else None
     if n is None or expert is None:
         abort(404)
     try:
-        flow.assign(current_user, body, n, expert)
+        ops.assign(current_user, body, scope.attach(n), expert)
         flash(f"已将“{n.display_title}”分配给{expert.display_name}。", "success")
     except Refused as e:
         flash(str(e), "error")
@@ -254,23 +328,24 @@ def attachment_blind_safe(attachment_id):
     a = files.attachment_for(current_user, attachment_id)
     if a.kind != "material":
         abort(404)
-    a.blind_safe = request.form.get("safe") == "1"
-    a.save()
-    audit.record("blind_safe_marked" if a.blind_safe else "blind_safe_unmarked",
-                 f"attachment:{a.id}", a.original_name, actor=current_user._get_current_object())
-    flash(f"“{a.original_name}”已{'标记为盲评可见' if a.blind_safe else '取消盲评可见'}。", "success")
+    safe = request.form.get("safe") == "1"
+    try:
+        attachment_ops.set_blind_safe(current_user._get_current_object(), a, safe)
+        flash(f"“{a.original_name}”已{'标记为盲评可见' if safe else '取消盲评可见'}。", "success")
+    except Refused as e:
+        flash(str(e), "error")
     return redirect(url_for(".nomination", nomination_id=a.nomination_id) + "#nomination-files")
 
 
 @bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])
 @role_required("review")
-def unassign(assignment_id):
-    body = _body()
+@with_body
+def unassign(body, assignment_id):
     a = Assignment.get_or_none(Assignment.id == assignment_id)
     if a is None or permissions.routed_body_id(a.nomination) != body.id:
         abort(404)
     try:
-        flow.unassign(current_user, body, a)
+        ops.unassign(current_user, body, a)
         flash("已取消该评审任务。", "success")
     except Refused as e:
         flash(str(e), "error")
@@ -279,11 +354,11 @@ def unassign(assignment_id):
 
 @bp.route("/assign-auto", methods=["POST"])
 @role_required("review")
-def assign_auto():
-    body = _body()
+@with_body
+def assign_auto(body):
     per = parse_int(request.form.get("per"), 0, 50) or 0
     try:
-        plan = flow.auto_assign(current_user, body, docs.submitted_for_body(body), per)
+        plan = ops.auto_assign(current_user, body, docs.submitted_for_body(body), per)
         msg = f"自动分配完成：新增{len(plan.pairs)}个评审任务。"
         if plan.short:
             msg += f"有{len(plan.short)}个项目因可用专家不足（回避或人数不够）未配满{per}人。"
@@ -298,9 +373,9 @@ def _ranking_groups(body):
     groups = []
     nominations_ = docs.submitted_for_body(body)
     for lst in _routed_lists(body):
-        crit = flow.criteria_for(body, lst)
+        crit = criteria_for(body, lst)
         keys = [None] if not lst.has_domains else \
-            [d for d in lst.domains.order_by(Domain.position) if d.review_body_id == body.id]
+            [d for d in lst.domain_rows if d.review_body_id == body.id]
         for domain in keys:
             ns = [n for n in nominations_ if n.list_id == lst.id
                   and (domain is None or n.domain_id == domain.id)]
@@ -311,11 +386,10 @@ def _ranking_groups(body):
 
 @bp.route("/ranking")
 @role_required("review")
-def ranking():
-    body = _body()
-    result = flow.result_of(body)
+@with_body
+def ranking(body):
     return render_template("review/ranking.html", body=body, groups=_ranking_groups(body),
-                           result=result, filing=flow.filing_of(body),
+                           result=result_of(body), filing=filing_of(body),
                            unscored=gates.unscored_assignments(
                                body, [n.id for n in docs.submitted_for_body(body)]),
                            deadline=review_rules.results_deadline(body),
@@ -324,34 +398,31 @@ def ranking():
 
 @bp.route("/ranking.<fmt>")
 @role_required("review")
-def ranking_export(fmt):
-    body = _body()
+@with_body
+def ranking_export(body, fmt):
     if fmt not in ("xlsx", "pdf"):
         abort(404)
-    data = ranking_export_service.ranking_file(body, _ranking_groups(body),
-                                               flow.result_of(body), fmt)
+    data = ranking_export_service.ranking_file(body, _ranking_groups(body), result_of(body), fmt)
     return files.send_download(io.BytesIO(data), docs.FORMATS[fmt], f"{body.name}初评排名.{fmt}",
                                f"kczg-ranking-{body.short_id}.{fmt}")
 
 
 @bp.route("/results", methods=["POST"])
 @role_required("review")
-def results():
-    body = _body()
+@with_body
+def results(body):
     action = request.form.get("action", "save")
     try:
         if action == "blind":
-            result = flow.result_of(body)
-            result.blind = request.form.get("blind") == "1"
-            result.save()
+            result = ops.set_blind(current_user, body, request.form.get("blind") == "1")
             flash("已开启盲评：专家看不到推荐单位。" if result.blind else "已关闭盲评。", "info")
         else:
             ids = [i for i in (parse_int(v, 1) for v in request.form.getlist("shortlist")[:2000])
                    if i is not None]
-            flow.set_shortlist(current_user, body, ids)
+            results_ops.set_shortlist(current_user, body, ids)
             if action == "submit":
-                flow.submit_results(current_user, body,
-                                    reason=request.form.get("reason", "")[:500])
+                results_ops.submit_results(current_user, body,
+                                           reason=request.form.get("reason", "")[:500])
                 flash("初评结果已报送联合体秘书处。", "success")
             else:
                 flash("初评入围名单已保存。", "success")
@@ -364,26 +435,26 @@ def results():
 
 @bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @role_required("expert")
-def score(assignment_id):
+@with_body
+def score(body, assignment_id):
     a = Assignment.get_or_none(Assignment.id == assignment_id)
     if a is None or a.expert_id != current_user.id:
         abort(404)
-    body = current_user.review_body
-    n = a.nomination
-    crit = flow.criteria_for(body, n.list)
+    n = scope.attach(a.nomination)
+    crit = criteria_for(body, n.list)
     values = {s.criterion_id: s.value for s in a.scores}
     comment = a.comment
     if request.method == "POST":
         action = request.form.get("action", "save")
         try:
             if action == "conflict":
-                flow.declare_conflict(current_user, a, request.form.get("reason", ""))
+                ops.declare_conflict(current_user, a, request.form.get("reason", ""))
                 flash("已声明回避，该评审任务已撤销，初评机构会另行安排。", "info")
                 return redirect(url_for(".expert_dashboard"))
             if action == "pledge":
                 if request.form.get("agree") != "1":
                     raise Refused("请勾选“我已阅读并同意”后再确认。")
-                flow.accept_pledge(current_user._get_current_object())
+                ops.accept_pledge(current_user._get_current_object())
                 flash("已接受保密与回避承诺，可以开始评分。", "success")
                 return redirect(url_for(".score", assignment_id=a.id))
             values = {}
@@ -395,16 +466,15 @@ def score(assignment_id):
                         raise Refused(f"“{c.name}”的分数应为0到100之间的整数。")
                     values[c.id] = value
             comment = request.form.get("comment", "")
-            flow.save_scores(current_user, a, values, comment, submit=action == "submit")
+            ops.save_scores(current_user, a, values, comment, submit=action == "submit")
             flash("评分已提交。" if action == "submit" else "评分草稿已保存。", "success")
             return redirect(url_for(".score", assignment_id=a.id))
         except Refused as e:
             flash(str(e), "error")
             values = {c.id: request.form.get(f"c{c.id}", "") for c in crit}
             comment = request.form.get("comment", "")
-    blind = flow.result_of(body).blind
     return render_template("review/score.html", a=a, n=n, criteria=crit, values=values,
-                           comment=comment, blind=blind, form=svc.build_form(n),
-                           pledge=flow.EXPERT_PLEDGE,
+                           comment=comment, blind=result_of(body).blind, form=svc.build_form(n),
+                           pledge=review_rules.EXPERT_PLEDGE,
                            files=permissions.nomination_files(current_user, n),
-                           filing=flow.filing_of(body), campaign=body.campaign)
+                           filing=filing_of(body), campaign=body.campaign)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kczg.campaigns.facts import facts_of
-from kczg.models import Campaign, Extension, Organisation, Phase
+from kczg.models import Campaign, Extension, Organisation, Phase, unscoped
 
 
 def now_utc() -> datetime:
@@ -63,7 +63,8 @@ _NOT_READ = object()
 
 
 def extension_until(organisation, campaign: Campaign | None = None) -> datetime | None:
-    """The unit's latest extension in `campaign` (naive UTC) or None; read once per
+    """The unit's latest extension in `campaign` (naive UTC) or None: in the current year any
+    extension, in an earlier one only a reopening (kczg.rules.years); read once per
     organisation row (a request's organisation is loaded with its user, with the current
     campaign's extension, so a page asks once)."""
     until = getattr(organisation, "_extension_until", _NOT_READ)
@@ -71,10 +72,14 @@ def extension_until(organisation, campaign: Campaign | None = None) -> datetime 
             None, campaign.id):
         until = _NOT_READ  # read for another campaign
     if until is _NOT_READ:
-        query = Extension.select(Extension.until).where(Extension.organisation == organisation)
-        if campaign is not None:
-            query = query.where(Extension.campaign == campaign)
-        ext = query.order_by(Extension.granted_at.desc()).first()
+        with unscoped():  # the campaign named, whatever the scope in force
+            query = Extension.select(Extension.until).where(
+                Extension.organisation == organisation)
+            if campaign is not None:
+                query = query.where(Extension.campaign == campaign)
+                if not campaign.is_current:
+                    query = query.where(Extension.kind == "reopen")
+            ext = query.order_by(Extension.granted_at.desc()).first()
         until = ext.until if ext is not None else None
         if isinstance(organisation, Organisation):
             organisation._extension_until = until

@@ -73,12 +73,11 @@ def _technology_groups(group: dict) -> list[dict]:
     return out
 
 
-def duplicate_groups(campaign) -> list[dict]:
-    """[{list, key, nominations, reason, ids}] of suspected duplicates (3 queries)."""
+def duplicate_groups() -> list[dict]:
+    """[{list, key, nominations, reason, ids}] of suspected duplicates in the scope's year
+    (3 queries)."""
     keys = (Nomination.select(Nomination.list, Nomination.dedupe_key)
-            .join(NominationList)
-            .where(NominationList.campaign == campaign, Nomination.dedupe_key != "",
-                   Nomination.status == "submitted")
+            .where(Nomination.dedupe_key != "", Nomination.status == "submitted")
             .group_by(Nomination.list, Nomination.dedupe_key)
             .having(fn.COUNT(fn.DISTINCT(Nomination.organisation)) > 1).tuples())
     wanted = set(keys)

@@ -8,16 +8,17 @@ duplicates rule) is the same technology.
 """
 from __future__ import annotations
 
+import time
+
 from rapidfuzz import fuzz
 
-from kczg.models import Campaign, Nomination, NominationList
+from forms.registry import form_class
+from kczg.models import Campaign, Nomination, NominationList, unscoped
 
 TITLE_SIMILARITY = 85
 
 
 def _kind(lst) -> str:
-    from forms.registry import form_class
-
     cls = form_class(lst)
     return getattr(cls, "DEDUPE_KIND", "key") if cls is not None else "key"
 
@@ -35,17 +36,16 @@ def _selected_before(campaign: Campaign) -> list[Nomination]:
     """Every nomination selected on a list of an earlier campaign (a few hundred a year at
     most), read at most every five minutes per process: earlier years' results do not change
     while units type, and a form page spends no query on them."""
-    import time
-
     if campaign is None:
         return []
     now = time.monotonic()
     hit = _cache.get(campaign.id)
     if hit is None or now - hit[0] > CACHE_SECONDS:
-        rows = list(Nomination.select(Nomination, NominationList, Campaign)
-                    .join(NominationList).join(Campaign)
-                    .where(Nomination.outcome == "selected", Campaign.id != campaign.id,
-                           Campaign.year < campaign.year))
+        with unscoped():  # earlier years' winners: a read across years
+            rows = list(Nomination.select(Nomination, NominationList, Campaign)
+                        .join(NominationList).join(Campaign)
+                        .where(Nomination.outcome == "selected", Campaign.id != campaign.id,
+                               Campaign.year < campaign.year))
         hit = _cache[campaign.id] = (now, rows)
     return hit[1]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kczg.campaigns.facts import domains_of
 from kczg.models import (
     Assignment,
     BodyResult,
@@ -32,7 +33,7 @@ from kczg.rules import review as rules
 def bodies_of(lst: NominationList) -> list[ReviewBody]:
     """The initial review bodies the list's submitted nominations went to (its own body, or
     its domains' bodies; a domain nobody nominated in waits for nobody)."""
-    domain_body = {d.id: d.review_body_id for d in lst.domains}
+    domain_body = {d.id: d.review_body_id for d in domains_of(lst)}
     ids = {domain_body.get(domain_id) if domain_id else lst.review_body_id
            for (domain_id,) in Nomination.select(Nomination.domain).distinct()
            .where(Nomination.list == lst, Nomination.status == "submitted").tuples()}
@@ -95,7 +96,7 @@ def publication_checklist(lst: NominationList) -> list[ChecklistRow]:
     rows = []
     for body in bodies_of(lst):
         result = _result(body)
-        domains = [d.name for d in lst.domains if d.review_body_id == body.id]
+        domains = [d.name for d in domains_of(lst) if d.review_body_id == body.id]
         row = ChecklistRow(body, domains, result.status_name, result.status == "submitted")
         if row.reported and result.shortlist:
             mine = list(Nomination.select().where(Nomination.id.in_(result.shortlist),

@@ -1,14 +1,29 @@
-"""Who may see or change what. Named for what they allow; every view asks one of these."""
+"""Who may see or change what. Named for what they allow; every view asks one of these.
+
+Review bodies are rows of one campaign; an account is bound to its body's stable id (its
+short_id, `User.body_key`), so the same account reviews its body in each year, and sees an
+earlier year's items of its body in that year's archive."""
 from __future__ import annotations
 
-from kczg.models import Nomination, User
+from kczg.models import Assignment, Attachment, BodyResult, Nomination, ReviewBody, User
+
+
+def routed_body(nomination: Nomination) -> ReviewBody | None:
+    """The initial review body the nomination goes to: its domain's, else its list's."""
+    return (nomination.domain if nomination.domain_id else nomination.list).review_body
 
 
 def routed_body_id(nomination: Nomination) -> int | None:
-    """The initial review body the nomination goes to: its domain's, else its list's."""
     if nomination.domain_id:
         return nomination.domain.review_body_id
     return nomination.list.review_body_id
+
+
+def is_body_of(user: User, body: ReviewBody | None) -> bool:
+    """`body` (any year's row) is the user's own body: the same stable id."""
+    if body is None or user.role not in ("review", "expert"):
+        return False
+    return user.body_key == body.short_id if user.body_key else user.review_body_id == body.id
 
 
 def can_edit_nomination(user: User, nomination: Nomination) -> bool:
@@ -24,10 +39,8 @@ def can_view_nomination(user: User, nomination: Nomination) -> bool:
     if user.role == "unit":
         return user.organisation_id == nomination.organisation_id
     if user.role == "review":
-        return nomination.status == "submitted" and user.review_body_id == routed_body_id(nomination)
+        return nomination.status == "submitted" and is_body_of(user, routed_body(nomination))
     if user.role == "expert":
-        from kczg.models import Assignment
-
         return nomination.status == "submitted" and Assignment.select().where(
             Assignment.nomination == nomination, Assignment.expert == user,
             Assignment.status != "conflict").exists()
@@ -49,17 +62,16 @@ def can_download_attachment(user: User, attachment) -> bool:
         return True
     if user.role == "review":
         lst = attachment.list
-        return user.review_body_id in ({lst.review_body_id} |
-                                       {d.review_body_id for d in lst.domains})
+        return any(is_body_of(user, b) for b in
+                   [lst.review_body, *(d.review_body for d in lst.domains)])
     return False
 
 
 def blind_for(user: User) -> bool:
-    """An expert of a body that reviews blind (the recommending unit hidden)."""
-    from kczg.models import BodyResult
-
-    return user.role == "expert" and BodyResult.select().where(
-        BodyResult.body == user.review_body_id, BodyResult.blind == True).exists()  # noqa: E712
+    """An expert of a body that reviews blind (the recommending unit hidden), in the scope's
+    year."""
+    return user.role == "expert" and BodyResult.select().join(ReviewBody).where(
+        ReviewBody.short_id == user.body_key, BodyResult.blind == True).exists()  # noqa: E712
 
 
 def nomination_files(user: User, nomination: Nomination) -> list:
@@ -67,8 +79,6 @@ def nomination_files(user: User, nomination: Nomination) -> list:
     may see the nomination (the caller checked) — may download them: what
     can_download_attachment allows, decided for all at once (one query, and one more for an
     expert's blind review)."""
-    from kczg.models import Attachment
-
     rows = list(Attachment.select().where(
         (Attachment.nomination == nomination)
         | ((Attachment.kind == "stamped_scan") & (Attachment.list == nomination.list_id)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from kczg.db import Compiled
+from kczg.campaigns.facts import domains_of
 from kczg.models import Domain, Nomination, NominationList, Organisation
+from kczg.models.compiled import Compiled
 
 
 @dataclass
@@ -93,7 +94,7 @@ def usage(org: Organisation, lists: list[NominationList],
             continue
         limit = quota_of(org, lst)
         if lst.has_domains:
-            for d in lst.domain_rows:
+            for d in domains_of(lst):
                 lines.append(QuotaLine(lst, d, counts.get((lst.id, d.id), 0), limit))
         else:
             lines.append(QuotaLine(lst, None, counts.get((lst.id, None), 0), limit))

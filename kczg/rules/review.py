@@ -18,7 +18,11 @@ from kczg.models import (
     Score,
     User,
 )
-from kczg.rules import calendar
+from kczg.rules import calendar, shape
+
+EXPERT_PLEDGE = ("本人承诺：对评审材料和评审结果严格保密，不复制、不外传、不用于评审以外的用途；"
+                 "与被评项目或其完成单位存在利益关系时主动声明回避；独立、客观、公正地评审，"
+                 "不接受任何单位或个人的请托。")
 
 # fields naming the nominee's own organisation, per list (the first one present is used)
 NOMINEE_FIELDS = ("first_unit", "company_name", "lead_unit", "org_name", "unit", "maintainer")
@@ -194,6 +198,6 @@ def selected_count(lst: NominationList, excluding: int | None = None) -> int:
 def size_refusal(lst: NominationList, excluding: int | None = None) -> str | None:
     """The message refusing one more 入选 for the list, or None when there is room."""
     if selected_count(lst, excluding) >= lst.size:
-        where = "六个领域合计" if lst.has_domains else ""
-        return f"{lst.name}{where}最多入选{lst.size}项，已达上限；请先将其他项目改为未入选。"
+        return (f"{lst.name}{shape.domains_together(lst)}最多入选{lst.size}项，已达上限；"
+                "请先将其他项目改为未入选。")
     return None

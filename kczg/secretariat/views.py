@@ -1,5 +1,6 @@
-"""The secretariat's pages: the campaign at a glance, unit accounts, account applications,
-备案, review progress, extensions, the final review and publication."""
+"""The secretariat's pages: the year at a glance, unit accounts, account applications, 备案,
+review progress, the calendar (deadlines moved, extensions, earlier years reopened for a unit),
+the final review and publication. Each parses, calls one operation or reads, and renders."""
 import io
 from datetime import timezone
 from zoneinfo import ZoneInfo
@@ -21,29 +22,35 @@ from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitFo
 from forms.choices import PROVINCES
 from kczg import config, downloads
 from kczg.access import role_required
-from kczg.campaigns import current_campaign
+from kczg.campaigns import scope
 from kczg.models import (
     AccountApplication,
     AuditEvent,
-    DuplicateDismissal,
+    Campaign,
     Extension,
     Nomination,
-    NominationList,
+    NoticeFile,
     Organisation,
     Publication,
-    ReviewBody,
     UnitType,
     User,
     utcnow,
 )
+from kczg.operations import Refused, accounts
+from kczg.operations import calendar as calendar_ops
+from kczg.operations import duplicates as duplicate_ops
+from kczg.operations import final as final_ops
+from kczg.operations import notices as notice_ops
+from kczg.operations import results as results_ops
+from kczg.operations import review as review_ops
 from kczg.parsing import clean_text, parse_datetime, parse_int
-from kczg.public.views import calendar_context, lists_with_routing
+from kczg.public.views import calendar_context
 from kczg.rules import earlier, gates, permissions
-from kczg.rules import review_flow as flow
 from kczg.rules.duplicates import duplicate_groups
-from kczg.rules.transitions import Refused
-from kczg.services import accounts, audit, files, listing, review_stats
+from kczg.services import accounts as account_reads
+from kczg.services import audit, files, listing, review_stats
 from kczg.services import nominations as svc
+from kczg.services.review import filing_of, publication_preview, result_of
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -53,13 +60,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/")
 @role_required("secretariat")
 def dashboard():
-    campaign = current_campaign()
-    counts = dict(User.select(User.role, fn.COUNT(User.id)).group_by(User.role).tuples())
+    campaign = scope.campaign()
+    bodies = scope.bodies()
+    counts = dict(User.select(User.role, fn.COUNT(User.id))
+                  .where(User.role != "review").group_by(User.role).tuples())
+    # review accounts of the bodies this year names (a body it no longer names is not counted)
+    counts["review"] = User.select().where(
+        User.role == "review", User.body_key.in_([b.short_id for b in bodies] or [""])).count()
     pending = AccountApplication.select().where(AccountApplication.status == "pending").count()
-    bodies = list(campaign.review_bodies.order_by(ReviewBody.position)) if campaign else []
     return render_template("secretariat/dashboard.html", campaign=campaign, counts=counts,
-                           pending=pending, bodies=bodies,
-                           lists=lists_with_routing(campaign) if campaign else [],
+                           pending=pending, bodies=bodies, lists=scope.lists(),
                            base_url_problem=config.base_url_problem(current_app.config),
                            **(calendar_context(campaign) if campaign else {}))
 
@@ -68,31 +78,19 @@ def dashboard():
 @role_required("secretariat")
 def notice_files():
     """通知附件: templates, a user guide, common questions published with the notice."""
-    from kczg.models import NoticeFile
-
-    campaign = current_campaign()
+    campaign = scope.campaign()
     if campaign is None:
         abort(404)
     if request.method == "POST":
         title = clean_text(request.form.get("title", "")).strip()[:100]
-        upload = request.files.get("file")
         try:
-            if not title:
-                raise files.UploadError("请填写附件名称，如“推荐书填写指南”")
-            if upload is None or not upload.filename:
-                raise files.UploadError("请选择要上传的文件")
-            stored = files.store(upload.stream, upload.filename, office=True)
-            count = NoticeFile.select().where(NoticeFile.campaign == campaign).count()
-            NoticeFile.create(campaign=campaign, title=title, position=count,
-                              uploaded_by=current_user._get_current_object(), **stored)
-            audit.record("notice_file_added", title, stored["original_name"],
-                         actor=current_user._get_current_object())
+            notice_ops.add_notice_file(current_user._get_current_object(), title,
+                                       request.files.get("file"))
             flash(f"已发布附件“{title}”。", "success")
             return redirect(url_for(".notice_files"))
-        except files.UploadError as e:
+        except (files.UploadError, Refused) as e:
             flash(str(e), "error")
-    rows = list(NoticeFile.select().where(NoticeFile.campaign == campaign)
-                .order_by(NoticeFile.position, NoticeFile.id))
+    rows = list(NoticeFile.select().order_by(NoticeFile.position, NoticeFile.id))
     return render_template("secretariat/notice_files.html", campaign=campaign, rows=rows,
                            title=request.form.get("title", "")[:100])
 
@@ -100,16 +98,14 @@ def notice_files():
 @bp.route("/notice-files/<int:file_id>/delete", methods=["POST"])
 @role_required("secretariat")
 def notice_file_delete(file_id):
-    from kczg.models import NoticeFile
-
     row = NoticeFile.get_or_none(NoticeFile.id == file_id)
     if row is None:
         abort(404)
-    (files.upload_dir() / row.stored_name).unlink(missing_ok=True)
-    row.delete_instance()
-    audit.record("notice_file_removed", row.title, row.original_name,
-                 actor=current_user._get_current_object())
-    flash(f"已删除附件“{row.title}”。", "success")
+    try:
+        notice_ops.remove_notice_file(current_user._get_current_object(), row)
+        flash(f"已删除附件“{row.title}”。", "success")
+    except Refused as e:
+        flash(str(e), "error")
     return redirect(url_for(".notice_files"))
 
 
@@ -120,13 +116,13 @@ def overview():
     units that have submitted nothing yet (charts drawn as SVG on the server)."""
     from kczg.services import overview as ov
 
-    campaign = current_campaign()
+    campaign = scope.campaign()
     if campaign is None:
         abort(404)
     days = ov.per_day(campaign)
-    without = ov.units_without(campaign, limit=LISTED_UNITS + 1)
+    without = ov.units_without(limit=LISTED_UNITS + 1)
     return render_template("secretariat/overview.html", campaign=campaign,
-                           bars=ov.per_list(campaign, lists_with_routing(campaign)),
+                           bars=ov.per_list(scope.lists()),
                            line=ov.line_chart(days, ov.deadline_day(campaign)),
                            without=without[:LISTED_UNITS], more=len(without) > LISTED_UNITS,
                            **calendar_context(campaign))
@@ -142,8 +138,8 @@ def units_without_xlsx():
     from exports import xlsx as xlsx_writer
     from kczg.services import overview as ov
 
-    campaign = current_campaign()
-    rows = ov.units_without(campaign)
+    campaign = scope.campaign()
+    rows = ov.units_without()
     wb = xlsx_writer.table_workbook(
         f"{campaign.title} 尚未提交推荐的单位", ["序号", "推荐单位", "单位类型", "联系人", "联系电话",
                                            "电子邮箱"],
@@ -282,10 +278,8 @@ def unit_import():
 @bp.route("/units/import-template.xlsx")
 @role_required("secretariat")
 def unit_import_template():
-    buf = io.BytesIO()
-    accounts.template_workbook().save(buf)
-    buf.seek(0)
-    return files.send_download(buf, XLSX_MIME, "推荐单位导入模板.xlsx", "kczg-units-template.xlsx")
+    return files.send_download(io.BytesIO(account_reads.template_bytes()), XLSX_MIME,
+                               "推荐单位导入模板.xlsx", "kczg-units-template.xlsx")
 
 
 @bp.route("/applications")
@@ -327,28 +321,27 @@ def duplicates_dismiss():
                   if i})
     if len(ids) < 2:
         abort(400)
-    key = ",".join(map(str, ids))
-    if not DuplicateDismissal.select().where(DuplicateDismissal.ids == key).exists():
-        DuplicateDismissal.create(ids=key, by=current_user._get_current_object())
-        audit.record("duplicate_dismissed", f"nominations:{key}",
-                     request.form.get("reason", "")[:200], actor=current_user._get_current_object())
-    flash("已标记为非重复。", "success")
+    try:
+        duplicate_ops.dismiss(current_user._get_current_object(), ids,
+                              request.form.get("reason", ""))
+        flash("已标记为非重复。", "success")
+    except Refused as e:
+        flash(str(e), "error")
     return redirect(url_for(".duplicates"))
 
 
 @bp.route("/duplicates")
 @role_required("secretariat")
 def duplicates():
-    return render_template("secretariat/duplicates.html",
-                           groups=duplicate_groups(current_campaign()))
+    return render_template("secretariat/duplicates.html", groups=duplicate_groups())
 
 
 NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "province", "status", "dup", "q")
 
 
 def _all_nominations_query():
-    """The campaign and the 全部推荐 filters of this request (the page and its export)."""
-    campaign = current_campaign()
+    """The year and the 全部推荐 filters of this request (the page and its export)."""
+    campaign = scope.campaign()
     if campaign is None:
         abort(404)
     return campaign, {k: request.args.get(k, "").strip()[:100] for k in NOMINATION_FILTERS}
@@ -359,8 +352,8 @@ def _all_nominations_query():
 def nominations():
     """全部推荐: every submitted nomination, filtered and searched, paged; each links to its page."""
     campaign, filters = _all_nominations_query()
-    page = listing.all_nominations(campaign, filters, listing.page_number(request.args.get("page")))
-    lists = lists_with_routing(campaign)
+    page = listing.all_nominations(filters, listing.page_number(request.args.get("page")))
+    lists = scope.lists()
     return render_template("secretariat/nominations.html", page=page, rows=page.rows,
                            filters=filters, lists=lists, campaign=campaign,
                            earlier=earlier.flags(page.rows, campaign),
@@ -376,7 +369,7 @@ def nominations_xlsx():
     from kczg.rules import outcomes
 
     campaign, filters = _all_nominations_query()
-    rows = listing.all_nominations_rows(campaign, filters)
+    rows = listing.all_nominations_rows(filters)
     stages = outcomes.stages(rows, campaign)
     decided = {True: "入选", False: "未入选", None: ""}
     wb = xlsx_writer.table_workbook(
@@ -400,6 +393,7 @@ def nomination(nomination_id):
     n = Nomination.get_or_none(Nomination.id == nomination_id)
     if n is None or not permissions.can_view_nomination(current_user, n):
         abort(404)
+    scope.attach(n)
     return render_template("review/nomination.html", n=n, form=svc.build_form(n), blind=False,
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="secretariat.attachment_download",
@@ -417,7 +411,8 @@ def attachment_download(attachment_id):
 @bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
 @role_required("secretariat")
 def document_nomination(nomination_id, fmt):
-    return downloads.nomination_document(nomination_id, fmt)
+    return downloads.nomination_document(Nomination.get_or_none(Nomination.id == nomination_id),
+                                         fmt)
 
 
 downloads.add_bundle_routes(bp, "secretariat")
@@ -428,15 +423,12 @@ downloads.add_bundle_routes(bp, "secretariat")
 @bp.route("/filings")
 @role_required("secretariat")
 def filings():
-    campaign = current_campaign()
-    bodies = list(campaign.review_bodies.order_by(ReviewBody.position))
-    return render_template("secretariat/filings.html", campaign=campaign,
-                           rows=[(b, flow.filing_of(b), flow.result_of(b)) for b in bodies])
+    return render_template("secretariat/filings.html", campaign=scope.campaign(),
+                           rows=[(b, filing_of(b), result_of(b)) for b in scope.bodies()])
 
 
-def _body_or_404(short_id: str) -> ReviewBody:
-    body = ReviewBody.get_or_none(ReviewBody.campaign == current_campaign(),
-                                  ReviewBody.short_id == short_id)
+def _body_or_404(short_id: str):
+    body = scope.body_by_key(short_id)
     if body is None:
         abort(404)
     return body
@@ -445,18 +437,18 @@ def _body_or_404(short_id: str) -> ReviewBody:
 @bp.route("/filings/<short_id>", methods=["GET", "POST"])
 @role_required("secretariat")
 def filing(short_id):
-    campaign = current_campaign()
+    campaign = scope.campaign()
     body = _body_or_404(short_id)
     if request.method == "POST":
         try:
-            flow.decide_filing(current_user, body, request.form.get("action") == "acknowledge",
+            review_ops.decide_filing(current_user, body, request.form.get("action") == "acknowledge",
                                request.form.get("comment", "")[:200])
             flash("已备案。" if request.form.get("action") == "acknowledge" else "已退回。",
                   "success")
             return redirect(url_for(".filings"))
         except Refused as e:
             flash(str(e), "error")
-    return render_template("secretariat/filing.html", body=body, filing=flow.filing_of(body),
+    return render_template("secretariat/filing.html", body=body, filing=filing_of(body),
                            campaign=campaign)
 
 
@@ -464,10 +456,9 @@ def filing(short_id):
 @role_required("secretariat")
 def review_progress():
     """Per list: nominations by status, unit type and province; per body: 备案 and progress."""
-    campaign = current_campaign()
-    stats = review_stats.list_dashboard(campaign)
-    return render_template("secretariat/review.html", campaign=campaign, stats=stats,
-                           bodies=review_stats.body_progress(campaign))
+    return render_template("secretariat/review.html", campaign=scope.campaign(),
+                           stats=review_stats.list_dashboard(),
+                           bodies=review_stats.body_progress())
 
 
 @bp.route("/results/<short_id>/return", methods=["POST"])
@@ -475,7 +466,7 @@ def review_progress():
 def results_return(short_id):
     body = _body_or_404(short_id)
     try:
-        flow.return_results(current_user, body, request.form.get("comment", "")[:200])
+        results_ops.return_results(current_user, body, request.form.get("comment", "")[:200])
         flash(f"已将{body.name}的初评结果退回修改。", "success")
     except Refused as e:
         flash(str(e), "error")
@@ -485,9 +476,8 @@ def results_return(short_id):
 @bp.route("/final/<code>", methods=["GET", "POST"])
 @role_required("secretariat")
 def final(code):
-    campaign = current_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == code)
+    campaign = scope.campaign()
+    lst = scope.list_by_code(code)
     if lst is None or not lst.is_open:
         abort(404)
     if request.method == "POST" and request.form.get("action") == "batch":
@@ -496,7 +486,7 @@ def final(code):
                                                 Nomination.list == lst))
         chosen = request.form.get("decision") == "selected"
         try:
-            done = flow.stage_decisions(current_user, lst, picked, chosen,
+            done = final_ops.stage_decisions(current_user, lst, picked, chosen,
                                         request.form.get("comment", "")[:200])
             flash(f"已将{done}项设为{'入选' if chosen else '未入选'}。", "success")
         except Refused as e:
@@ -509,7 +499,7 @@ def final(code):
         if n is None:
             abort(404)
         try:
-            flow.stage_decision(current_user, n, request.form.get("decision") == "selected",
+            final_ops.stage_decision(current_user, n, request.form.get("decision") == "selected",
                                 request.form.get("comment", "")[:200])
         except Refused as e:
             flash(str(e), "error")
@@ -522,22 +512,21 @@ def final(code):
 @bp.route("/final/<code>/publish", methods=["GET", "POST"])
 @role_required("secretariat")
 def publish(code):
-    lst = NominationList.get_or_none(NominationList.campaign == current_campaign(),
-                                     NominationList.code == code)
+    lst = scope.list_by_code(code)
     if lst is None:
         abort(404)
     if request.method == "POST":
         try:
             if request.form.get("action") == "unpublish":
-                flow.unpublish(current_user, lst, request.form.get("reason", "")[:500])
+                final_ops.unpublish(current_user, lst, request.form.get("reason", "")[:500])
                 flash(f"{lst.name}已撤回发布，终审决定可以重新修改。", "success")
                 return redirect(url_for(".final", code=code))
-            flow.publish(current_user, lst)
+            final_ops.publish(current_user, lst)
             flash(f"{lst.name}已发布。", "success")
             return redirect(url_for("public.results_list", code=code))
         except Refused as e:
             flash(str(e), "error")
-    entries = flow.publication_preview(lst)
+    entries = publication_preview(lst)
     return render_template("secretariat/publish.html", lst=lst, entries=entries,
                            checklist=gates.publication_checklist(lst),
                            refusal=gates.publication_refusal(lst, len(entries)),
@@ -545,43 +534,82 @@ def publish(code):
                            campaign=lst.campaign)
 
 
+def _until(field: str = "until"):
+    """A local date and time from the form as naive UTC (the year's time zone), or None."""
+    local = parse_datetime(request.form.get(field, ""))
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(scope.campaign().timezone)) \
+        .astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _unit_named(form_field: str = "unit_name"):
+    name = request.form.get(form_field, "").strip()[:200]
+    org = Organisation.get_or_none(Organisation.name == name) if name else None
+    if org is None:
+        raise Refused(f"未找到名为“{name}”的推荐单位，请填写完整的单位名称。" if name
+                      else "请填写推荐单位名称。")
+    return org
+
+
 @bp.route("/extensions", methods=["GET", "POST"])
 @role_required("secretariat")
 def extensions():
-    campaign = current_campaign()
+    """日程与延期: the year's deadlines moved (延期通知: everyone, or one list), one unit's or
+    one body's deadline extended, an earlier year reopened for one unit."""
+    campaign = scope.campaign()
+    if campaign is None:
+        abort(404)
     if request.method == "POST":
-        target = request.form.get("target", "")
-        org = body = None
-        if target == "unit":
-            name = request.form.get("unit_name", "").strip()[:200]
-            org = Organisation.get_or_none(Organisation.name == name) if name else None
-            if org is None:
-                flash(f"未找到名为“{name}”的推荐单位，请填写完整的单位名称。" if name
-                      else "请填写要延期的推荐单位名称。", "error")
-                return redirect(url_for(".extensions"))
-        elif target.startswith("unit:"):
-            org_id = parse_int(target[5:], 1)
-            org = Organisation.get_or_none(Organisation.id == org_id) if org_id else None
-        elif target.startswith("body:"):
-            body = ReviewBody.get_or_none(ReviewBody.campaign == campaign,
-                                          ReviewBody.short_id == target[5:])
-        until_local = parse_datetime(request.form.get("until", ""))
-        if until_local is None:
-            flash("请填写延期后的截止时间（2000年至2100年之间）。", "error")
-            return redirect(url_for(".extensions"))
-        until = until_local.replace(tzinfo=ZoneInfo(campaign.timezone)) \
-            .astimezone(timezone.utc).replace(tzinfo=None)
+        action = request.form.get("action", "extend")
+        user = current_user._get_current_object()
         try:
-            flow.grant_extension(current_user, until, request.form.get("reason", "")[:200],
-                                 organisation=org, body=body)
-            flash("已延期。", "success")
+            until = _until()
+            if until is None:
+                raise Refused("请填写新的截止时间（北京时间，2000年至2100年之间）。")
+            reason = request.form.get("reason", "")[:200]
+            if action == "move":
+                label = calendar_ops.move_deadline(user, request.form.get("what", ""), until,
+                                                   reason)
+                flash(f"已调整为{label}（北京时间）；各页面、推荐函和截止检查随之更新。", "success")
+            elif action == "reopen":
+                year = Campaign.get_or_none(Campaign.slug == request.form.get("campaign", "")[:20])
+                if year is None:
+                    raise Refused("请选择要重新开放的往年征集。")
+                calendar_ops.reopen_year(user, _unit_named(), year, until, reason)
+                flash(f"已为该单位重新开放{year.title}。", "success")
+            else:
+                target = request.form.get("target", "")
+                org = body = None
+                if target == "unit":
+                    org = _unit_named()
+                elif target.startswith("body:"):
+                    body = scope.body_by_key(target[5:])
+                calendar_ops.grant_extension(user, until, reason, organisation=org, body=body)
+                flash("已延期。", "success")
         except Refused as e:
             flash(str(e), "error")
         return redirect(url_for(".extensions"))
-    rows = list(Extension.select().where(Extension.campaign == campaign)
+    rows = list(Extension.select().where(Extension.kind == "deadline")
                 .order_by(Extension.granted_at.desc()))
     return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
-                           bodies=list(campaign.review_bodies.order_by(ReviewBody.position)))
+                           bodies=scope.bodies(), lists=[x for x in scope.lists() if x.is_open],
+                           earlier_years=list(Campaign.select().where(Campaign.id != campaign.id)
+                                              .order_by(Campaign.year.desc())),
+                           reopenings=listing.reopenings(),
+                           moves=listing.audit_rows("deadline_moved"),
+                           now=utcnow())
+
+
+@bp.route("/reopenings/<int:reopening_id>/end", methods=["POST"])
+@role_required("secretariat")
+def reopening_end(reopening_id):
+    try:
+        calendar_ops.end_reopening(current_user._get_current_object(), reopening_id)
+        flash("已结束重新开放，该单位的往年推荐恢复为只读。", "success")
+    except Refused as e:
+        flash(str(e), "error")
+    return redirect(url_for(".extensions") + "#reopen")
 
 
 @bp.route("/nominations/<int:nomination_id>/return", methods=["POST"])
@@ -591,7 +619,8 @@ def nomination_return(nomination_id):
     if n is None:
         abort(404)
     try:
-        flow.return_nomination(current_user, n, request.form.get("comment", "")[:200])
+        results_ops.return_nomination(current_user, scope.attach(n),
+                                      request.form.get("comment", "")[:200])
         flash(f"已将“{n.display_title}”退回{n.organisation.name}。", "success")
     except Refused as e:
         flash(str(e), "error")

@@ -28,6 +28,9 @@ ACTIONS = {
     "results_returned": "退回初评结果", "extension_granted": "延期", "published": "发布榜单", "unpublished": "撤回发布",
     "expert_pledged": "专家接受保密与回避承诺", "duplicate_dismissed": "标记为非重复",
     "blind_safe_marked": "标记材料盲评可见", "blind_safe_unmarked": "取消材料盲评可见",
+    "blind_on": "开启盲评", "blind_off": "关闭盲评",
+    "deadline_moved": "调整截止时间", "year_reopened": "重新开放往年推荐",
+    "reopening_ended": "结束重新开放",
 }
 
 

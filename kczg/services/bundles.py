@@ -26,6 +26,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from exports import xlsx as xlsx_writer
+from kczg import queue
+from kczg.campaigns import scope as year
 from kczg.models import (
     Attachment,
     BundleBuild,
@@ -36,8 +38,9 @@ from kczg.models import (
     ReviewBody,
     utcnow,
 )
+from kczg.rules import calendar
 from kczg.services import documents as docs
-from kczg.services import files
+from kczg.services import files, outbox
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,6 @@ class Scope:
     def nominations(self) -> list[Nomination]:
         """What the bundle holds: submitted, routed here, and delivered (a list with its own
         calendar, opened by a supplementary notice, joins once its own collection closes)."""
-        from kczg.rules import calendar
-
         if self.body is not None:
             rows = docs.submitted_for_body(self.body, self.lst, self.domain)
         else:
@@ -93,23 +94,22 @@ class Scope:
         return [n for n in rows if n.list_id not in collecting]
 
 
-def parse_scope(campaign, key: str, body: ReviewBody | None = None) -> Scope | None:
-    """A bundle scope from its key; with `body`, only scopes inside what is routed to it."""
+def parse_scope(key: str, body: ReviewBody | None = None) -> Scope | None:
+    """A bundle scope of the scope's year from its key; with `body`, only scopes inside what
+    is routed to it."""
     parts = key.split(":")
     if parts[0] == "body" and len(parts) == 2:
-        found = ReviewBody.get_or_none(ReviewBody.campaign == campaign,
-                                       ReviewBody.short_id == parts[1])
+        found = year.body_by_key(parts[1])
         if found is None or (body is not None and found.id != body.id):
             return None
         return Scope(key, f"{found.name}材料包", found, None, None)
     if parts[0] == "list" and len(parts) in (2, 3):
-        lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                         NominationList.code == parts[1])
+        lst = year.list_by_code(parts[1])
         if lst is None:
             return None
         domain = None
         if len(parts) == 3:
-            domain = Domain.get_or_none(Domain.list == lst, Domain.code == parts[2])
+            domain = year.domain(lst, parts[2])
             if domain is None:
                 return None
         routed = (domain or lst).review_body_id
@@ -258,25 +258,6 @@ def bundle_path(key: str) -> Path:
     return bundle_dir() / f"{key}.zip"
 
 
-def request_build(scope: Scope, user) -> BundleBuild:
-    """A build for the scope as it is now: already done if an identical bundle exists,
-    otherwise queued for the worker."""
-    key = fingerprint(scope)
-    if bundle_path(key).exists():
-        with zipfile.ZipFile(bundle_path(key)) as zf:
-            count = len(zf.infolist())
-        build = BundleBuild.create(scope=scope.key, content_key=key, status="done",
-                                   total=count, done=count, size=bundle_path(key).stat().st_size,
-                                   requested_by=user, finished_at=utcnow())
-        build.from_cache = True
-        return build
-    build = BundleBuild.create(scope=scope.key, content_key=key, requested_by=user)
-    from kczg.tasks import build_bundle
-
-    build_bundle(build.id)
-    return BundleBuild.get_by_id(build.id)  # done already when jobs run immediately
-
-
 def _write_index(entries: list[Entry], sources: dict[str, Path], target: Path) -> None:
     """The XLSX index of every file, streamed row by row to `target` (write-only workbook)."""
     wb = Workbook(write_only=True)
@@ -374,15 +355,24 @@ def _claim(build_id: int) -> bool:
             ).execute() == 1
 
 
+@queue.job()
+def build_bundle(build_id: int) -> None:
+    """The worker's job: build one bundle in its own year's scope."""
+    with year.unscoped():
+        build = BundleBuild.get_or_none(BundleBuild.id == build_id)
+        campaign = build.campaign if build is not None else None
+    if campaign is not None:
+        with year.of(campaign):
+            run_build(build_id)
+
+
 def run_build(build_id: int) -> None:
-    """Build one bundle; the worker renews its lease as it writes, so a build whose worker
-    died is seen by `recover_stale_builds` and started again."""
+    """Build one bundle (in its year's scope); the worker renews its lease as it writes, so a
+    build whose worker died is seen by `recover_stale_builds` and started again."""
     if not _claim(build_id):
         return  # another worker holds it, or it is finished
     build = BundleBuild.get_by_id(build_id)
-    from kczg.campaigns import current_campaign
-
-    scope = parse_scope(current_campaign(), build.scope)
+    scope = parse_scope(build.scope)
     try:
         key = fingerprint(scope)
         entries = manifest(scope)
@@ -399,7 +389,7 @@ def run_build(build_id: int) -> None:
                            finished_at=utcnow(), lease_until=None) \
             .where(BundleBuild.id == build_id).execute()
         if build.requested_by_id is None and scope.body is not None:
-            _tell_body(scope.body)
+            tell_body(scope.body)
     except Exception as e:  # the page must say it failed, not spin forever
         BundleBuild.update(status="failed", error=repr(e)[:2000], finished_at=utcnow(),
                            lease_until=None) \
@@ -420,11 +410,21 @@ def remove_partials(key: str) -> list[Path]:
     return removed
 
 
-def recover_stale_builds() -> list[int]:
-    """Builds still 'running' after their lease ran out lost their worker: remove the
-    partial file and queue them again (failed after MAX_ATTEMPTS). Returns the ids retried."""
-    from kczg.tasks import build_bundle
+@queue.periodic(queue.crontab(minute="*"))
+def recover_bundles() -> None:
+    """Every minute: a bundle build whose worker died (lease expired) is cleaned and retried."""
+    recover_stale_builds()
 
+
+def recover_stale_builds() -> list[int]:
+    """Builds still 'running' after their lease ran out lost their worker, whatever their year:
+    remove the partial file and queue them again (failed after MAX_ATTEMPTS). Returns the ids
+    retried."""
+    with year.unscoped():
+        return _recover()
+
+
+def _recover() -> list[int]:
     retried = []
     stale = list(BundleBuild.select().where(BundleBuild.status == "running",
                                             BundleBuild.lease_until < utcnow()))
@@ -442,60 +442,10 @@ def recover_stale_builds() -> list[int]:
         if changed:
             log.warning("bundle build %s lost its worker %s; retrying", build.id, build.worker)
             retried.append(build.id)
-            build_bundle(build.id)
+            queue.after_commit(build_bundle, build.id)
     return retried
 
 
-def _tell_body(body: ReviewBody) -> None:
-    from kczg.services import outbox
-
+def tell_body(body: ReviewBody) -> None:
     outbox.notify(outbox.body_users(body), "初评材料包已生成",
                   "本机构的初评材料包已按最新推荐材料生成，请在初评工作台下载。")
-
-
-def deliver(campaign) -> list[BundleBuild]:
-    """After collection closes, build every body's bundle unasked and tell the body; run again
-    (the worker does so every 10 minutes) it rebuilds only bundles whose content changed, e.g.
-    after an extension or a nomination the secretariat returned."""
-    from kczg.rules.review import review_open
-
-    if campaign is None or not review_open(campaign):
-        return []
-    builds = []
-    for body in ReviewBody.select().where(ReviewBody.campaign == campaign):
-        scope = parse_scope(campaign, f"body:{body.short_id}")
-        if not scope.nominations():
-            continue
-        key = fingerprint(scope)
-        if BundleBuild.select().where(BundleBuild.scope == scope.key,
-                                      BundleBuild.content_key == key,
-                                      BundleBuild.status != "failed").exists():
-            continue
-        _record_routed(scope.nominations())
-        build = request_build(scope, None)
-        if getattr(build, "from_cache", False):
-            _tell_body(body)  # built earlier on request: still tell the body it is there
-        builds.append(build)
-    return builds
-
-
-def _record_routed(nominations: list[Nomination]) -> None:
-    """The 'routed' step in each nomination's history, once, when its body first receives it
-    (recorded in the secretariat's name: the platform routes on its behalf)."""
-    from kczg.models import NominationHistory, User
-    from kczg.rules.transitions import record_history
-
-    actor = User.select().where(User.role == "secretariat").order_by(User.id).first()
-    if actor is None or not nominations:
-        return
-    done = {h.nomination_id for h in NominationHistory.select(NominationHistory.nomination)
-            .where(NominationHistory.nomination.in_([n.id for n in nominations]),
-                   NominationHistory.action == "routed")}
-    fresh = [n for n in nominations if n.id not in done]
-    for n in fresh:
-        record_history(n, actor, "routed", n.version, [n.list.name])
-    if fresh:
-        from kczg.rules.review_flow import tell_units
-
-        tell_units(fresh, "推荐材料已送达初评机构",
-                   lambda n: f"已送达{n.list.name}初评机构，进入初评")

@@ -22,7 +22,9 @@ from exports import verify
 from exports import xlsx as xlsx_writer
 from forms.common import Rows
 from forms.registry import form_class
-from kczg.campaigns.facts import attach, current_facts
+from kczg import queue
+from kczg.campaigns import scope
+from kczg.campaigns.facts import domains_of
 from kczg.db import database
 from kczg.models import (
     Attachment,
@@ -35,7 +37,7 @@ from kczg.models import (
     utcnow,
 )
 from kczg.parsing import clean_text
-from kczg.rules import calendar
+from kczg.rules import calendar, permissions
 
 FORMATS = {"pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -86,7 +88,7 @@ def _sections(nomination: Nomination) -> tuple[list[c.Section], object]:
     cls = form_class(nomination.list)
     form = cls(formdata=None, meta={"csrf": False})
     if cls.DOMAIN_FIELD:
-        form.set_domains(nomination.list.domains.order_by(Domain.position))
+        form.set_domains(domains_of(nomination.list))
     data = nomination.clean or {}
     sections = []
     for title, names in cls.SECTIONS:
@@ -217,21 +219,6 @@ def letter_key(lst: NominationList, domain: Domain | None) -> str:
     return str(lst.id) + (f":{domain.code}" if domain else "")
 
 
-def save_letter_settings(org: Organisation, key: str, number: str, letterhead_mm: int) -> None:
-    """The unit's 发文字号 for one letter (blank removes it) and its letterhead room."""
-    from kczg.models import LetterNumber
-
-    number = clean_text(number).strip()
-    with database.atomic():
-        LetterNumber.delete().where(LetterNumber.organisation == org,
-                                    LetterNumber.letter == key).execute()
-        if number:
-            LetterNumber.create(organisation=org, letter=key, number=number)
-        if org.letterhead_mm != letterhead_mm:
-            org.letterhead_mm = letterhead_mm
-            org.save(only=[Organisation.letterhead_mm])
-
-
 def letter_content(org: Organisation, lst: NominationList, domain: Domain | None,
                    nominations: list[Nomination]) -> c.Letter:
     from exports import layout
@@ -298,12 +285,11 @@ def _summary_rows(nominations: list[Nomination],
     return rows
 
 
-def submitted_for_unit(org: Organisation, campaign) -> list[Nomination]:
-    """The unit's submitted nominations of one campaign."""
+def submitted_for_unit(org: Organisation) -> list[Nomination]:
+    """The unit's submitted nominations of the scope's year."""
     return list(Nomination.select(Nomination, NominationList, Domain)
                 .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
-                .where(Nomination.organisation == org, Nomination.status == "submitted",
-                       NominationList.campaign == campaign)
+                .where(Nomination.organisation == org, Nomination.status == "submitted")
                 .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
 
 
@@ -332,11 +318,11 @@ def submitted_for_body(body: ReviewBody, lst: NominationList | None = None,
 
 
 def with_facts(nominations: list[Nomination]) -> list[Nomination]:
-    """Lists, domains, the campaign and unit types from the in-process facts (no query each)."""
-    facts = current_facts()
+    """Lists, domains, the campaign and unit types from the scope's facts (no query each)."""
+    facts = scope.facts()
     if facts is not None:
         for n in nominations:
-            attach(n, facts)
+            scope.attach(n)
             org = n.__rel__.get("organisation")
             if org is not None and org.unit_type_id in facts.unit_types_by_id:
                 org.unit_type = facts.unit_types_by_id[org.unit_type_id]
@@ -448,13 +434,11 @@ def prepare_summary(subject: str, kind: str, title: str, subtitle: str,
 
 
 def prepare_unit_summary(org: Organisation) -> Prepared:
-    from kczg.campaigns import current_campaign
-
-    campaign = current_campaign()
+    campaign = scope.campaign()
     return prepare_summary(f"summary-unit:{org.id}:{campaign.id}", "summary_unit",
                            f"{org.name}推荐汇总表",
                            f"{campaign.title} · {org.unit_type.name}",
-                           submitted_for_unit(org, campaign), signoff=True,
+                           submitted_for_unit(org), signoff=True,
                            organisation=org)
 
 
@@ -464,6 +448,23 @@ def prepare_body_summary(body: ReviewBody) -> Prepared:
 
 
 # --- rendering and the disk cache ----------------------------------------------------------
+
+@queue.job()
+def render_nomination_documents(nomination_id: int) -> None:
+    """Render a submitted nomination's 申报书 and its letter in its own year's scope, so
+    downloads and bundles are served from the cache (FINDINGS: render in workers, not in the
+    request). Queued when the submission has committed."""
+    with scope.unscoped():
+        n = Nomination.get_or_none(Nomination.id == nomination_id)
+        campaign = n.list.campaign if n is not None else None
+    if n is None or n.status != "submitted":
+        return
+    with scope.of(campaign):
+        n = scope.attach(Nomination.get_by_id(nomination_id))
+        for prepared in (prepare_form(n), prepare_letter(n.organisation, n.list, n.domain)):
+            for fmt in ("pdf", "docx"):
+                rendered(prepared, fmt)
+
 
 def cache_dir() -> Path:
     path = Path(current_app.instance_path) / "documents"
@@ -510,7 +511,7 @@ def can_download_letter(user, org: Organisation, lst: NominationList, domain) ->
     if user.role == "secretariat":
         return True
     if user.role == "review":
-        return user.review_body_id == (domain or lst).review_body_id
+        return permissions.is_body_of(user, (domain or lst).review_body)
     return False
 
 

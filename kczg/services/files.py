@@ -105,9 +105,9 @@ def path_of(attachment: Attachment) -> Path:
     return upload_dir() / attachment.stored_name
 
 
-def remove(attachment: Attachment) -> None:
-    path_of(attachment).unlink(missing_ok=True)
-    attachment.delete_instance()
+def discard(stored_name: str) -> None:
+    """Delete a stored upload's file (its row is deleted by the operation that calls this)."""
+    (upload_dir() / stored_name).unlink(missing_ok=True)
 
 
 def send_download(source, mimetype: str, name: str, fallback: str):

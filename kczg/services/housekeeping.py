@@ -17,7 +17,8 @@ from pathlib import Path
 from flask import current_app
 from peewee import fn
 
-from kczg.models import BundleBuild, DocumentRecord, utcnow
+from kczg import queue
+from kczg.models import BundleBuild, DocumentRecord, unscoped, utcnow
 from kczg.services import bundles, files, sessions
 from kczg.services import documents as docs
 
@@ -43,7 +44,20 @@ def _remove(path: Path, into: list, result: Pruned) -> None:
     into.append(path)
 
 
+@queue.periodic(queue.crontab(minute="17"))
+def housekeeping() -> None:
+    """Every hour: prune old bundle ZIPs, superseded rendered documents and left-over temporary
+    files (retention: KCZG_RETENTION_DAYS)."""
+    prune()
+
+
 def prune(retention_days: int | None = None, now: float | None = None) -> Pruned:
+    """Every year's files and rows (a read across years)."""
+    with unscoped():
+        return _prune(retention_days, now)
+
+
+def _prune(retention_days: int | None, now: float | None) -> Pruned:
     days = current_app.config["RETENTION_DAYS"] if retention_days is None else retention_days
     now = now or time.time()
     cutoff_s = now - days * 86400

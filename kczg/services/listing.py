@@ -7,19 +7,21 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from forms.choices import PROVINCES
-from kczg.campaigns.facts import attach, facts_of
+from kczg.campaigns import scope
 from kczg.models import (
     Assignment,
     Attachment,
     AuditEvent,
     Decision,
     Domain,
+    Extension,
     Message,
     Nomination,
     NominationList,
     Organisation,
     UnitType,
     User,
+    unscoped,
 )
 from kczg.parsing import parse_int
 from kczg.services import documents as docs
@@ -76,11 +78,11 @@ def paged(query, page: int, per_page: int = PER_PAGE, shown=None) -> Page:
     return Page(rows=rows, total=total, page=page, per_page=per_page)
 
 
-def _filtered(query, facts, filters: dict):
+def _filtered(query, filters: dict):
     """Nominations (joined to list, domain and unit) by list, domain, unit name, search text
     (title, unit, key) and duplicates: the filters every list of nominations offers."""
     if filters.get("list"):
-        lst = facts.lists_by_code.get(filters["list"])
+        lst = scope.list_by_code(filters["list"])
         query = query.where(Nomination.list == (lst.id if lst else -1))
     if filters.get("domain"):
         query = query.where(Domain.code == filters["domain"])
@@ -98,14 +100,12 @@ def _filtered(query, facts, filters: dict):
 ALL_STATUSES = ("submitted", "withdrawn")  # what the secretariat sees (never drafts)
 
 
-def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
-    """全部推荐: the campaign's submitted (and withdrawn) nominations filtered by list, domain,
+def all_nominations(filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
+    """全部推荐: the year's submitted (and withdrawn) nominations filtered by list, domain,
     unit name, unit type, status, duplicates and a search text, paged in SQL."""
-    facts = facts_of(campaign)
     query = (Nomination.select(Nomination, Organisation, UnitType)
              .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
-             .switch(Nomination).join(Organisation).join(UnitType)
-             .where(NominationList.campaign == campaign))
+             .switch(Nomination).join(Organisation).join(UnitType))
     status = filters.get("status")
     query = query.where(Nomination.status == status) if status in ALL_STATUSES \
         else query.where(Nomination.status == "submitted")
@@ -115,19 +115,19 @@ def all_nominations(campaign, filters: dict, page: int, per_page: int = PER_PAGE
         from kczg.services.review_stats import province_condition
 
         query = query.where(province_condition(filters["province"]))
-    query = _filtered(query, facts, filters)
+    query = _filtered(query, filters)
     result = paged(query, page, per_page, shown=(
         query.select(Nomination, Organisation, UnitType, duplicate_flag().alias("is_dup"))
         .order_by(NominationList.position, Domain.position, Organisation.name, Nomination.id)))
     for n in result.rows:
-        attach(n, facts)
+        scope.attach(n)
         n.is_dup = bool(n.is_dup)
     return result
 
 
-def all_nominations_rows(campaign, filters: dict, limit: int = 20000) -> list:
+def all_nominations_rows(filters: dict, limit: int = 20000) -> list:
     """Every nomination 全部推荐 would list with `filters` (for the XLSX), with its decision."""
-    result = all_nominations(campaign, filters, 1, per_page=limit)
+    result = all_nominations(filters, 1, per_page=limit)
     decisions = dict(Decision.select(Decision.nomination, Decision.selected).where(
         Decision.nomination.in_([n.id for n in result.rows] or [0])).tuples())
     for n in result.rows:
@@ -138,8 +138,7 @@ def all_nominations_rows(campaign, filters: dict, limit: int = 20000) -> list:
 def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     """The body's nominations filtered by list, domain, unit name, review status, duplicates
     and a search text; one page of them with the unit, the duplicate flag and the experts."""
-    facts = facts_of(body.campaign)
-    query = _filtered(docs.routed_query(body), facts, filters)
+    query = _filtered(docs.routed_query(body), filters)
     live = Assignment.select(Assignment.id).where(Assignment.nomination == Nomination.id,
                                                   Assignment.status != "conflict")
     if filters.get("status") == "unassigned":
@@ -156,7 +155,7 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
                   Nomination.submitted_at, Nomination.id)))
     assignments: dict[int, list] = {}
     for n in result.rows:
-        attach(n, facts)
+        scope.attach(n)
         n.is_dup = bool(n.is_dup)
     if result.rows:
         for a in (Assignment.select(Assignment, User).join(User, on=Assignment.expert)
@@ -188,26 +187,20 @@ def units_page(q: str, page: int, per_page: int = PER_PAGE) -> Page:
 
 
 def unit_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per unit: nominations submitted and in draft, stamped scans, in the current campaign
+    """Per unit: nominations submitted and in draft, stamped scans, in the scope's year
     (earlier years are the units' archives)."""
-    from kczg.models import Campaign
-
     counts = {i: {"submitted": 0, "draft": 0, "scans": 0} for i in org_ids}
     if not org_ids:
         return counts
-    current_lists = NominationList.select(NominationList.id).join(Campaign).where(
-        Campaign.is_current)
     for org_id, status, n in (Nomination.select(Nomination.organisation, Nomination.status,
                                                 fn.COUNT(Nomination.id))
                               .where(Nomination.organisation.in_(org_ids),
-                                     Nomination.status.in_(["submitted", "draft"]),
-                                     Nomination.list.in_(current_lists))
+                                     Nomination.status.in_(["submitted", "draft"]))
                               .group_by(Nomination.organisation, Nomination.status).tuples()):
         counts[org_id][status] = n
     for org_id, n in (Attachment.select(Attachment.organisation, fn.COUNT(Attachment.id))
                       .where(Attachment.organisation.in_(org_ids),
-                             Attachment.kind == "stamped_scan",
-                             Attachment.list.in_(current_lists))
+                             Attachment.kind == "stamped_scan")
                       .group_by(Attachment.organisation).tuples()):
         counts[org_id]["scans"] = n
     return counts
@@ -245,3 +238,22 @@ def experts_page(body, q: str, page: int) -> Page:
         .where(Assignment.expert.in_(ids), Assignment.status != "conflict")
         .group_by(Assignment.expert).tuples()) if ids else {}
     return result
+
+
+def audit_rows(action: str, limit: int = 50) -> list:
+    """The latest audit events of one kind (e.g. every deadline moved), newest first."""
+    return list(AuditEvent.select(AuditEvent, User)
+                .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+                .where(AuditEvent.action == action).order_by(AuditEvent.id.desc()).limit(limit))
+
+
+def reopenings() -> list[Extension]:
+    """Every earlier year reopened for a unit, newest first (a read across years), with its
+    unit and campaign."""
+    from kczg.models import Campaign
+
+    with unscoped():
+        return list(Extension.select(Extension, Organisation, Campaign)
+                    .join(Organisation, on=(Extension.organisation == Organisation.id))
+                    .switch(Extension).join(Campaign, on=(Extension.campaign == Campaign.id))
+                    .where(Extension.kind == "reopen").order_by(Extension.granted_at.desc()))

@@ -1,6 +1,7 @@
 """Messages to people: kept in the app (an outbox each user reads) and e-mailed through SMTP
-when KCZG_SMTP_HOST is set. Sending runs as a background job so a slow mail server never
-holds a request."""
+when KCZG_SMTP_HOST is set. Sending is a background job (`send_mail`, declared here) queued
+once the message's transaction has committed, so a slow mail server never holds a request and
+a worker never looks for a message that is not there yet."""
 from __future__ import annotations
 
 import smtplib
@@ -8,8 +9,9 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context
 
-from kczg.db import Compiled
+from kczg import queue
 from kczg.models import Message, User
+from kczg.models.compiled import Compiled
 
 
 def notify(users, subject: str, body: str = "") -> list[Message]:
@@ -17,12 +19,15 @@ def notify(users, subject: str, body: str = "") -> list[Message]:
     for user in {u.id: u for u in users if u is not None}.values():
         messages.append(Message.create(user=user, subject=subject[:250], body=body))
     if has_app_context() and current_app.config.get("KCZG_SMTP_HOST"):
-        from kczg.tasks import send_mail
-
         for m in messages:
             if m.user.email:
-                send_mail(m.id)
+                queue.after_commit(send_mail, m.id)
     return messages
+
+
+@queue.job(retries=3, retry_delay=60)
+def send_mail(message_id: int) -> None:
+    send(message_id)
 
 
 def send(message_id: int) -> bool:
@@ -46,6 +51,11 @@ def send(message_id: int) -> bool:
 def body_users(body) -> list[User]:
     return list(User.select().where(User.body_key == body.short_id, User.role == "review",
                                     User.active == True))  # noqa: E712
+
+
+def all_unit_users() -> list[User]:
+    """Every active unit account (a general notice, e.g. the deadline moved)."""
+    return list(User.select().where(User.role == "unit", User.active == True))  # noqa: E712
 
 
 def secretariat_users() -> list[User]:

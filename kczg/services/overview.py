@@ -28,11 +28,11 @@ class Day:
     total: int                      # cumulative
 
 
-def per_list(campaign: Campaign, lists: list[NominationList]) -> list[Bar]:
+def per_list(lists: list[NominationList]) -> list[Bar]:
+    """Submitted nominations of the scope's year per list and domain."""
     counts = dict(((lst, dom), n) for lst, dom, n in (
         Nomination.select(Nomination.list, Nomination.domain, fn.COUNT(Nomination.id))
-        .join(NominationList).where(NominationList.campaign == campaign,
-                                    Nomination.status == "submitted")
+        .where(Nomination.status == "submitted")
         .group_by(Nomination.list, Nomination.domain).tuples()))
     bars = []
     for lst in lists:
@@ -48,8 +48,8 @@ def per_list(campaign: Campaign, lists: list[NominationList]) -> list[Bar]:
 def per_day(campaign: Campaign) -> list[Day]:
     """Submissions per local day, from the first one (or the collection's start) to the
     deadline's day, with the running total."""
-    times = [t for (t,) in Nomination.select(Nomination.submitted_at).join(NominationList)
-             .where(NominationList.campaign == campaign, Nomination.status == "submitted",
+    times = [t for (t,) in Nomination.select(Nomination.submitted_at)
+             .where(Nomination.status == "submitted",
                     Nomination.submitted_at.is_null(False)).tuples()]
     last_day = deadline_day(campaign)
     days: dict[date, int] = {}
@@ -68,11 +68,11 @@ def per_day(campaign: Campaign) -> list[Day]:
     return out
 
 
-def units_without(campaign: Campaign, limit: int | None = None) -> list[Organisation]:
-    """Units with no submitted nomination in the campaign, with their contacts (a list the
+def units_without(limit: int | None = None) -> list[Organisation]:
+    """Units with no submitted nomination in the scope's year, with their contacts (a list the
     secretariat calls down before the deadline)."""
-    submitted = (Nomination.select(Nomination.organisation).join(NominationList)
-                 .where(NominationList.campaign == campaign, Nomination.status == "submitted"))
+    submitted = Nomination.select(Nomination.organisation).where(
+        Nomination.status == "submitted")
     query = (Organisation.select(Organisation, UnitType).join(UnitType, JOIN.INNER)
              .where(Organisation.id.not_in(submitted))
              .order_by(UnitType.position, Organisation.name))

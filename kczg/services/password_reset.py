@@ -14,9 +14,8 @@ from email.message import EmailMessage
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from kczg import queue
 from kczg.models import User
-from kczg.passwords import hash_password
-from kczg.services import audit, sessions
 
 SALT = "kczg-password-reset"
 
@@ -47,15 +46,9 @@ def user_for(token: str) -> User | None:
     return user
 
 
-def request_reset(username: str) -> None:
-    """Queue the mail if `username` names an active account with an e-mail address."""
-    from kczg.tasks import send_password_reset
-
-    user = User.get_or_none(User.username == username.strip()[:150])
-    if user is None or not user.active or not user.email:
-        return
-    audit.record("password_reset_mail", user.username, actor=user)
-    send_password_reset(user.id)
+@queue.job(retries=2, retry_delay=30)
+def send_password_reset(user_id: int) -> None:
+    send(user_id)
 
 
 def send(user_id: int) -> bool:
@@ -78,12 +71,3 @@ def send(user_id: int) -> bool:
                       timeout=10) as smtp:
         smtp.send_message(mail)
     return True
-
-
-def set_password(user: User, password: str) -> None:
-    """The new password from the link: every session of the account ends."""
-    user.password_hash = hash_password(password)
-    user.must_change_password = False
-    user.save()
-    sessions.end_all(user)
-    audit.record("password_reset_done", user.username, actor=user)

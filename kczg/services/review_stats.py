@@ -7,7 +7,8 @@ from collections import Counter
 from peewee import JOIN, fn
 
 from forms.choices import PROVINCES
-from kczg.campaigns.facts import facts_of
+from kczg.campaigns import scope
+from kczg.campaigns.facts import domains_of
 from kczg.db import json_text
 from kczg.models import (
     STATUS,
@@ -17,10 +18,9 @@ from kczg.models import (
     Nomination,
     NominationList,
     Organisation,
-    ReviewBody,
 )
 from kczg.rules import review as rules
-from kczg.rules import review_flow as flow
+from kczg.services.review import criteria_for, filing_of, result_of
 
 SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
@@ -63,10 +63,11 @@ def province_condition(province: str):
     return (registered == province) | ((registered.is_null() | (registered == "")) & by_name)
 
 
-def list_dashboard(campaign) -> list[dict]:
-    """Per open list: nominations by status, submitted ones by unit type and by province.
-    Counted in SQL (three grouped queries), never by loading the nominations themselves."""
-    facts = facts_of(campaign)
+def list_dashboard() -> list[dict]:
+    """Per open list of the scope's year: nominations by status, submitted ones by unit type
+    and by province. Counted in SQL (three grouped queries), never by loading the nominations
+    themselves."""
+    facts = scope.facts()
     lists = [lst for lst in facts.lists if lst.is_open]
     ids = [lst.id for lst in lists]
     status: dict[int, Counter] = {}
@@ -99,17 +100,17 @@ def list_dashboard(campaign) -> list[dict]:
              "submitted": sum(unit_types.get(lst.id, Counter()).values())} for lst in lists]
 
 
-def body_progress(campaign) -> list[dict]:
-    """Per body: its 备案, its result, how many nominations it received, how many assignments
-    are out and scored (counted in SQL, per body)."""
-    bodies = facts_of(campaign).bodies
+def body_progress() -> list[dict]:
+    """Per body of the scope's year: its 备案, its result, how many nominations it received,
+    how many assignments are out and scored (counted in SQL, per body)."""
+    bodies = scope.bodies()
     body_of = fn.COALESCE(Domain.review_body, NominationList.review_body)
 
     def routed(query):
         return (query.join(Domain, JOIN.LEFT_OUTER, on=(Nomination.domain == Domain.id))
                 .switch(Nomination)
                 .join(NominationList, on=(Nomination.list == NominationList.id))
-                .where(Nomination.status == "submitted", NominationList.campaign == campaign))
+                .where(Nomination.status == "submitted"))
 
     received = dict(routed(Nomination.select(body_of, fn.COUNT(Nomination.id)))
                     .group_by(body_of).tuples())
@@ -122,7 +123,7 @@ def body_progress(campaign) -> list[dict]:
     out = []
     for b in bodies:
         c = work.get(b.id, Counter())
-        out.append({"body": b, "filing": flow.filing_of(b), "result": flow.result_of(b),
+        out.append({"body": b, "filing": filing_of(b), "result": result_of(b),
                     "nominations": received.get(b.id, 0),
                     "assigned": c["assigned"] + c["submitted"],
                     "scored": c["submitted"], "deadline": rules.results_deadline(b)})
@@ -132,21 +133,21 @@ def body_progress(campaign) -> list[dict]:
 def final_review(lst: NominationList) -> dict:
     """Every body's submitted shortlist for the list, with its mean score and the staged
     decision; and how many are selected against the list's size."""
-    bodies = {lst.review_body_id} | {d.review_body_id for d in lst.domains}
+    bodies = {lst.review_body_id} | {d.review_body_id for d in domains_of(lst)}
     shortlisted: list[tuple[Nomination, object]] = []
     results = []
-    for body in ReviewBody.select().where(ReviewBody.id.in_([b for b in bodies if b])):
-        result = flow.result_of(body)
+    for body in [b for b in scope.bodies() if b.id in bodies]:
+        result = result_of(body)
         results.append((body, result))
         if result.status != "submitted":
             continue
         ns = list(Nomination.select().where(Nomination.id.in_(result.shortlist),
                                             Nomination.list == lst)) if result.shortlist else []
-        crit = flow.criteria_for(body, lst)
+        crit = criteria_for(body, lst)
         for row in rules.ranking(ns, crit):
             shortlisted.append((row.nomination, row))
     decisions = {d.nomination_id: d for d in Decision.select().join(Nomination)
                  .where(Nomination.list == lst)}
-    domains = {d.id: d.name for d in Domain.select().where(Domain.list == lst)}
+    domains = {d.id: d.name for d in domains_of(lst)}
     return {"shortlisted": shortlisted, "decisions": decisions, "results": results,
             "selected": rules.selected_count(lst), "domains": domains}

@@ -1,18 +1,18 @@
-"""The recommending unit's pages: dashboard, nomination forms, attachments, history.
+"""The recommending unit's pages: dashboard, nomination forms, attachments, history, the
+paper copies and earlier years (往年推荐).
 
-Thin views: they parse the request, call a rule in kczg.rules.transitions (or a helper in
-kczg.services), and render a page or an htmx partial. Every nomination is fetched through
-`own_nomination`, which answers 404 for anything that is not this unit's.
+Thin views: they parse the request, call one operation (kczg.operations) or read, and render a
+page or an htmx partial. Every nomination is fetched through `own_nomination`, which answers
+404 for anything that is not this unit's; a nomination of an earlier year is shown in that
+year's scope, read-only unless the secretariat reopened the year for the unit.
 """
 import io
-import re
 import secrets
 
 import peewee
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -24,11 +24,10 @@ from flask_login import current_user
 from peewee import JOIN
 
 from forms.registry import form_class
-from kczg import downloads, tasks
+from kczg import downloads
 from kczg.access import role_required
-from kczg.campaigns import current_campaign
-from kczg.campaigns.facts import attach
-from kczg.db import BUSY_MESSAGE, Compiled, is_busy
+from kczg.campaigns import scope
+from kczg.db import BUSY_MESSAGE, is_busy
 from kczg.models import (
     Attachment,
     Campaign,
@@ -38,11 +37,17 @@ from kczg.models import (
     NominationConflict,
     NominationHistory,
     NominationList,
+    unscoped,
     utcnow,
 )
+from kczg.models.compiled import Compiled
+from kczg.operations import Refused, Stale
+from kczg.operations import attachments as attachment_ops
+from kczg.operations import documents as document_ops
+from kczg.operations import nominations as ops
 from kczg.parsing import parse_int
-from kczg.public.views import calendar_context, lists_with_routing
-from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, transitions
+from kczg.public.views import calendar_context
+from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, years
 from kczg.services import documents as docs
 from kczg.services import files
 from kczg.services import nominations as svc
@@ -57,31 +62,39 @@ _open_conflicts_of = Compiled(lambda nid: NominationConflict.select().where(
 
 
 def own_nomination(nomination_id: int) -> Nomination:
-    nomination = transitions.nomination_by_id.first(nomination_id)
-    if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
+    """The unit's own nomination, in this year's scope; one of an earlier year switches the
+    request to that year's scope (its page is then an archive page)."""
+    nomination = ops.nomination_by_id.first(nomination_id)
+    if nomination is None:
+        with unscoped():  # an earlier year's, perhaps
+            nomination = Nomination.get_or_none(Nomination.id == nomination_id)
+            earlier_year = nomination.list.campaign if nomination is not None else None
+        if nomination is None or not permissions.can_edit_nomination(current_user, nomination):
+            abort(404)
+        scope.switch(earlier_year)
+    if not permissions.can_edit_nomination(current_user, nomination):
         abort(404)
-    return attach(nomination, organisation=current_user.organisation)
+    return scope.attach(nomination, organisation=current_user.organisation)
 
 
-def _quota_lines(campaign):
-    return quota.usage(current_user.organisation, lists_with_routing(campaign)) if campaign else []
+def _quota_lines():
+    return quota.usage(current_user.organisation, scope.lists())
 
 
 @bp.route("/")
 @role_required("unit")
 def dashboard():
-    campaign = current_campaign()
-    lists = lists_with_routing(campaign) if campaign else []
-    # this campaign's nominations only: earlier years are under 往年推荐 (archive)
+    campaign = scope.campaign()
+    lists = scope.lists()
+    # this year's nominations only: earlier years are under 往年推荐 (archive)
     rows = list(Nomination.select(Nomination, NominationList, Domain)
                 .join(NominationList).switch(Nomination)
                 .join(Domain, JOIN.LEFT_OUTER)
-                .where(Nomination.organisation == current_user.organisation,
-                       NominationList.campaign == campaign)
+                .where(Nomination.organisation == current_user.organisation)
                 .order_by(NominationList.position, Domain.position, Nomination.id))
-    scans = list(Attachment.select().join(NominationList).where(
+    scans = list(Attachment.select().where(
         Attachment.organisation == current_user.organisation,
-        Attachment.kind == "stamped_scan", NominationList.campaign == campaign))
+        Attachment.kind == "stamped_scan"))
     context = calendar_context(campaign, current_user.organisation) if campaign else {}
     # each list's own state: open now, not yet (a supplementary notice's later start), closed
     now = calendar.now_utc()
@@ -150,7 +163,7 @@ def _nomination_guide(nomination):
         Nomination.organisation == nomination.organisation_id,
         Nomination.list == nomination.list_id, Nomination.domain == nomination.domain_id))
     for n in rows:
-        attach(n, organisation=current_user.organisation)
+        scope.attach(n, organisation=current_user.organisation)
     scans = list(Attachment.select().where(Attachment.organisation == nomination.organisation_id,
                                            Attachment.kind == "stamped_scan",
                                            Attachment.list == nomination.list_id))
@@ -161,29 +174,34 @@ def _nomination_guide(nomination):
 @bp.route("/quota")
 @role_required("unit")
 def quota_partial():
-    return render_template("unit/_quota.html", quota_lines=_quota_lines(current_campaign()))
+    return render_template("unit/_quota.html", quota_lines=_quota_lines())
+
+
+def _list_and_domain(code: str, message: str):
+    """This year's open list named `code` and the domain the form chose; a flash and None
+    when the list is not open or no domain was chosen."""
+    lst = scope.list_by_code(code)
+    if lst is None:
+        abort(404)
+    if form_class(lst) is None:
+        flash(f"{lst.name}{lst.status_note or '未开放申报'}。", "error")
+        return None, None
+    domain = scope.domain(lst, request.form.get("domain")) if lst.has_domains else None
+    if lst.has_domains and domain is None:
+        flash(message, "error")
+        return None, None
+    return lst, domain
 
 
 @bp.route("/nominations/new", methods=["POST"])
 @role_required("unit")
 def nomination_new():
-    campaign = current_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == request.form.get("list", ""))
-    if lst is None or form_class(lst) is None:
-        if lst is not None:
-            flash(f"{lst.name}{lst.status_note or '未开放申报'}。", "error")
-            return redirect(url_for(".dashboard"))
-        abort(404)
-    domain = None
-    if lst.has_domains:
-        domain = Domain.get_or_none(Domain.list == lst, Domain.code == request.form.get("domain"))
-        if domain is None:
-            flash("请选择所属领域。", "error")
-            return redirect(url_for(".dashboard"))
+    lst, domain = _list_and_domain(request.form.get("list", ""), "请选择所属领域。")
+    if lst is None:
+        return redirect(url_for(".dashboard"))
     try:
-        nomination = transitions.create_draft(current_user, lst, domain)
-    except transitions.Refused as e:
+        nomination = ops.create_draft(current_user, lst, domain)
+    except Refused as e:
         flash(str(e), "error")
         return redirect(url_for(".dashboard"))
     limit = quota.quota_of(current_user.organisation, lst) if lst.quota is not None else None
@@ -194,30 +212,33 @@ def nomination_new():
     return redirect(url_for(".nomination", nomination_id=nomination.id))
 
 
-def _editable(nomination: Nomination) -> bool:
-    return nomination.status == "draft" and calendar.submission_open(
-        nomination.list.campaign, organisation=nomination.organisation, lst=nomination.list)
-
-
 def _page(nomination, form, status=200, message=None, message_kind="error", word_report=None):
-    editable = _editable(nomination)
-    template = "unit/nomination_edit.html" if editable else "unit/nomination_view.html"
-    stage = outcomes.stages([nomination], nomination.list.campaign)[nomination.id]
-    attachments = list(_attachments_of(nomination.id))
-    conflicts = list(_open_conflicts_of(nomination.id))
+    """A nomination's page: the form while the unit may change it, else the record. An earlier
+    year's is an archive page (no quota, no countdown), changeable only where reopened."""
+    campaign = nomination.list.campaign
+    template = "unit/nomination_edit.html" if ops.editable(nomination) \
+        else "unit/nomination_view.html"
+    stage = outcomes.stages([nomination], campaign)[nomination.id]
+    archived = not campaign.is_current
+    reopened = years.reopened_until(nomination.organisation, campaign) if archived else None
+    context = calendar_context(campaign, nomination.organisation, nomination.list)
+    if archived:
+        context["submission_open"] = years.reopened(nomination.organisation, campaign)
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         error_summary=svc.error_summary(form) if status == 422 or word_report else [],
         word_report=word_report,
         editor=request.form.get("editor") or secrets.token_hex(8),
-        attachments=attachments, conflicts=conflicts, stage=stage,
-        earlier_flag=earlier.flags([nomination], nomination.list.campaign).get(nomination.id),
-        guide=_nomination_guide(nomination),
-        stage_name=outcomes.stage_name(stage),
-        quota_lines=[q for q in _quota_lines(nomination.list.campaign)
-                     if q.list.id == nomination.list_id
-                     and (q.domain is None or q.domain.id == nomination.domain_id)],
-        campaign=nomination.list.campaign, **calendar_context(nomination.list.campaign, nomination.organisation, nomination.list)), status
+        attachments=list(_attachments_of(nomination.id)),
+        conflicts=list(_open_conflicts_of(nomination.id)), stage=stage,
+        earlier_flag=None if archived else
+        earlier.flags([nomination], campaign).get(nomination.id),
+        guide=None if archived else _nomination_guide(nomination),
+        stage_name=outcomes.stage_name(stage), archived=archived, reopened_until=reopened,
+        quota_lines=[] if archived else
+        [q for q in _quota_lines() if q.list.id == nomination.list_id
+         and (q.domain is None or q.domain.id == nomination.domain_id)],
+        campaign=campaign, **context), status
 
 
 @bp.route("/nominations/<int:nomination_id>", methods=["GET"])
@@ -282,28 +303,31 @@ def _save_or_submit(nomination, form, action, args):
     try:
         if action == "submit":
             if not form.validate():
-                saved = transitions.save_draft(nomination.id, **args)
+                saved = ops.save_draft(nomination.id, **args)
                 return _page(saved, form, 422, "提交未成功：请按标红的提示修改后再提交。"
                              "您填写的内容已保存为草稿。")
-            submitted = transitions.submit(nomination.id, clean=form.clean_data(), **args)
-            if current_app.config["KCZG_PRERENDER_DOCUMENTS"]:
-                tasks.render_nomination_documents(submitted.id)
+            submitted = ops.submit(nomination.id, clean=form.clean_data(), **args)
             flash(f"“{submitted.display_title}”已提交。", "success")
             return redirect(url_for(".nomination", nomination_id=nomination.id))
-        saved = transitions.save_draft(nomination.id, **args)
-    except transitions.Stale as e:
-        return _page(Nomination.get_by_id(nomination.id), form, 409, str(e))
-    except transitions.Refused as e:
+        saved = ops.save_draft(nomination.id, **args)
+    except Stale as e:
+        return _page(_reloaded(nomination), form, 409, str(e))
+    except Refused as e:
         # keep everything typed: a refused submission is saved as a draft where still possible
         try:
-            saved = transitions.save_draft(nomination.id, **args)
-        except transitions.Refused:
-            saved = Nomination.get_by_id(nomination.id)
+            saved = ops.save_draft(nomination.id, **args)
+        except Refused:
+            saved = _reloaded(nomination)
         return _page(saved, form, 409, str(e) + ("（您填写的内容已保存为草稿。）"
                                                 if saved.status == "draft" else ""))
     message = None if action.startswith(("add:", "remove:")) else \
         f"草稿已保存（{calendar.format_local(utcnow(), fmt='%H:%M:%S')}）。"
     return _page(saved, form, 200, message, "success")
+
+
+def _reloaded(nomination: Nomination) -> Nomination:
+    return scope.attach(Nomination.get_by_id(nomination.id),
+                        organisation=current_user.organisation)
 
 
 @bp.route("/nominations/<int:nomination_id>/autosave", methods=["POST"])
@@ -314,14 +338,13 @@ def nomination_autosave(nomination_id):
     _check_size()
     raw = svc.raw_from(_input(nomination))
     try:
-        saved = transitions.save_draft(nomination.id, current_user, raw, _based_on(),
-                                       svc.derived_from_raw(form_class(nomination.list),
-                                                            raw, nomination),
-                                       svc.changed_fields(nomination, raw), editor=_editor())
-    except transitions.Stale as e:
+        saved = ops.save_draft(nomination.id, current_user, raw, _based_on(),
+                               svc.derived_from_raw(form_class(nomination.list), raw, nomination),
+                               svc.changed_fields(nomination, raw), editor=_editor())
+    except Stale as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=True,
                                nomination=nomination), 409
-    except transitions.Refused as e:
+    except Refused as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=False,
                                nomination=nomination), 423
     return render_template("unit/_save_status.html", nomination=saved, error=None,
@@ -370,8 +393,8 @@ def nomination_rows(nomination_id, group):
 def _status_action(nomination_id, action, done):
     nomination = own_nomination(nomination_id)
     try:
-        getattr(transitions, action)(nomination.id, current_user)
-    except transitions.Refused as e:
+        getattr(ops, action)(nomination.id, current_user)
+    except Refused as e:
         flash(str(e), "error")
     else:
         flash(done.format(title=nomination.display_title), "success")
@@ -431,37 +454,24 @@ def nomination_conflict(nomination_id, conflict_id):
 @role_required("unit")
 def nomination_conflict_resolve(nomination_id, conflict_id):
     nomination = own_nomination(nomination_id)
-    NominationConflict.update(resolved=True).where(NominationConflict.id == conflict_id,
-                                                   NominationConflict.nomination == nomination) \
-        .execute()
-    flash("冲突副本已标记为已处理。", "info")
+    try:
+        ops.resolve_conflict(current_user, nomination, conflict_id)
+        flash("冲突副本已标记为已处理。", "info")
+    except Refused as e:
+        flash(str(e), "error")
     return redirect(url_for(".nomination", nomination_id=nomination.id))
 
 
 # --- attachments -----------------------------------------------------------------------------
-
-def _store_upload(**fields):
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise files.UploadError("请选择要上传的文件")
-    stored = files.store(upload.stream, upload.filename)
-    return Attachment.create(uploaded_by=current_user, organisation=current_user.organisation,
-                             **fields, **stored)
-
 
 @bp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
 @role_required("unit")
 def attachment_upload(nomination_id):
     nomination = own_nomination(nomination_id)
     try:
-        transitions.check_open(nomination.list, organisation=nomination.organisation)
-        if nomination.status != "draft":
-            raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
-        att = _store_upload(list=nomination.list, nomination=nomination, kind="material")
-        transitions.record_history(nomination, current_user, "attached", nomination.version,
-                                   [att.original_name])
+        att = attachment_ops.add_material(current_user, nomination, request.files.get("file"))
         flash(f"已上传“{att.original_name}”。", "upload-success")
-    except (files.UploadError, transitions.Refused) as e:
+    except (files.UploadError, Refused) as e:
         flash(str(e), "upload-error")
     return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
 
@@ -485,15 +495,14 @@ def word_template(code):
     """下载Word模板: the list's form as a DOCX to fill in offline (exports/word_forms.py)."""
     from exports import word_forms
 
-    campaign = current_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == code)
+    campaign = scope.campaign()
+    lst = scope.list_by_code(code)
     cls = form_class(lst) if lst is not None and lst.is_open else None
     if cls is None:
         abort(404)
     form = cls(formdata=None, meta={"csrf": False})
     if cls.DOMAIN_FIELD:
-        form.set_domains(lst.domain_rows if hasattr(lst, "domain_rows") else lst.domains)
+        form.set_domains(lst.domain_rows)
     heading = f"{campaign.year or campaign.title[:4]}“科创中国”{lst.name}申报书"
     data = word_forms.template_docx(form, lst.code, lst.name, heading)
     return files.send_download(io.BytesIO(data), docs.FORMATS["docx"],
@@ -505,27 +514,21 @@ def word_template(code):
 def new_from_word(code):
     """上传Word填报 on the dashboard: a new draft of the list, filled from the file (the upload
     goes on to the draft's own import, the file sent again with the same request: 307)."""
-    campaign = current_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == code)
-    if lst is None or form_class(lst) is None:
-        abort(404)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
+        if scope.list_by_code(code) is None:
+            abort(404)
         flash("请选择填好的Word文件（.docx）后再上传。", "error")
         return redirect(url_for(".dashboard") + "#new")
-    domain = None
-    if lst.has_domains:
-        domain = Domain.get_or_none(Domain.list == lst, Domain.code == request.form.get("domain"))
-        if domain is None:
-            flash("请选择所属领域后再上传Word文件。", "error")
-            return redirect(url_for(".dashboard") + "#new")
+    lst, domain = _list_and_domain(code, "请选择所属领域后再上传Word文件。")
+    if lst is None:
+        return redirect(url_for(".dashboard") + "#new")
     try:
-        nomination = transitions.create_draft(current_user, lst, domain)
-    except transitions.Refused as e:
+        nomination = ops.create_draft(current_user, lst, domain)
+    except Refused as e:
         flash(str(e), "error")
         return redirect(url_for(".dashboard") + "#new")
-    return _import_word(attach(nomination, organisation=current_user.organisation), upload)
+    return _import_word(nomination, upload)
 
 
 @bp.route("/nominations/<int:nomination_id>/word", methods=["POST"])
@@ -537,35 +540,15 @@ def nomination_word(nomination_id):
 
 
 def _import_word(nomination, upload):
-    from werkzeug.datastructures import MultiDict
-
-    from exports import word_forms
-
+    if upload is None or not upload.filename:
+        return _page(nomination, svc.shown_form(nomination), 422,
+                     "请选择要上传的Word文件（.docx）。")
     try:
-        transitions.check_open(nomination.list, organisation=nomination.organisation)
-        if nomination.status != "draft":
-            raise transitions.Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
-        if upload is None or not upload.filename:
-            raise word_forms.WordFormError("请选择要上传的Word文件（.docx）。")
-        blank = svc.build_form(nomination, MultiDict())
-        reading = word_forms.read_docx(upload.read(), blank, nomination.list.code)
-    except (word_forms.WordFormError, transitions.Refused) as e:
+        saved, form, reading = ops.import_word(current_user, nomination, upload.read())
+    except Stale as e:
+        return _page(_reloaded(nomination), svc.shown_form(nomination), 409, str(e))
+    except Refused as e:
         return _page(nomination, svc.shown_form(nomination), 422, str(e))
-    raw = dict(nomination.raw or {})
-    groups = {k.split("-", 1)[0] for k in reading.data if re.match(r"^[a-z_]+-\d+-", k)}
-    raw = {k: v for k, v in raw.items() if k.split("-", 1)[0] not in groups}
-    raw.update(reading.data)
-    formdata = svc.form_input(MultiDict([(k, v) for k, vs in raw.items() for v in vs]),
-                              form_class(nomination.list))
-    form = svc.build_form(nomination, formdata)
-    new_raw = svc.raw_from(formdata)
-    try:
-        saved = transitions.save_draft(
-            nomination.id, current_user, new_raw, nomination.version,
-            svc.derived(form, nomination), svc.changed_fields(nomination, new_raw))
-    except transitions.Stale as e:
-        return _page(Nomination.get_by_id(nomination.id), form, 409, str(e))
-    form.validate()
     problems = len(svc.error_summary(form))
     message = (f"已从Word文件读取{len(reading.read)}项" +
                (f"，其中{problems}处需要修改（见下方标红的提示）" if problems else "，均符合要求") +
@@ -577,16 +560,13 @@ def _import_word(nomination, upload):
 @bp.route("/lists/<code>/scan", methods=["POST"])
 @role_required("unit")
 def scan_upload(code):
-    campaign = current_campaign()
-    lst = NominationList.get_or_none(NominationList.campaign == campaign,
-                                     NominationList.code == code)
+    lst = scope.list_by_code(code)
     if lst is None or not lst.is_open:
         abort(404)
     try:
-        transitions.check_open(lst, organisation=current_user.organisation)
-        att = _store_upload(list=lst, nomination=None, kind="stamped_scan")
+        att = attachment_ops.add_scan(current_user, lst, request.files.get("file"))
         flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "upload-success")
-    except (files.UploadError, transitions.Refused) as e:
+    except (files.UploadError, Refused) as e:
         flash(str(e), "upload-error")
     return redirect(url_for(".dashboard") + "#scans")
 
@@ -602,15 +582,9 @@ def attachment_download(attachment_id):
 def attachment_delete(attachment_id):
     att = files.attachment_for(current_user, attachment_id)
     try:
-        transitions.check_open(att.list, organisation=att.organisation)
-        if att.nomination_id and att.nomination.status != "draft":
-            raise transitions.Refused("已提交的推荐不能增删附件；如需修改，请先点击“重新编辑”。")
-        name, nomination = att.original_name, att.nomination
-        files.remove(att)
-        if nomination:
-            transitions.record_history(nomination, current_user, "detached", nomination.version, [name])
-        flash(f"已删除“{name}”。", "info")
-    except transitions.Refused as e:
+        attachment_ops.remove(current_user, att)
+        flash(f"已删除“{att.original_name}”。", "info")
+    except Refused as e:
         flash(str(e), "error")
     if att.nomination_id:
         return redirect(url_for(".nomination", nomination_id=att.nomination_id) + "#attachments")
@@ -622,46 +596,55 @@ def attachment_delete(attachment_id):
 @bp.route("/documents/nominations/<int:nomination_id>.<fmt>")
 @role_required("unit")
 def document_nomination(nomination_id, fmt):
-    return downloads.nomination_document(nomination_id, fmt)
+    return downloads.nomination_document(own_nomination(nomination_id), fmt)
 
 
 @bp.route("/documents/letters/<code>.<fmt>")
 @bp.route("/documents/letters/<code>/<domain>.<fmt>")
 @role_required("unit")
 def document_letter(code, fmt, domain=None):
-    return downloads.letter_document(current_user.organisation, code, domain, fmt,
-                                     _archive_campaign())
+    _archive_campaign()  # an earlier year's letter: its year's scope
+    return downloads.letter_document(current_user.organisation, code, domain, fmt)
 
 
 def _archive_campaign():
-    """An earlier campaign named by ?campaign=<slug> (往年推荐), or None for the current one."""
+    """An earlier campaign named by ?campaign=<slug> (往年推荐): the request goes on in its
+    scope; None for the current one."""
     slug = request.args.get("campaign", "")[:20]
     if not slug:
         return None
     campaign = Campaign.get_or_none(Campaign.slug == slug)
     if campaign is None:
         abort(404)
+    scope.switch(campaign)
     return campaign
 
 
 @bp.route("/archive")
 @role_required("unit")
 def archive():
-    """往年推荐: the unit's nominations of earlier campaigns, read-only, with their documents."""
-    current = current_campaign()
-    rows = list(Nomination.select(Nomination, NominationList, Campaign)
-                .join(NominationList).join(Campaign)
-                .where(Nomination.organisation == current_user.organisation,
-                       Campaign.id != (current.id if current else 0))
-                .order_by(Campaign.year.desc(), NominationList.position, Nomination.id))
+    """往年推荐: the unit's nominations of earlier campaigns (a read across years), read-only
+    unless the secretariat reopened a year for the unit, with their documents."""
+    current = scope.campaign()
+    with unscoped():
+        rows = list(Nomination.select(Nomination, NominationList, Campaign, Domain)
+                    .join(NominationList).join(Campaign).switch(Nomination)
+                    .join(Domain, JOIN.LEFT_OUTER)
+                    .where(Nomination.organisation == current_user.organisation,
+                           Campaign.id != (current.id if current else 0))
+                    .order_by(Campaign.year.desc(), NominationList.position, Nomination.id))
     by_campaign: dict = {}
     for n in rows:
         by_campaign.setdefault(n.list.campaign, []).append(n)
     letters = {c.id: sorted({(n.list, n.domain if n.domain_id else None) for n in ns
                              if n.status == "submitted"}, key=lambda p: (p[0].position, p[0].id))
                for c, ns in by_campaign.items()}
+    org = current_user.organisation
+    reopened = {c.id: years.reopened_until(org, c) for c in by_campaign
+                if years.reopened(org, c)}
     return render_template("unit/archive.html", by_campaign=by_campaign, letters=letters,
-                           stages=outcomes.stages(rows), stage_name=outcomes.stage_name)
+                           stages=outcomes.stages(rows), stage_name=outcomes.stage_name,
+                           reopened=reopened)
 
 
 @bp.route("/letters/<code>/settings", methods=["GET", "POST"])
@@ -678,8 +661,13 @@ def letter_settings(code, domain=None):
     form = LetterSettingsForm(data={"number": number.number if number else "",
                                     "letterhead_mm": str(org.letterhead_mm or 0)})
     if form.validate_on_submit():
-        docs.save_letter_settings(org, key, form.number.data or "",
-                                  parse_int((form.letterhead_mm.data or "0").strip(), 0, 80) or 0)
+        try:
+            document_ops.save_letter_settings(
+                org, lst, key, form.number.data or "",
+                parse_int((form.letterhead_mm.data or "0").strip(), 0, 80) or 0)
+        except Refused as e:
+            flash(str(e), "error")
+            return redirect(url_for(".dashboard"))
         flash("推荐函设置已保存；再次下载即为新版本（验证码随之更新）。", "success")
         return redirect(url_for(".dashboard") + "#documents")
     return render_template("unit/letter_settings.html", form=form, lst=lst, domain=dom), \

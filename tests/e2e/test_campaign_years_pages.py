@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from kczg.campaigns import load_campaign, load_supplement
 from kczg.db import database
+from kczg.operations.campaigns import load_campaign, load_supplement
 from tests.e2e.conftest import login, shot
 from tests.e2e.test_nomination_flow import seed
 

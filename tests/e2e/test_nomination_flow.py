@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import Domain, NominationList, User
-from kczg.rules import transitions
+from kczg.operations import nominations as ops
 from tests.e2e.conftest import login as login_as
 from tests.e2e.conftest import shot
 
@@ -25,16 +25,16 @@ def seed(app, status: str):
         user = User.get(User.username == "unit-a")
         lst = NominationList.get(NominationList.code == "xdjs")
         domain = Domain.get(Domain.list == lst, Domain.code == "dzxx")
-        n = transitions.create_draft(user, lst, domain)
+        n = ops.create_draft(user, lst, domain)
         data = MultiDict(sample("xdjs", tech_name=f"预置的{status}技术"))
         form = svc.build_form(n, data)
         assert form.validate(), form.errors
         args = dict(user=user, raw=svc.raw_from(data), based_on_version=n.version,
                     derived=svc.derived(form, n), changed=[])
         if status == "submitted":
-            transitions.submit(n.id, clean=form.clean_data(), **args)
+            ops.submit(n.id, clean=form.clean_data(), **args)
         else:
-            transitions.save_draft(n.id, **args)
+            ops.save_draft(n.id, **args)
         return n.id
 
 

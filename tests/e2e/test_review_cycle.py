@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 def _other_bodies_report(but: str) -> list:
     """Every other body that 先导技术榜 nominations went to shortlists one and reports."""
     from kczg.models import Nomination, NominationList, User
+    from kczg.operations import results as results_ops
     from kczg.rules import gates
-    from kczg.rules import review_flow as flow
     from kczg.rules.permissions import routed_body_id
 
     xdjs = NominationList.get(NominationList.code == "xdjs")
@@ -31,8 +31,8 @@ def _other_bodies_report(but: str) -> list:
                                                           Nomination.status == "submitted")
                      .order_by(Nomination.id) if routed_body_id(n) == body.id)
         reviewer = User.get(User.username == f"review-{body.short_id}")
-        flow.set_shortlist(reviewer, body, [first.id])
-        flow.submit_results(reviewer, body, reason="（演示：未安排专家）")
+        results_ops.set_shortlist(reviewer, body, [first.id])
+        results_ops.submit_results(reviewer, body, reason="（演示：未安排专家）")
         shortlisted.append(first)
     return shortlisted
 

@@ -6,9 +6,10 @@ from werkzeug.datastructures import MultiDict
 
 from kczg.demo_data import sample
 from kczg.models import Domain, NominationList, ReviewBody, User
+from kczg.operations import nominations as ops
+from kczg.operations import results as results_ops
+from kczg.operations import review as review_ops
 from kczg.passwords import hash_password
-from kczg.rules import review_flow as flow
-from kczg.rules import transitions
 from kczg.services import nominations as svc
 
 AFTER_DEADLINE = "2021-11-05 10:00:00+08:00"
@@ -19,11 +20,11 @@ def submitted(username, code, domain=None, **overrides):
     user = User.get(User.username == username)
     lst = NominationList.get(NominationList.code == code)
     dom = Domain.get(Domain.list == lst, Domain.code == domain) if domain else None
-    n = transitions.create_draft(user, lst, dom)
+    n = ops.create_draft(user, lst, dom)
     data = MultiDict(sample(code, **({"domain": domain} if domain else {}), **overrides))
     form = svc.build_form(n, data)
     assert form.validate(), form.errors
-    return transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
+    return ops.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
                               svc.derived(form, n), [])
 
 
@@ -45,7 +46,7 @@ def world(app, db):
                                    display_name=name, affiliation=affiliation,
                                    password_hash=hash_password("x")))
     for expert in experts:  # each has accepted the 保密与回避承诺 (its own test: test_review_flow)
-        flow.accept_pledge(expert)
+        review_ops.accept_pledge(expert)
     with time_machine.travel(AFTER_DEADLINE, tick=True):
         yield {"ns": ns, "body": body, "experts": experts,
                "reviewer": User.get(User.username == "review-it"),
@@ -63,5 +64,5 @@ def reported(nominations, reason="（测试：未安排专家）"):
     for body_id, ids in by_body.items():
         body = ReviewBody.get_by_id(body_id)
         reviewer = User.get(User.username == f"review-{body.short_id}")
-        flow.set_shortlist(reviewer, body, ids)
-        flow.submit_results(reviewer, body, reason=reason)
+        results_ops.set_shortlist(reviewer, body, ids)
+        results_ops.submit_results(reviewer, body, reason=reason)

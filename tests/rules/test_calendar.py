@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kczg.campaigns import current_campaign
+from kczg.campaigns.scope import current_campaign
 from kczg.rules import calendar
 
 SH = ZoneInfo("Asia/Shanghai")

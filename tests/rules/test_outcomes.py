@@ -3,8 +3,8 @@
 import time_machine
 
 from kczg.models import Message, Nomination, NominationList, User
+from kczg.operations import final as final_ops
 from kczg.rules import outcomes
-from kczg.rules import review_flow as flow
 from tests.rules.conftest import reported
 
 
@@ -25,10 +25,10 @@ def test_stages_and_messages_through_the_review(world):
     told = Message.get(Message.user == unit_a, Message.subject.contains("已报送初评结果"))
     assert "初评入围" in told.body and "初评未入围" in told.body
     with time_machine.travel("2021-12-01 10:00:00+08:00"):  # the other bodies' deadline passed
-        flow.stage_decision(w["sec"], ns[0], True)
-        flow.stage_decision(w["sec"], ns[2], False, "综合评议")
+        final_ops.stage_decision(w["sec"], ns[0], True)
+        final_ops.stage_decision(w["sec"], ns[2], False, "综合评议")
         assert _stages(ns) == ["shortlisted", "not_shortlisted", "shortlisted"]  # not yet public
-        flow.publish(w["sec"], NominationList.get(NominationList.code == "xdjs"))
+        final_ops.publish(w["sec"], NominationList.get(NominationList.code == "xdjs"))
     assert _stages(ns) == ["selected", "not_shortlisted", "not_selected"]
     told = Message.get(Message.user == unit_a, Message.subject == "先导技术榜已发布")
     assert f"“{ns[0].display_title}”：入选" in told.body

@@ -8,10 +8,12 @@ import threading
 
 import pytest
 
+from kczg.campaigns import scope
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import Domain, Nomination, NominationList, User
-from kczg.rules import transitions
+from kczg.operations import Refused
+from kczg.operations import nominations as ops
 
 RACERS = 8
 
@@ -20,23 +22,23 @@ def _drafts(code, domain_code, n):
     user = User.get(User.username == "unit-a")
     lst = NominationList.get(NominationList.code == code)
     domain = Domain.get(Domain.list == lst, Domain.code == domain_code) if domain_code else None
-    return user, [transitions.create_draft(user, lst, domain).id for _ in range(n)]
+    return user, [ops.create_draft(user, lst, domain).id for _ in range(n)]
 
 
-def _race(user, ids, code):
+def _race(app, user, ids, code):
     barrier = threading.Barrier(len(ids))
     outcome = {"ok": 0, "refused": [], "errors": []}
     lock = threading.Lock()
 
     def run(nid):
         try:
-            with database.connection_context():
+            with app.app_context(), database.connection_context(), scope.using_current():
                 barrier.wait(timeout=10)
-                transitions.submit(nid, user, raw={}, clean=sample(code), based_on_version=1,
+                ops.submit(nid, user, raw={}, clean=sample(code), based_on_version=1,
                                    derived={}, changed=[])
             with lock:
                 outcome["ok"] += 1
-        except transitions.Refused as e:
+        except Refused as e:
             with lock:
                 outcome["refused"].append(str(e))
         except Exception as e:  # noqa: BLE001 - any other failure is the bug we look for
@@ -56,7 +58,7 @@ def test_concurrent_submissions_never_exceed_the_quota(app, collection_open, cod
     with app.app_context():
         with database.connection_context():
             user, ids = _drafts(code, domain, RACERS)
-        outcome = _race(user, ids, code)
+        outcome = _race(app, user, ids, code)
         with database.connection_context():
             submitted = Nomination.select().where(Nomination.status == "submitted").count()
     assert outcome["errors"] == []

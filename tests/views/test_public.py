@@ -26,7 +26,7 @@ def test_home_shows_the_seven_lists_sizes_quotas_and_bodies(client):
         assert name in body
     # each list row: name, size, quota, review body
     i = table.index("先导技术榜")
-    assert table[i:i + 4] == ["先导技术榜", "100项（6个领域合计）", "每个领域不超过2项", "按领域，见下"]
+    assert table[i:i + 4] == ["先导技术榜", "100项（六个领域合计）", "每个领域不超过2项", "按领域，见下"]
     i = table.index("新锐企业榜")
     assert table[i:i + 4] == ["新锐企业榜", "100项", "不超过5项", "“科创中国”联合体秘书处"]
     i = table.index("开源创新榜")

@@ -15,7 +15,7 @@ MAX_QUERIES = 6
 def _submit_many(app, username: str, code: str, count: int, domain: str | None = None):
     """`count` submitted nominations of one unit, straight through the rules."""
     from kczg.models import Domain, NominationList, User
-    from kczg.rules import transitions
+    from kczg.operations import nominations as ops
     from kczg.services import nominations as svc
 
     with app.app_context(), database.connection_context():
@@ -25,11 +25,11 @@ def _submit_many(app, username: str, code: str, count: int, domain: str | None =
         lst.save()
         dom = Domain.get(Domain.list == lst, Domain.code == domain) if domain else None
         for i in range(count):
-            n = transitions.create_draft(user, lst, dom)
+            n = ops.create_draft(user, lst, dom)
             data = MultiDict(sample(code, **({"domain": domain} if domain else {})))
             form = svc.build_form(n, data)
             assert form.validate(), form.errors
-            transitions.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
+            ops.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
                                svc.derived(form, n), [])
 
 

@@ -1,6 +1,10 @@
-"""Every change of a nomination's state goes through one function here: it checks the phase
-(deadline), the quota and the version in one transaction, records the history, and refuses
-with a Chinese message the view shows next to the form.
+"""A nomination's life as its unit changes it: a draft created, saved as typed (autosave), filled
+from a Word file, submitted within the quota, withdrawn, reopened, deleted; a stale save kept as
+a conflict copy, and the copy marked as dealt with.
+
+Each checks the year (an earlier year only where the secretariat reopened it for the unit), the
+phase (deadline, the unit's extension) and the version in one transaction, records the history,
+and tells the unit's accounts after the commit.
 
 Quota under concurrency: the unit's row is the lock. On SQLite the transaction starts with
 BEGIN IMMEDIATE (one writer at a time); on PostgreSQL it takes SELECT … FOR UPDATE on the
@@ -8,10 +12,16 @@ organisation, so two submissions of one unit (two tabs, two users) count one aft
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
-from kczg.campaigns.facts import attach
-from kczg.db import Compiled, database, is_postgres, write_transaction
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from forms.registry import form_class
+from kczg import queue
+from kczg.campaigns.scope import attach
+from kczg.db import database, is_postgres, write_transaction
 from kczg.models import (
     Domain,
     Nomination,
@@ -22,33 +32,38 @@ from kczg.models import (
     User,
     utcnow,
 )
-from kczg.rules import calendar, quota
+from kczg.models.compiled import Compiled
+from kczg.rules import calendar, gates, quota, years
+from kczg.services import documents, outbox
+from kczg.services import nominations as forms_svc
+
+from . import Refused, Stale
 
 HISTORY_MERGE_WINDOW = timedelta(minutes=10)  # autosaves by one user within it share a row
 
 
-class Refused(Exception):
-    """The action is not allowed now; the message says why, in Chinese."""
-
-
-class Stale(Refused):
-    """The nomination changed since the user loaded it; what they sent was kept aside."""
-
-    def __init__(self, message: str, stored_version: int, conflict_id: int):
-        super().__init__(message)
-        self.stored_version, self.conflict_id = stored_version, conflict_id
-
-
 def check_open(nomination_list: NominationList, now: datetime | None = None,
                organisation: Organisation | None = None) -> None:
-    """Refuse after the submission deadline (the unit's extended one, if the secretariat
-    granted it)."""
+    """Refuse an earlier year (unless reopened for the unit), a list not yet open, and a
+    deadline passed (the unit's extended one, if the secretariat granted it)."""
     campaign = nomination_list.campaign
+    refusal = years.unit_write_refusal(campaign, organisation, now)
+    if refusal:
+        raise Refused(refusal)
     if calendar.list_not_yet_open(nomination_list, now):
         raise Refused(f"{nomination_list.name}尚未开始征集，请关注补充通知。")
     if not calendar.submission_open(campaign, now, organisation, nomination_list):
         raise Refused(f"网上申报已于{calendar.deadline_label(campaign, nomination_list)}（北京时间）"
                       "截止，不能再新建、修改、提交或撤回推荐。")
+
+
+def editable(nomination: Nomination, now: datetime | None = None) -> bool:
+    """The unit may still change this draft now (its page shows the form, not the record)."""
+    try:
+        check_open(nomination.list, now, nomination.organisation)
+    except Refused:
+        return False
+    return nomination.status == "draft"
 
 
 def _lock_unit(organisation_id: int) -> None:
@@ -84,7 +99,8 @@ def record_history(nomination: Nomination, user: User, action: str, version: int
             last.save()
             return
     NominationHistory.create(nomination=nomination, user=user, action=action,
-                             fields=labels, changes=changes, version=version)
+                             fields=labels, changes=changes, version=version,
+                             campaign=nomination.campaign_id)
 
 
 nomination_by_id = Compiled(lambda nid: Nomination.select().where(Nomination.id == nid)
@@ -108,10 +124,10 @@ def create_draft(user: User, nomination_list: NominationList, domain: Domain | N
     if not nomination_list.is_open:
         raise Refused(f"{nomination_list.name}{nomination_list.status_note or '未开放申报'}")
     with database.atomic():
-        n = Nomination.create(list=nomination_list, domain=domain,
+        n = Nomination.create(list=nomination_list, domain=domain, campaign=nomination_list.campaign_id,
                               organisation=user.organisation, created_by=user)
         record_history(n, user, "created", n.version)
-    return n
+    return attach(n, organisation=user.organisation)
 
 
 def _record_conflict(nomination: Nomination, user: User, raw: dict, based_on: int) -> Stale:
@@ -130,7 +146,8 @@ def _record_conflict(nomination: Nomination, user: User, raw: dict, based_on: in
         else:
             conflict = NominationConflict.create(nomination=nomination, user=user, raw=raw,
                                                  based_on_version=based_on,
-                                                 stored_version=nomination.version)
+                                                 stored_version=nomination.version,
+                                                 campaign=nomination.campaign_id)
             record_history(nomination, user, "conflict", nomination.version)
     return Stale(f"这份推荐已在其他页面或由其他用户修改（当前为第{nomination.version}版，"
                  f"您编辑的是第{based_on}版）。为避免覆盖，您刚才的内容已另存为冲突副本，"
@@ -172,7 +189,8 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
 def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_version: int,
            derived: dict, changed: list[str], now: datetime | None = None,
            editor: str = "") -> Nomination:
-    """Submit a validated draft: deadline, version and quota checked under the unit's lock."""
+    """Submit a validated draft: year, deadline, version and quota checked under the unit's
+    lock; the unit's message and the documents' rendering queued for after the commit."""
     stale = None
     with write_transaction():
         nomination = _reload(nomination_id, user)
@@ -196,9 +214,10 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id, user)
             record_history(nomination, user, "submitted", nomination.version, changed)
-            # in the same transaction: one commit for the submission and its message
             _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
                        f"{nomination.list.name}：已提交，提交人 {user.username}。")
+            if current_app.config.get("KCZG_PRERENDER_DOCUMENTS"):
+                queue.after_commit(documents.render_nomination_documents, nomination.id)
     if stale is None:
         return nomination
     raise _record_conflict(stale, user, raw, based_on_version)
@@ -211,9 +230,8 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
         check_open(nomination.list, now, nomination.organisation)
         if nomination.status not in expected:
             raise Refused(wrong_state)
-        from kczg.rules import gates
-
-        if gates.delivered(nomination, now):
+        if gates.delivered(nomination, now) and not years.reopened(
+                nomination.organisation, nomination.list.campaign, now):
             raise Refused("这份推荐已送达初评机构，单位不能再撤回或修改；确需修改的，"
                           "请联系初评机构或联合体秘书处退回。")
         Nomination.update(status=new, outcome="", version=Nomination.version + 1,
@@ -226,8 +244,6 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
 def _tell_unit(nomination: Nomination, subject: str, body: str) -> None:
     """Every account of the unit hears of its nominations' state changes (two users, one
     unit: each sees what the other did)."""
-    from kczg.services import outbox
-
     outbox.notify(outbox.unit_users(nomination.organisation), subject, body)
 
 
@@ -252,3 +268,44 @@ def delete_draft(nomination_id: int, user: User, now: datetime | None = None) ->
     if nomination.status != "draft":
         raise Refused("只能删除草稿；已提交的推荐请先撤回。")
     nomination.delete_instance(recursive=True)
+
+
+def resolve_conflict(user: User, nomination: Nomination, conflict_id: int) -> None:
+    """The unit has dealt with a conflict copy: it leaves the nomination's page."""
+    refusal = years.unit_write_refusal(nomination.list.campaign, nomination.organisation)
+    if refusal:
+        raise Refused(refusal)
+    NominationConflict.update(resolved=True).where(
+        NominationConflict.id == conflict_id,
+        NominationConflict.nomination == nomination).execute()
+
+
+# --- the Word round trip ---------------------------------------------------------------------
+
+def import_word(user: User, nomination: Nomination, data: bytes):
+    """上传Word填报: a filled template (or a 申报书 DOCX of the platform) fills the draft, rows
+    of a group the file holds replacing the draft's; returns (the saved nomination, the form
+    bound to what is now stored, validated, and what the file gave). Refused when the draft
+    cannot change or the file is not a form of this list."""
+    from exports import word_forms
+
+    check_open(nomination.list, organisation=nomination.organisation)
+    if nomination.status != "draft":
+        raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+    blank = forms_svc.build_form(nomination, MultiDict())
+    try:
+        reading = word_forms.read_docx(data, blank, nomination.list.code)
+    except word_forms.WordFormError as e:
+        raise Refused(str(e)) from e
+    groups = {k.split("-", 1)[0] for k in reading.data if re.match(r"^[a-z_]+-\d+-", k)}
+    raw = {k: v for k, v in (nomination.raw or {}).items()
+           if k.split("-", 1)[0] not in groups} | reading.data
+    formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in raw.items() for v in vs]),
+                                    form_class(nomination.list))
+    form = forms_svc.build_form(nomination, formdata)
+    new_raw = forms_svc.raw_from(formdata)
+    saved = save_draft(nomination.id, user, new_raw, nomination.version,
+                       forms_svc.derived(form, nomination),
+                       forms_svc.changed_fields(nomination, new_raw))
+    form.validate()
+    return saved, form, reading

@@ -1,0 +1,299 @@
+"""A review body's and its experts' work: 备案 (filed and acknowledged or returned by the
+secretariat), scoring criteria, assignments by hand or automatic, the expert's pledge,
+conflicts declared, scores, blind review.
+
+Each checks who may (the body's own account, bound to its stable id), that the year is the
+current one and the phase allows it, writes the nomination's history or the audit log, and
+tells the people concerned once the transaction has committed.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from kczg.campaigns import scope
+from kczg.campaigns.facts import domains_of
+from kczg.db import database
+from kczg.models import (
+    Assignment,
+    BodyResult,
+    Criterion,
+    Filing,
+    Nomination,
+    NominationList,
+    ReviewBody,
+    Score,
+    User,
+    utcnow,
+)
+from kczg.rules import calendar, gates, permissions, years
+from kczg.rules import review as rules
+from kczg.services import audit, outbox
+from kczg.services.review import criteria_for, filing_of, result_of
+
+from . import Refused, refuse_if
+from .nominations import record_history
+
+
+def own_body(user: User, body: ReviewBody) -> None:
+    """The body's own account (bound to the body's stable id: any year's row of that body),
+    working in the current year."""
+    mine = user.body_key == body.short_id if user.body_key else user.review_body_id == body.id
+    if user.role != "review" or not mine:
+        raise Refused("只有该初评机构可以进行此操作。")
+    refuse_if(years.write_refusal(body.campaign))
+
+
+def secretariat(user: User, campaign=None) -> None:
+    if user.role != "secretariat":
+        raise Refused("只有联合体秘书处可以进行此操作。")
+    if campaign is not None:
+        refuse_if(years.write_refusal(campaign))
+
+
+def expert_body(expert: User) -> ReviewBody:
+    """The expert's body in the scope's year; refused when the year does not name it."""
+    body = scope.body_by_key(expert.body_key)
+    if body is None:
+        raise Refused("本年度征集未设置您所在的初评机构，往年的评审只能查看。")
+    return body
+
+
+def filing_row(body: ReviewBody) -> Filing:
+    return Filing.get_or_none(Filing.body == body) or Filing.create(body=body,
+                                                                    campaign=body.campaign_id)
+
+
+def result_row(body: ReviewBody) -> BodyResult:
+    return BodyResult.get_or_none(BodyResult.body == body) or BodyResult.create(
+        body=body, campaign=body.campaign_id)
+
+
+# --- 备案 ---------------------------------------------------------------------------------------
+
+def submit_filing(user: User, body: ReviewBody, plan: str, experts: str, standards: str) -> Filing:
+    own_body(user, body)
+    filing = filing_row(body)
+    if filing.status in ("submitted", "acknowledged"):
+        raise Refused("备案材料已提交，秘书处退回后方可修改。")
+    if not (plan.strip() and experts.strip() and standards.strip()):
+        raise Refused("请完整填写评审工作方案、专家构成方案和评价标准。")
+    with database.atomic():
+        filing.plan, filing.experts, filing.standards = plan, experts, standards
+        filing.status, filing.submitted_at, filing.comment = "submitted", utcnow(), ""
+        filing.save()
+        audit.record("filing_submitted", f"body:{body.short_id}", actor=user)
+        outbox.notify(outbox.secretariat_users(), f"{body.name}提交了备案材料",
+                      "请在秘书处工作台“备案”中查看并备案。")
+    return filing
+
+
+def decide_filing(user: User, body: ReviewBody, acknowledge: bool, comment: str = "") -> Filing:
+    secretariat(user, body.campaign)
+    filing = filing_row(body)
+    if filing.status != "submitted":
+        raise Refused("该机构没有待备案的材料。")
+    if not acknowledge and not comment.strip():
+        raise Refused("退回时请填写意见。")
+    with database.atomic():
+        filing.status = "acknowledged" if acknowledge else "returned"
+        filing.comment, filing.decided_at, filing.decided_by = comment, utcnow(), user
+        filing.save()
+        audit.record("filing_" + filing.status, f"body:{body.short_id}", comment, actor=user)
+        outbox.notify(outbox.body_users(body),
+                      "备案材料已备案" if acknowledge else "备案材料被退回",
+                      "可以开始组织专家评分。" if acknowledge else f"退回意见：{comment}")
+    return filing
+
+
+# --- criteria -----------------------------------------------------------------------------------
+
+def set_criteria(user: User, body: ReviewBody, lst: NominationList,
+                 items: list[tuple[str, int]]) -> list[Criterion]:
+    own_body(user, body)
+    if lst.review_body_id != body.id and not any(d.review_body_id == body.id
+                                                 for d in domains_of(lst)):
+        raise Refused("该榜单不由本机构初评。")
+    if rules.scoring_started(body, lst):
+        raise Refused("已有专家开始评分，评分指标已锁定。")
+    names = [name.strip() for name, _ in items]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise Refused("指标名称不能为空，也不能重复。")
+    refuse_if(rules.weight_problem([w for _, w in items]))
+    with database.atomic():
+        Criterion.delete().where(Criterion.body == body, Criterion.list == lst).execute()
+        rows = [Criterion.create(body=body, list=lst, name=n, weight=w, position=i,
+                                 campaign=body.campaign_id)
+                for i, (n, w) in enumerate(zip(names, (w for _, w in items)))]
+        audit.record("criteria_set", f"body:{body.short_id}:list:{lst.code}",
+                     "；".join(f"{n} {w}" for n, w in items), actor=user)
+    return rows
+
+
+# --- assignments --------------------------------------------------------------------------------
+
+def _check_assignable(user: User, body: ReviewBody, nomination: Nomination,
+                      now: datetime | None) -> None:
+    own_body(user, body)
+    campaign = body.campaign
+    if not rules.review_open(campaign, now):
+        raise Refused(f"网上申报{campaign.submission_deadline_label}截止后方可分配评审。")
+    if nomination.status != "submitted" or permissions.routed_body_id(nomination) != body.id:
+        raise Refused("该推荐不在本机构的初评范围内。")
+    if not gates.delivered(nomination, now):  # a list with its own, later calendar
+        raise Refused(f"{nomination.list.name}网上申报"
+                      f"{calendar.deadline_label(campaign, nomination.list)}截止后方可分配评审。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再调整评审分配。")
+
+
+def assign(user: User, body: ReviewBody, nomination: Nomination, expert: User,
+           now: datetime | None = None) -> Assignment:
+    _check_assignable(user, body, nomination, now)
+    if expert.role != "expert" or expert.body_key != body.short_id:  # (stable across years)
+        raise Refused("只能分配给本机构的评审专家。")
+    reason = rules.conflict_reason(expert, nomination)
+    if reason:
+        raise Refused(f"存在利益冲突，不能分配：{reason}。")
+    if Assignment.select().where(Assignment.nomination == nomination,
+                                 Assignment.expert == expert).exists():
+        raise Refused("该专家已分配或已声明回避此项目。")
+    with database.atomic():
+        a = Assignment.create(nomination=nomination, expert=expert, assigned_by=user,
+                              campaign=nomination.campaign_id)
+        record_history(nomination, user, "assigned", nomination.version, [expert.display_name])
+        outbox.notify([expert], "您有新的评审任务",
+                      f"请登录专家工作台评审：{nomination.display_title}")
+    return a
+
+
+def unassign(user: User, body: ReviewBody, assignment: Assignment) -> None:
+    """取消分配: an assignment not yet scored leaves the expert's list (the expert is told)."""
+    own_body(user, body)
+    nomination = assignment.nomination
+    if permissions.routed_body_id(nomination) != body.id:
+        raise Refused("只能取消本机构的评审任务。")
+    if assignment.status != "assigned":
+        raise Refused("专家已评分或已声明回避的任务不能取消。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再调整评审任务。")
+    expert = assignment.expert
+    with database.atomic():
+        Score.delete().where(Score.assignment == assignment).execute()  # a saved draft
+        assignment.delete_instance()
+        record_history(nomination, user, "unassigned", nomination.version,
+                       [expert.display_name or expert.username])
+        outbox.notify([expert], "评审任务已取消",
+                      f"初评机构取消了“{nomination.display_title}”的评审任务。")
+
+
+def auto_assign(user: User, body: ReviewBody, nominations: list[Nomination],
+                per_nomination: int, now: datetime | None = None) -> rules.AssignmentPlan:
+    if not 1 <= per_nomination <= 15:
+        raise Refused("每个项目的评审专家人数应在1到15之间。")
+    for n in nominations:
+        _check_assignable(user, body, n, now)
+    experts = list(User.select().where(User.role == "expert", User.body_key == body.short_id,
+                                       User.active == True))  # noqa: E712
+    if not experts:
+        raise Refused("本机构还没有评审专家账号。")
+    existing = list(Assignment.select().where(
+        Assignment.nomination.in_([n.id for n in nominations]))) if nominations else []
+    plan = rules.plan_assignments(nominations, experts, per_nomination, existing)
+    with database.atomic():
+        for n, e in plan.pairs:
+            Assignment.create(nomination=n, expert=e, assigned_by=user, campaign=n.campaign_id)
+            record_history(n, user, "assigned", n.version, [e.display_name])
+        audit.record("auto_assigned", f"body:{body.short_id}",
+                     f"{len(plan.pairs)} assignments, {per_nomination} per nomination",
+                     actor=user)
+        for expert in {e.id: e for _, e in plan.pairs}.values():
+            count = sum(1 for _, e in plan.pairs if e.id == expert.id)
+            outbox.notify([expert], "您有新的评审任务", f"新分配{count}个项目，请登录专家工作台评审。")
+    return plan
+
+
+# --- the expert's work --------------------------------------------------------------------------
+
+def declare_conflict(expert: User, assignment: Assignment, reason: str) -> Assignment:
+    if assignment.expert_id != expert.id:
+        raise Refused("只能对分配给本人的项目声明回避。")
+    if not reason.strip():
+        raise Refused("请说明回避理由。")
+    body = expert_body(expert)
+    refuse_if(years.write_refusal(body.campaign))
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再声明回避。")
+    with database.atomic():
+        Score.delete().where(Score.assignment == assignment).execute()
+        assignment.status, assignment.conflict_reason = "conflict", reason.strip()[:250]
+        assignment.submitted_at = None
+        assignment.save()
+        n = assignment.nomination
+        record_history(n, expert, "conflict_declared", n.version, [expert.display_name])
+        outbox.notify(outbox.body_users(body), "专家声明回避",
+                      f"{expert.display_name}对“{n.display_title}”声明回避："
+                      f"{reason}。该分配已撤销，请另行分配专家。")
+    return assignment
+
+
+def accept_pledge(expert: User) -> None:
+    """保密与回避承诺: an expert accepts it once, before the first score."""
+    if expert.role != "expert":
+        raise Refused("只有评审专家需要作出此承诺。")
+    if expert.pledged_at is None:
+        with database.atomic():
+            User.update(pledged_at=utcnow()).where(User.id == expert.id).execute()
+            expert.pledged_at = utcnow()
+            audit.record("expert_pledged", expert.username, actor=expert)
+
+
+def save_scores(expert: User, assignment: Assignment, values: dict[int, int], comment: str,
+                submit: bool, now: datetime | None = None) -> Assignment:
+    """Save an expert's scores (a draft, or submitted); changeable until the body reports."""
+    if assignment.expert_id != expert.id or assignment.status == "conflict":
+        raise Refused("该项目未分配给您，或您已声明回避。")
+    body = expert_body(expert)
+    refuse_if(years.write_refusal(body.campaign))
+    if filing_of(body).status != "acknowledged":
+        raise Refused("本机构的评审方案尚未在秘书处备案，暂不能评分。")
+    if expert.pledged_at is None:
+        raise Refused("请先阅读并接受《保密与回避承诺》，再开始评分。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，评分不能再修改。")
+    if not rules.results_open(body, now):
+        raise Refused("初评结果报送已截止，评分不能再修改。")
+    n = assignment.nomination
+    criteria = criteria_for(body, n.list)
+    if not criteria:
+        raise Refused("初评机构尚未设置该榜单的评分指标。")
+    for c in criteria:
+        v = values.get(c.id)
+        if v is None and submit:
+            raise Refused(f"请为“{c.name}”打分。")
+        if v is not None and not 0 <= v <= 100:
+            raise Refused(f"“{c.name}”的分数应在0到100之间。")
+    with database.atomic():
+        for c in criteria:
+            if values.get(c.id) is None:
+                continue
+            Score.insert(assignment=assignment, criterion=c, value=values[c.id],
+                         campaign=assignment.campaign_id) \
+                .on_conflict(conflict_target=[Score.assignment, Score.criterion],
+                             update={Score.value: values[c.id]}).execute()
+        assignment.comment = comment[:2000]
+        if submit:
+            assignment.status, assignment.submitted_at = "submitted", utcnow()
+        assignment.save()
+        if submit:
+            record_history(n, expert, "scored", n.version, [expert.display_name])
+    return assignment
+
+
+def set_blind(user: User, body: ReviewBody, blind: bool) -> BodyResult:
+    """盲评: the body's experts see no recommending unit (nor materials not marked safe)."""
+    own_body(user, body)
+    result = result_row(body)
+    result.blind = blind
+    result.save()
+    audit.record("blind_on" if blind else "blind_off", f"body:{body.short_id}", actor=user)
+    return result
