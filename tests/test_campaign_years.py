@@ -34,9 +34,8 @@ def pdf_text(data: bytes) -> str:
 
 def submit(client, code, domain=None, year=2021, **overrides):
     nid = new_nomination(client, code, domain)
-    data = sample(code, **overrides) if code != "xxyf" else dict(NEW_LIST, **overrides)
-    if year == 2022:  # 新锐企业榜 asks for 2019–2021 in 2022
-        data = {k.replace("_2018", "_2021"): v for k, v in data.items()}
+    # (新锐企业榜 asks for the three years before the campaign's: 2019–2021 in 2022)
+    data = sample(code, year=year, **overrides) if code != "xxyf" else dict(NEW_LIST, **overrides)
     if domain:
         data["domain"] = domain
     r = post_nomination(client, nid, data, "submit")

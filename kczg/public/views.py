@@ -20,25 +20,6 @@ def _campaign_or_404():
     return campaign
 
 
-def calendar_context(campaign, organisation=None, lst=None):
-    """The calendar facts pages show; with a unit, its own (possibly extended) deadline; with a
-    list, that list's (a list opened by a supplementary notice has its own)."""
-    now = calendar.now_utc()
-    upcoming = calendar.next_milestone(campaign, now)
-    deadline = calendar.submission_deadline(campaign, organisation, lst)
-    extended = deadline != calendar.submission_deadline(campaign, None, lst)
-    return {
-        "deadline_label": calendar.deadline_label(campaign, lst),
-        "extended_until": calendar.cn_deadline(deadline, campaign.timezone) if extended else None,
-        "now": now,
-        "current_phases": calendar.current_phases(campaign, now),
-        "next_milestone": upcoming,
-        "countdown": calendar.countdown_text(upcoming.remaining(now)) if upcoming else None,
-        "submission_open": calendar.submission_open(campaign, now, organisation, lst),
-        "submission_left": calendar.countdown_text(deadline - now),
-    }
-
-
 @bp.route("/")
 def home():
     campaign = scope.campaign()
@@ -49,7 +30,7 @@ def home():
         "public/home.html", campaign=campaign, lists=facts.lists, phases=facts.phases,
         bodies=facts.bodies, contacts=facts.contacts, unit_types=facts.unit_types,
         lists_sentence=shape.lists_sentence(facts.lists),
-        **calendar_context(campaign))
+        **calendar.calendar_context(campaign))
 
 
 @bp.route("/lists/<code>")
@@ -61,7 +42,7 @@ def list_detail(code):
     routing = ([(d.review_body, f"{d.name}领域") for d in lst.domain_rows] if lst.domain_rows
                else [(lst.review_body, lst.name)] if lst.review_body else [])
     return render_template("public/list.html", campaign=campaign, lst=lst, routing=routing,
-                           **calendar_context(campaign, lst=lst))
+                           **calendar.calendar_context(campaign, lst=lst))
 
 
 @bp.route("/notice")
@@ -101,7 +82,7 @@ def countdown():
     organisation = current_user.organisation if current_user.is_authenticated \
         and current_user.role == "unit" else None
     return render_template("public/_countdown.html", campaign=campaign,
-                           **calendar_context(campaign, organisation))
+                           **calendar.calendar_context(campaign, organisation))
 
 
 @bp.route("/verify", methods=["GET"])

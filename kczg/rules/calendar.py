@@ -159,3 +159,22 @@ def cn_deadline(value: datetime, tz: str = "Asia/Shanghai") -> str:
         return f"{day.year}年{day.month}月{day.day}日24时"
     minutes = f"{local_time.minute}分" if local_time.minute else ""
     return f"{local_time.year}年{local_time.month}月{local_time.day}日{local_time.hour}时{minutes}"
+
+
+def calendar_context(campaign, organisation=None, lst=None):
+    """The calendar facts pages show; with a unit, its own (possibly extended) deadline; with a
+    list, that list's (a list opened by a supplementary notice has its own)."""
+    now = now_utc()
+    upcoming = next_milestone(campaign, now)
+    deadline = submission_deadline(campaign, organisation, lst)
+    extended = deadline != submission_deadline(campaign, None, lst)
+    return {
+        "deadline_label": deadline_label(campaign, lst),
+        "extended_until": cn_deadline(deadline, campaign.timezone) if extended else None,
+        "now": now,
+        "current_phases": current_phases(campaign, now),
+        "next_milestone": upcoming,
+        "countdown": countdown_text(upcoming.remaining(now)) if upcoming else None,
+        "submission_open": submission_open(campaign, now, organisation, lst),
+        "submission_left": countdown_text(deadline - now),
+    }

@@ -44,8 +44,7 @@ from kczg.operations import notices as notice_ops
 from kczg.operations import results as results_ops
 from kczg.operations import review as review_ops
 from kczg.parsing import clean_text, parse_datetime, parse_int
-from kczg.public.views import calendar_context
-from kczg.rules import earlier, gates, permissions
+from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules.duplicates import duplicate_groups
 from kczg.services import accounts as account_reads
 from kczg.services import audit, files, listing, review_stats
@@ -71,7 +70,7 @@ def dashboard():
     return render_template("secretariat/dashboard.html", campaign=campaign, counts=counts,
                            pending=pending, bodies=bodies, lists=scope.lists(),
                            base_url_problem=config.base_url_problem(current_app.config),
-                           **(calendar_context(campaign) if campaign else {}))
+                           **(calendar.calendar_context(campaign) if campaign else {}))
 
 
 @bp.route("/notice-files", methods=["GET", "POST"])
@@ -125,7 +124,7 @@ def overview():
                            bars=ov.per_list(scope.lists()),
                            line=ov.line_chart(days, ov.deadline_day(campaign)),
                            without=without[:LISTED_UNITS], more=len(without) > LISTED_UNITS,
-                           **calendar_context(campaign))
+                           **calendar.calendar_context(campaign))
 
 
 LISTED_UNITS = 50

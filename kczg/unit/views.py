@@ -46,7 +46,6 @@ from kczg.operations import attachments as attachment_ops
 from kczg.operations import documents as document_ops
 from kczg.operations import nominations as ops
 from kczg.parsing import parse_int
-from kczg.public.views import calendar_context
 from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, years
 from kczg.services import documents as docs
 from kczg.services import files
@@ -95,7 +94,7 @@ def dashboard():
     scans = list(Attachment.select().where(
         Attachment.organisation == current_user.organisation,
         Attachment.kind == "stamped_scan"))
-    context = calendar_context(campaign, current_user.organisation) if campaign else {}
+    context = calendar.calendar_context(campaign, current_user.organisation) if campaign else {}
     # each list's own state: open now, not yet (a supplementary notice's later start), closed
     now = calendar.now_utc()
     list_state = {lst.id: ("open" if calendar.submission_open(campaign, now,
@@ -221,7 +220,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error", word
     stage = outcomes.stages([nomination], campaign)[nomination.id]
     archived = not campaign.is_current
     reopened = years.reopened_until(nomination.organisation, campaign) if archived else None
-    context = calendar_context(campaign, nomination.organisation, nomination.list)
+    context = calendar.calendar_context(campaign, nomination.organisation, nomination.list)
     if archived:
         context["submission_open"] = years.reopened(nomination.organisation, campaign)
     return render_template(
