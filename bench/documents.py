@@ -194,4 +194,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from kczg.campaigns import scope
+
+    # a bench works as the app's requests do: in the current campaign's scope
+    with scope.using_current():
+        main()

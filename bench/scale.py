@@ -202,4 +202,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from kczg.campaigns import scope
+
+    # a bench works as the app's requests do: in the current campaign's scope
+    with scope.using_current():
+        sys.exit(main())

@@ -79,7 +79,7 @@ def is_postgres() -> bool:
 def write_transaction():
     """A transaction that takes the write lock at once: on SQLite BEGIN IMMEDIATE, so two
     submissions of one unit are serialised before either counts its quota (PostgreSQL callers
-    lock the unit's row instead, see kczg.rules.transitions)."""
+    lock the unit's row instead, see kczg.operations.nominations)."""
     if isinstance(database.obj, peewee.SqliteDatabase):
         return database.atomic(lock_type="IMMEDIATE")
     return database.atomic()

@@ -63,22 +63,30 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     # a unit's summary: summary-unit:<organisation>:<campaign>
     if postgres:
         migrator.sql("UPDATE document_record SET campaign_id = CAST(split_part(subject, ':', 3) "
-                     "AS INTEGER) WHERE campaign_id IS NULL AND subject LIKE 'summary-unit:%'")
+                     "AS INTEGER) WHERE campaign_id IS NULL AND substr(subject, 1, 13) = 'summary-unit:'")
     else:
         migrator.sql("UPDATE document_record SET campaign_id = CAST(substr(subject, "
                      "instr(substr(subject, 14), ':') + 14) AS INTEGER) "
-                     "WHERE campaign_id IS NULL AND subject LIKE 'summary-unit:%'")
+                     "WHERE campaign_id IS NULL AND substr(subject, 1, 13) = 'summary-unit:'")
     # what nothing else tells (a bundle's scope key) belongs to the current year; a row left
     # without a campaign makes the migration fail below, it is never dropped
     for table in [*TABLES, "extension"]:
         fill(table, CURRENT)
-    migrator()  # run what is queued: add_not_null marks the very field add_fields added
-    for table in [*TABLES, "extension"]:
-        migrator.add_not_null(table, "campaign")
+    # NOT NULL in the database on PostgreSQL (in place). SQLite would rebuild each table for it,
+    # which its foreign keys refuse inside the migration's transaction: there the column stays
+    # nullable in the file, and the models, which never write a row without its campaign, say
+    # not null (kczg/models/scoping.py).
+    if postgres:
+        if not fake:  # run what is queued: add_not_null marks the field add_fields added
+            migrator()
+        for table in [*TABLES, "extension"]:
+            migrator.add_not_null(table, "campaign")
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.drop_not_null("extension", "campaign")
+    if isinstance(database, pw.PostgresqlDatabase):
+        migrator.drop_not_null("extension", "campaign")
     migrator.remove_fields("extension", "kind")
     for table in TABLES:
+        migrator.drop_index(table, "campaign")  # (SQLite drops no indexed column)
         migrator.remove_fields(table, "campaign")

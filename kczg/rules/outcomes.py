@@ -1,7 +1,7 @@
 """Where a unit's nomination stands: 已提交 → 已送达初评机构 → 初评入围 / 初评未入围 → 入选 / 未入选
 (the last once the list is published).
 
-The review's steps write `Nomination.outcome` (review_flow: a body's results reported or
+The review's steps write `Nomination.outcome` (kczg.operations: a body's results reported or
 returned, a list published or withdrawn from publication; a nomination returned, withdrawn or
 reopened clears it); "delivered" is the time collection closed. Reading costs no query.
 """

@@ -1,0 +1,75 @@
+"""Migration 019 gives every year-owned row its campaign, from the row it belongs to, on data the
+app itself made over two years (the demo's 2021 collection and review, documents, a letter
+number, a duplicate mark; a 2022 nomination with its files and documents): rolled back and run
+again, every row gets the campaign the app had given it. Nothing is dropped."""
+from pathlib import Path
+
+import time_machine
+from werkzeug.datastructures import FileStorage
+
+from kczg import demo
+from kczg.campaigns import scope
+from kczg.db import database
+from kczg.migrate import router
+from kczg.models import YEAR_OWNED, BundleBuild, Campaign, NominationList, User, unscoped
+from kczg.operations import attachments, duplicates
+from kczg.operations.campaigns import load_campaign
+from kczg.services import documents as docs
+from tests.test_campaign_years import submit
+from tests.conftest import login
+
+DATA = Path(__file__).parent / "data"
+
+
+def _campaigns_of_every_row() -> dict[str, list[tuple[int, int]]]:
+    with unscoped():
+        return {m._meta.table_name: sorted(
+            (row_id, campaign_id) for row_id, campaign_id in
+            m.select(m.id, m.campaign).tuples()) for m in YEAR_OWNED
+            if m is not BundleBuild}  # a bundle's key names no year: it joins the current one
+
+
+def test_migration_019_gives_every_row_its_campaign(app, db, client):
+    import io
+
+    demo.load()
+    demo.load_nominations()
+    demo.load(days_left=-1)
+    demo.load_review()
+    org_user = User.get(User.username == "unit-a")
+    lst = NominationList.get(NominationList.code == "xdjs")
+    dom = scope.domain(scope.list_by_code("xdjs"), "dzxx")
+    docs.prepare_unit_summary(org_user.organisation)
+    docs.prepare_letter(org_user.organisation, lst, dom)
+    from kczg.operations import documents as document_ops
+
+    with scope.of(Campaign.get(Campaign.is_current)):
+        document_ops.save_letter_settings(org_user.organisation, lst, docs.letter_key(lst, dom),
+                                          "中电学函〔2021〕1号", 0)
+    from kczg.models import Nomination
+
+    ids = [n.id for n in Nomination.select().where(Nomination.status == "submitted").limit(2)]
+    duplicates.dismiss(User.get(User.username == "secretariat"), ids, "测试")
+    load_campaign(DATA / "kczg-2022.toml")
+    with time_machine.travel("2022-10-20 10:00:00+08:00", tick=False):
+        login(client, "unit-a")
+        nid = submit(client, "xdjs", "dzxx", year=2022, tech_name="二〇二二年的技术")
+        n = scope.attach(Nomination.get_by_id(nid))
+        with app.test_request_context():
+            attachments.add_scan(org_user, n.list, FileStorage(io.BytesIO(b"%PDF-1.4 x"),
+                                                               "扫描件.pdf"))
+        docs.prepare_form(n)
+        docs.prepare_unit_summary(org_user.organisation)
+    before = _campaigns_of_every_row()
+    years = {c for rows in before.values() for _, c in rows}
+    assert len(years) == 2 and all(before[t] for t in ("nomination", "document_record",
+                                                        "attachment", "score", "letter_number",
+                                                        "duplicate_dismissal", "criterion"))
+
+    r = router()
+    r.rollback()  # 019 undone: no campaign on those tables
+    with database.connection_context():
+        columns = {c.name for c in database.get_columns("nomination")}
+    assert "campaign_id" not in columns
+    r.run()
+    assert _campaigns_of_every_row() == before
