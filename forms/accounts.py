@@ -6,6 +6,20 @@ from wtforms.validators import EqualTo
 from .common import BaseForm, chosen, required
 from .validators import Email, MaxChars, NewPassword, Phone, Username, WholeNumber
 
+PASSWORD_RULE = "至少10位，不能是常见密码，不能包含登录名"
+
+
+def new_password(label: str, *rules) -> PasswordField:
+    """A password being chosen (its rules said under the field)."""
+    return PasswordField(label, validators=[required(label), MaxChars(128), *rules],
+                         description=PASSWORD_RULE)
+
+
+def confirmation(label: str, of: str) -> PasswordField:
+    """The same password typed again: `of` names the field it repeats."""
+    return PasswordField(f"再次输入{label}", validators=[
+        required(label), EqualTo(of, message=f"两次输入的{label}不一致")])
+
 
 class LoginForm(BaseForm):
     username = StringField("登录名", validators=[required("登录名"), MaxChars(40)])
@@ -15,21 +29,24 @@ class LoginForm(BaseForm):
 
 class ChangePasswordForm(BaseForm):
     current = PasswordField("当前密码", validators=[required("当前密码"), MaxChars(128)])
-    new = PasswordField("新密码", validators=[required("新密码"), MaxChars(128), NewPassword()],
-                        description="至少10位，不能是常见密码，不能包含登录名")
-    confirm = PasswordField("再次输入新密码", validators=[
-        required("新密码"), EqualTo("new", message="两次输入的新密码不一致")])
+    new = new_password("新密码", NewPassword())
+    confirm = confirmation("新密码", "new")
     submit = SubmitField("修改密码")
 
 
-class UnitFields(BaseForm):
+class ContactFields(BaseForm):
+    """A unit's contact person, phone and e-mail."""
+
+    contact = StringField("联系人", validators=[required("联系人"), MaxChars(30)])
+    phone = StringField("联系电话", validators=[required("联系电话"), MaxChars(30), Phone()])
+    email = StringField("电子邮箱", validators=[required("电子邮箱"), MaxChars(100), Email()])
+
+
+class UnitFields(ContactFields):
     """The facts of a recommending unit, shared by the application and the secretariat's form."""
 
     organisation_name = StringField("单位名称", validators=[required("单位名称"), MaxChars(100)])
     unit_type = SelectField("单位类型", validators=[chosen("单位类型")], validate_choice=True)
-    contact = StringField("联系人", validators=[required("联系人"), MaxChars(30)])
-    phone = StringField("联系电话", validators=[required("联系电话"), MaxChars(30), Phone()])
-    email = StringField("电子邮箱", validators=[required("电子邮箱"), MaxChars(100), Email()])
     username = StringField("登录名", validators=[required("登录名"), Username()],
                            description="3–40位字母、数字或 _ . -")
 
@@ -38,19 +55,14 @@ class UnitFields(BaseForm):
 
 
 class ApplyForm(UnitFields):
-    password = PasswordField("密码", validators=[required("密码"), MaxChars(128),
-                                               NewPassword("username")],
-                             description="至少10位，不能是常见密码，不能包含登录名")
-    confirm = PasswordField("再次输入密码", validators=[
-        required("密码"), EqualTo("password", message="两次输入的密码不一致")])
+    password = new_password("密码", NewPassword("username"))
+    confirm = confirmation("密码", "password")
     submit = SubmitField("提交申请")
 
 
-class ContactForm(BaseForm):
+class ContactForm(ContactFields):
     """A unit's contact person, phone and e-mail (the secretariat edits them)."""
 
-    contact = StringField("联系人", validators=[required("联系人"), MaxChars(30)])
-    phone = StringField("联系电话", validators=[required("联系电话"), MaxChars(30), Phone()])
     email = StringField("电子邮箱", validators=[required("电子邮箱"), MaxChars(100), Email()],
                         description="单位账号的消息和找回密码邮件发往此地址")
     submit = SubmitField("保存联系人")
@@ -62,10 +74,8 @@ class ForgotPasswordForm(BaseForm):
 
 
 class ResetPasswordForm(BaseForm):
-    new = PasswordField("新密码", validators=[required("新密码"), MaxChars(128)],
-                        description="至少10位，不能是常见密码，不能包含登录名")
-    confirm = PasswordField("再次输入新密码", validators=[
-        required("新密码"), EqualTo("new", message="两次输入的新密码不一致")])
+    new = new_password("新密码")
+    confirm = confirmation("新密码", "new")
     submit = SubmitField("设置新密码")
 
 

@@ -17,12 +17,17 @@ class CampaignFileError(ValueError):
 
 
 
-def read_campaign_file(path: Path) -> dict:
+def _read(path) -> tuple[dict, str]:
+    """A TOML file's data and text; any failure to read it is the file's error."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return tomllib.loads(text), text
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise CampaignFileError(f"cannot read {path}: {e}") from e
+
+
+def read_campaign_file(path: Path) -> dict:
+    data, text = _read(path)
     check_lists(data.get("lists", []), path, text)
     for key in ("campaign", "phases", "review_bodies", "lists", "unit_types", "contacts"):
         if key not in data:
@@ -99,11 +104,7 @@ def to_utc_naive(value: datetime) -> datetime:
 def describe_file(path) -> str:
     """A campaign or supplement file checked and told in Chinese: lists, quotas, routing,
     calendar."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise CampaignFileError(f"cannot read {path}: {e}") from e
+    data, text = _read(path)
     lines = []
     if "supplement" in data:
         check_lists(data.get("lists", []), path, text)
@@ -159,10 +160,6 @@ def copy_campaign_file(src: Path, slug: str) -> str:
 def read_supplement_file(path) -> tuple[dict, str]:
     """A supplementary notice's file (`[supplement] campaign = "2021"` and [[lists]]), its lists
     checked; returns the data and the campaign slug it applies to."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise CampaignFileError(f"cannot read {path}: {e}") from e
+    data, text = _read(path)
     check_lists(data.get("lists", []), path, text)
     return data, str((data.get("supplement") or {}).get("campaign", ""))

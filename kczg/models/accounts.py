@@ -3,8 +3,8 @@ import peewee
 from flask_login import UserMixin
 
 from .base import BaseModel, utcnow
-from .campaign import Campaign, ReviewBody, UnitType
-from .scoping import YearOwned, default_campaign
+from .campaign import ReviewBody, UnitType, year_owned_by
+from .scoping import YearOwned
 
 ROLES = {
     "unit": "推荐单位",
@@ -45,8 +45,7 @@ class Organisation(BaseModel):
 class LetterNumber(YearOwned, BaseModel):
     """The 发文字号 a unit gives one of its letters (printed above the title)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     organisation = peewee.ForeignKeyField(Organisation, backref="+", on_delete="CASCADE")
     letter = peewee.CharField()   # the list's id (one campaign's), or "id:domain code"
     number = peewee.CharField()

@@ -35,6 +35,13 @@ class Campaign(BaseModel):
     facts_version = peewee.IntegerField(default=0)
 
 
+def year_owned_by(backref: str = "+") -> peewee.ForeignKeyField:
+    """The `campaign` column of a year-owned model: the campaign its rows belong to (filled from
+    the scope in force when not given; kczg/models/scoping.py)."""
+    return peewee.ForeignKeyField(Campaign, backref=backref, on_delete="CASCADE",
+                                  default=default_campaign)
+
+
 class CampaignFact:
     """Mixin for a row of a campaign's facts: saving it tells every process's facts cache."""
 
@@ -54,8 +61,7 @@ def touch_facts(campaign_id) -> None:
 class ReviewBody(CampaignFact, YearOwned, BaseModel):
     """初评机构: one of the bodies that review what is routed to them."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="review_bodies", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by("review_bodies")
     short_id = peewee.CharField()
     name = peewee.CharField()
     scope = peewee.CharField(default="")
@@ -76,8 +82,7 @@ class ReviewBody(CampaignFact, YearOwned, BaseModel):
 class NominationList(CampaignFact, YearOwned, BaseModel):
     """榜单. `quota_scope` is "list" (per unit per list) or "domain" (per unit per domain)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by("lists")
     code = peewee.CharField()
     name = peewee.CharField()
     size = peewee.IntegerField()
@@ -124,8 +129,7 @@ class NominationList(CampaignFact, YearOwned, BaseModel):
 class Domain(CampaignFact, YearOwned, BaseModel):
     """领域 of a list (先导技术榜 has six in 2021), each routed to its own review body."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     list = peewee.ForeignKeyField(NominationList, backref="domains", on_delete="CASCADE")
     code = peewee.CharField()
     name = peewee.CharField()
@@ -139,8 +143,7 @@ class Domain(CampaignFact, YearOwned, BaseModel):
 class Phase(CampaignFact, YearOwned, BaseModel):
     """A stage of 三、工作安排; start and end are inclusive days in the campaign's time zone."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by("phases")
     key = peewee.CharField()
     name = peewee.CharField()
     start = peewee.DateField()
@@ -156,8 +159,7 @@ class Phase(CampaignFact, YearOwned, BaseModel):
 class Contact(CampaignFact, YearOwned, BaseModel):
     """工作咨询 and 申报系统技术咨询 contacts."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by("contacts")
     kind = peewee.CharField()
     organisation = peewee.CharField(default="")
     person = peewee.CharField(default="")

@@ -8,14 +8,13 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import Campaign, Domain, NominationList, ReviewBody
+from .campaign import Domain, NominationList, ReviewBody, year_owned_by
 from .nominations import JSONField, Nomination
-from .scoping import YearOwned, default_campaign
+from .scoping import YearOwned
 
 
 class DocumentRecord(YearOwned, BaseModel):
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
 
     KINDS = {"letter": "推荐函", "form": "申报书", "summary_unit": "推荐汇总表（推荐单位）",
              "summary_body": "推荐汇总表（初评机构）", "ranking": "初评排名",
@@ -47,8 +46,7 @@ class NoticeFile(YearOwned, BaseModel):
     """A file the secretariat publishes with the notice: a template, a user guide, common
     questions (PDF, DOCX or XLSX), downloadable by anyone from the notice page."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     title = peewee.CharField()
     original_name = peewee.CharField()
     stored_name = peewee.CharField()
@@ -63,8 +61,7 @@ class NoticeFile(YearOwned, BaseModel):
 class BundleBuild(YearOwned, BaseModel):
     """One request for a review body's (or a list's) bundle, built in the background."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     STATUS = {"queued": "排队中", "running": "正在生成", "done": "已完成", "failed": "生成失败"}
 
     scope = peewee.CharField(index=True)        # body:it, list:xdjs, list:xdjs:dzxx

@@ -5,8 +5,8 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import Campaign, Domain, NominationList
-from .scoping import YearOwned, default_campaign
+from .campaign import Domain, NominationList, year_owned_by
+from .scoping import YearOwned
 
 STATUS = {"draft": "草稿", "submitted": "已提交", "withdrawn": "已撤回"}
 
@@ -29,8 +29,7 @@ class Nomination(YearOwned, BaseModel):
     `version` grows with every save and refuses stale writes.
     """
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     list = peewee.ForeignKeyField(NominationList, backref="nominations")
     domain = peewee.ForeignKeyField(Domain, null=True, backref="nominations")
     organisation = peewee.ForeignKeyField(Organisation, backref="nominations")
@@ -66,8 +65,7 @@ class Nomination(YearOwned, BaseModel):
 class DuplicateDismissal(YearOwned, BaseModel):
     """A group of nominations the secretariat marked 非重复 (not shown as duplicates again)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     ids = peewee.CharField(unique=True)  # the nominations' ids, sorted, comma-separated
     by = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
@@ -76,8 +74,7 @@ class DuplicateDismissal(YearOwned, BaseModel):
 class NominationHistory(YearOwned, BaseModel):
     """Who did what to a nomination, when, and which fields changed."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     nomination = peewee.ForeignKeyField(Nomination, backref="history", on_delete="CASCADE")
     user = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
@@ -102,8 +99,7 @@ class NominationHistory(YearOwned, BaseModel):
 class NominationConflict(YearOwned, BaseModel):
     """A save refused as stale: what the user sent is kept beside the stored version."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     nomination = peewee.ForeignKeyField(Nomination, backref="conflicts", on_delete="CASCADE")
     user = peewee.ForeignKeyField(User, backref="+")
     at = peewee.DateTimeField(default=utcnow)
@@ -117,8 +113,7 @@ class Attachment(YearOwned, BaseModel):
     """A file a unit uploaded: supporting material of a nomination, or the stamped scan
     (盖章扫描件) of its recommendation for one list. Stored outside static/ under a random name."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     KINDS = {"material": "证明材料", "stamped_scan": "盖章扫描件"}
 
     organisation = peewee.ForeignKeyField(Organisation, backref="attachments")

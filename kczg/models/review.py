@@ -5,17 +5,16 @@ import peewee
 
 from .accounts import Organisation, User
 from .base import BaseModel, utcnow
-from .campaign import Campaign, NominationList, ReviewBody
+from .campaign import NominationList, ReviewBody, year_owned_by
 from .nominations import JSONField, Nomination
-from .scoping import YearOwned, default_campaign
+from .scoping import YearOwned
 
 
 class Filing(YearOwned, BaseModel):
     """备案: the body's 评审工作方案, 专家构成方案 and 评价标准, acknowledged or returned by the
     secretariat. Scoring cannot open before it is acknowledged (已备案)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     STATUS = {"draft": "未提交", "submitted": "待备案", "acknowledged": "已备案", "returned": "已退回"}
 
     body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
@@ -36,8 +35,7 @@ class Filing(YearOwned, BaseModel):
 class Criterion(YearOwned, BaseModel):
     """One scoring criterion of a body for one list, with its weight (weights add up to 100)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     body = peewee.ForeignKeyField(ReviewBody, backref="criteria")
     list = peewee.ForeignKeyField(NominationList, backref="+")
     name = peewee.CharField()
@@ -48,8 +46,7 @@ class Criterion(YearOwned, BaseModel):
 class Assignment(YearOwned, BaseModel):
     """A nomination given to an expert to score."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     STATUS = {"assigned": "待评分", "submitted": "已评分", "conflict": "已回避"}
 
     nomination = peewee.ForeignKeyField(Nomination, backref="assignments")
@@ -70,8 +67,7 @@ class Assignment(YearOwned, BaseModel):
 
 
 class Score(YearOwned, BaseModel):
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
 
     assignment = peewee.ForeignKeyField(Assignment, backref="scores", on_delete="CASCADE")
     criterion = peewee.ForeignKeyField(Criterion, backref="+")
@@ -84,8 +80,7 @@ class Score(YearOwned, BaseModel):
 class BodyResult(YearOwned, BaseModel):
     """The body's initial results (初评结果): its shortlist, submitted to the secretariat."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     STATUS = {"open": "未报送", "submitted": "已报送", "returned": "已退回修改"}
 
     body = peewee.ForeignKeyField(ReviewBody, unique=True, backref="+")
@@ -104,8 +99,7 @@ class BodyResult(YearOwned, BaseModel):
 class Extension(YearOwned, BaseModel):
     """A deadline the secretariat moved for one unit (submission) or one body (results)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="+")
     body = peewee.ForeignKeyField(ReviewBody, null=True, backref="+")
     until = peewee.DateTimeField()               # naive UTC
@@ -120,8 +114,7 @@ class Extension(YearOwned, BaseModel):
 class Decision(YearOwned, BaseModel):
     """The secretariat's staged final decision on a nomination (终审)."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     nomination = peewee.ForeignKeyField(Nomination, unique=True, backref="+")
     selected = peewee.BooleanField()
     comment = peewee.CharField(default="")
@@ -132,8 +125,7 @@ class Decision(YearOwned, BaseModel):
 class Publication(YearOwned, BaseModel):
     """A list published on the public site: the selected nominations as they were then."""
 
-    campaign = peewee.ForeignKeyField(Campaign, backref="+", on_delete="CASCADE",
-                                      default=default_campaign)
+    campaign = year_owned_by()
     list = peewee.ForeignKeyField(NominationList, unique=True, backref="+")
     entries = JSONField(default=lambda: [])  # [{domain, title, unit}]; `list` is the field above
     published_by = peewee.ForeignKeyField(User, backref="+")

@@ -1,6 +1,7 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from playhouse.flask_utils import get_object_or_404
 
 from exports.verify import normalize_code
 from kczg.campaigns import scope
@@ -60,9 +61,7 @@ def notice():
 def notice_file(file_id):
     """A file published with the notice of any year: anyone may download it."""
     with unscoped():
-        row = NoticeFile.get_or_none(NoticeFile.id == file_id)
-    if row is None:
-        abort(404)
+        row = get_object_or_404(NoticeFile, NoticeFile.id == file_id)
     return files.send_stored(files.upload_dir() / row.stored_name, row.content_type,
                              row.original_name, f"kczg-notice-{row.id}")
 

@@ -20,6 +20,7 @@ from kczg.operations import accounts as account_ops
 from kczg.operations import attachments as attachment_ops
 from kczg.operations import results as results_ops
 from kczg.operations import review as ops
+from kczg.pages import attempt
 from kczg.parsing import parse_int
 from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules import review as review_rules
@@ -119,11 +120,9 @@ def expert_dashboard(body):
 
 # --- earlier years, read-only ------------------------------------------------------------------
 
-@bp.route("/archive/<slug>")
-@role_required("review", "expert")
-def archive(slug):
-    """往年评审: an earlier year's work of the account's body (or the expert's assignments),
-    in that year's scope, read-only."""
+def _earlier_year(slug: str):
+    """An earlier campaign named by its slug and the account's body in it; the request goes on
+    in that year's scope. 404 for the current year, an unknown one, or one without the body."""
     campaign = Campaign.get_or_none(Campaign.slug == slug[:20])
     if campaign is None or campaign.is_current:
         abort(404)
@@ -131,6 +130,15 @@ def archive(slug):
     body = scope.body_by_key(current_user.body_key)
     if body is None:
         abort(404)
+    return campaign, body
+
+
+@bp.route("/archive/<slug>")
+@role_required("review", "expert")
+def archive(slug):
+    """往年评审: an earlier year's work of the account's body (or the expert's assignments),
+    in that year's scope, read-only."""
+    campaign, body = _earlier_year(slug)
     if current_user.role == "expert":
         assignments = list(Assignment.select().where(Assignment.expert == current_user)
                            .order_by(Assignment.id))
@@ -145,13 +153,7 @@ def archive(slug):
 @bp.route("/archive/<slug>/summary.<fmt>")
 @role_required("review")
 def archive_summary(slug, fmt):
-    campaign = Campaign.get_or_none(Campaign.slug == slug[:20])
-    if campaign is None or campaign.is_current:
-        abort(404)
-    scope.switch(campaign)
-    body = scope.body_by_key(current_user.body_key)
-    if body is None:
-        abort(404)
+    _, body = _earlier_year(slug)
     return downloads.summary_document(docs.prepare_body_summary(body), fmt)
 
 
@@ -312,11 +314,8 @@ def assign(body, nomination_id):
     expert = User.get_or_none(User.id == expert_id) if expert_id else None
     if n is None or expert is None:
         abort(404)
-    try:
-        ops.assign(current_user, body, scope.attach(n), expert)
-        flash(f"已将“{n.display_title}”分配给{expert.display_name}。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: ops.assign(current_user, body, scope.attach(n), expert),
+            f"已将“{n.display_title}”分配给{expert.display_name}。")
     return redirect(request.referrer or url_for(".nominations"))
 
 
@@ -329,11 +328,8 @@ def attachment_blind_safe(attachment_id):
     if a.kind != "material":
         abort(404)
     safe = request.form.get("safe") == "1"
-    try:
-        attachment_ops.set_blind_safe(current_user._get_current_object(), a, safe)
-        flash(f"“{a.original_name}”已{'标记为盲评可见' if safe else '取消盲评可见'}。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: attachment_ops.set_blind_safe(current_user._get_current_object(), a, safe),
+            f"“{a.original_name}”已{'标记为盲评可见' if safe else '取消盲评可见'}。")
     return redirect(url_for(".nomination", nomination_id=a.nomination_id) + "#nomination-files")
 
 
@@ -344,11 +340,7 @@ def unassign(body, assignment_id):
     a = Assignment.get_or_none(Assignment.id == assignment_id)
     if a is None or permissions.routed_body_id(a.nomination) != body.id:
         abort(404)
-    try:
-        ops.unassign(current_user, body, a)
-        flash("已取消该评审任务。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: ops.unassign(current_user, body, a), "已取消该评审任务。")
     return redirect(request.referrer or url_for(".nominations"))
 
 

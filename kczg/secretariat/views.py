@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 from peewee import fn
+from playhouse.flask_utils import get_object_or_404
 
 from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitForm
 from forms.choices import PROVINCES
@@ -43,6 +44,7 @@ from kczg.operations import final as final_ops
 from kczg.operations import notices as notice_ops
 from kczg.operations import results as results_ops
 from kczg.operations import review as review_ops
+from kczg.pages import attempt
 from kczg.parsing import clean_text, parse_datetime, parse_int
 from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules.duplicates import duplicate_groups
@@ -97,14 +99,9 @@ def notice_files():
 @bp.route("/notice-files/<int:file_id>/delete", methods=["POST"])
 @role_required("secretariat")
 def notice_file_delete(file_id):
-    row = NoticeFile.get_or_none(NoticeFile.id == file_id)
-    if row is None:
-        abort(404)
-    try:
-        notice_ops.remove_notice_file(current_user._get_current_object(), row)
-        flash(f"已删除附件“{row.title}”。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    row = get_object_or_404(NoticeFile, NoticeFile.id == file_id)
+    attempt(lambda: notice_ops.remove_notice_file(current_user._get_current_object(), row),
+            f"已删除附件“{row.title}”。")
     return redirect(url_for(".notice_files"))
 
 
@@ -186,9 +183,7 @@ def unit(org_id):
 @role_required("secretariat")
 def unit_channels(org_id):
     """The channels a unit belongs to besides its own type (quotas stacked per channel)."""
-    org = Organisation.get_or_none(Organisation.id == org_id)
-    if org is None:
-        abort(404)
+    org = get_object_or_404(Organisation, Organisation.id == org_id)
     if request.method == "POST":
         accounts.set_channels(org, [c[:40] for c in request.form.getlist("channel")[:20]],
                               by=current_user._get_current_object())
@@ -292,9 +287,7 @@ def applications():
 @bp.route("/applications/<int:app_id>/<any(approve, reject):decision>", methods=["POST"])
 @role_required("secretariat")
 def application_decide(app_id, decision):
-    application = AccountApplication.get_or_none(AccountApplication.id == app_id)
-    if application is None:
-        abort(404)
+    application = get_object_or_404(AccountApplication, AccountApplication.id == app_id)
     form = DecisionForm()
     if not form.validate():
         flash("；".join(form.comment.errors), "error")
@@ -320,12 +313,8 @@ def duplicates_dismiss():
                   if i})
     if len(ids) < 2:
         abort(400)
-    try:
-        duplicate_ops.dismiss(current_user._get_current_object(), ids,
-                              request.form.get("reason", ""))
-        flash("已标记为非重复。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: duplicate_ops.dismiss(current_user._get_current_object(), ids,
+                                          request.form.get("reason", "")), "已标记为非重复。")
     return redirect(url_for(".duplicates"))
 
 
@@ -464,11 +453,9 @@ def review_progress():
 @role_required("secretariat")
 def results_return(short_id):
     body = _body_or_404(short_id)
-    try:
-        results_ops.return_results(current_user, body, request.form.get("comment", "")[:200])
-        flash(f"已将{body.name}的初评结果退回修改。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: results_ops.return_results(current_user, body,
+                                               request.form.get("comment", "")[:200]),
+            f"已将{body.name}的初评结果退回修改。")
     return redirect(url_for(".review_progress"))
 
 
@@ -603,20 +590,15 @@ def extensions():
 @bp.route("/reopenings/<int:reopening_id>/end", methods=["POST"])
 @role_required("secretariat")
 def reopening_end(reopening_id):
-    try:
-        calendar_ops.end_reopening(current_user._get_current_object(), reopening_id)
-        flash("已结束重新开放，该单位的往年推荐恢复为只读。", "success")
-    except Refused as e:
-        flash(str(e), "error")
+    attempt(lambda: calendar_ops.end_reopening(current_user._get_current_object(), reopening_id),
+            "已结束重新开放，该单位的往年推荐恢复为只读。")
     return redirect(url_for(".extensions") + "#reopen")
 
 
 @bp.route("/nominations/<int:nomination_id>/return", methods=["POST"])
 @role_required("secretariat")
 def nomination_return(nomination_id):
-    n = Nomination.get_or_none(Nomination.id == nomination_id)
-    if n is None:
-        abort(404)
+    n = get_object_or_404(Nomination, Nomination.id == nomination_id)
     try:
         results_ops.return_nomination(current_user, scope.attach(n),
                                       request.form.get("comment", "")[:200])
