@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kczg.campaigns import scope
 from kczg.campaigns.facts import domains_of
 from kczg.models import (
     Assignment,
@@ -37,8 +38,7 @@ def bodies_of(lst: NominationList) -> list[ReviewBody]:
     ids = {domain_body.get(domain_id) if domain_id else lst.review_body_id
            for (domain_id,) in Nomination.select(Nomination.domain).distinct()
            .where(Nomination.list == lst, Nomination.status == "submitted").tuples()}
-    return list(ReviewBody.select().where(ReviewBody.id.in_([i for i in ids if i]))
-                .order_by(ReviewBody.position))
+    return [b for b in scope.bodies() if b.id in ids]  # the year's facts, in their order
 
 
 def _result(body: ReviewBody) -> BodyResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from forms.choices import PROVINCES
+from forms.registry import form_class
 from kczg.campaigns import scope
 from kczg.models import (
     Assignment,
@@ -59,12 +60,10 @@ def duplicate_flag():
     """SQL: true when another unit submitted the same (non-empty) key to the same list, for
     lists whose key is the nominee's (a technology list's key is its completing unit's: only
     the 疑似重复 page, kczg/rules/duplicates.py, tells its duplicates)."""
-    from forms.registry import FORMS
-
     other = Nomination.alias()
-    technology = [code for code, cls in FORMS.items() if cls.DEDUPE_KIND == "technology"]
-    by_key = NominationList.select(NominationList.id).where(NominationList.code.not_in(technology))
-    return (Nomination.dedupe_key != "") & Nomination.list.in_(by_key) & fn.EXISTS(other.select(other.id).where(
+    by_key = [lst.id for lst in scope.lists()
+              if getattr(form_class(lst), "DEDUPE_KIND", "key") != "technology"]
+    return (Nomination.dedupe_key != "") & Nomination.list.in_(by_key or [0]) & fn.EXISTS(other.select(other.id).where(
         other.list == Nomination.list, other.dedupe_key == Nomination.dedupe_key,
         other.status == "submitted", other.organisation != Nomination.organisation))
 
