@@ -215,7 +215,17 @@ def test_archives_and_earlier_winners_read_across_years_explicitly(three_years):
 # --- accounts across years ---------------------------------------------------------------------
 
 def test_a_body_the_year_no_longer_names_sees_no_earlier_year_as_current(three_years):
+    from kczg.models import Assignment, ReviewBody
+    from kczg.passwords import hash_password
+
     client, ids, _ = three_years
+    with scope.of(Campaign.get(Campaign.slug == "2021")):  # a 2021 expert of 开源创新联合体
+        oss = ReviewBody.get(ReviewBody.short_id == "oss")
+        expert = User.create(username="expert-oss", role="expert", review_body=oss,
+                             display_name="开源专家", affiliation="某大学",
+                             password_hash=hash_password("kczg-demo"), pledged_at=datetime(2021, 11, 2))
+        assignment = Assignment.create(nomination=ids["二〇二一年的开源项目"], expert=expert,
+                                       assigned_by=User.get(User.username == "review-oss")).id
     with time_machine.travel(REVIEW_2023, tick=False):
         login(client, "review-oss")  # 开源创新联合体: named in 2021, not in 2023
         for path in ("/review/", "/review/nominations", "/review/ranking", "/review/filing",
@@ -234,6 +244,13 @@ def test_a_body_the_year_no_longer_names_sees_no_earlier_year_as_current(three_y
         assert "二〇二一年的开源项目" in archive and 'id="archive-banner"' in archive
         assert "当前征集：<span id=\"current-campaign\">2023" in footer(archive)
         assert client.get(f"/review/nominations/{ids['二〇二一年的技术']}").status_code == 404
+        logout(client)
+        login(client, "expert-oss")  # an expert of that body: no current work, its archive
+        for path in ("/review/expert", f"/review/expert/assignments/{assignment}"):
+            page = client.get(path).get_data(as_text=True)
+            assert 'id="no-body"' in page and "二〇二一年的开源项目" not in page, path
+        archive = client.get("/review/archive/2021").get_data(as_text=True)
+        assert "二〇二一年的开源项目" in archive and "我的评审任务（1）" in archive
         logout(client)
         login(client, "review-it")  # a body 2023 names: 2023's workspace, 2021 in its archive
         page = client.get("/review/").get_data(as_text=True)
