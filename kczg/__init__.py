@@ -1,4 +1,9 @@
-"""kczg: the 科创中国 list nomination platform. `create_app()` builds the Flask app."""
+"""kczg: the 科创中国 list nomination platform. `create_app()` builds the Flask app.
+
+This package's __init__ runs before any module of the package is imported (kczg.models, a job
+in a worker…), so it imports only the plain parts below at module level; the app's parts
+(blueprints, the login loader, the CLI, the scope hooks) are imported inside create_app(),
+when an app is built, never by importing kczg.something."""
 from __future__ import annotations
 
 import logging

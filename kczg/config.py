@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +28,6 @@ def load_secret_key(instance: Path) -> str:
 
 def base_url_problem(config: dict) -> str | None:
     """Production with the default loopback KCZG_BASE_URL prints QR codes nobody can open."""
-    from urllib.parse import urlsplit
-
     host = urlsplit(config.get("KCZG_BASE_URL", "")).hostname or ""
     production = config.get("FILES_SHARED") or config.get("SESSION_COOKIE_SECURE") or \
         not str(config.get("DATABASE_URL", "")).startswith("sqlite")

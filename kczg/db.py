@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import peewee
-from playhouse.db_url import connect
+from playhouse.db_url import connect, register_database
 
 database = peewee.DatabaseProxy()
 
@@ -47,8 +47,6 @@ def init_database(url: str, busy_ms: int = 5000) -> peewee.Database:
         db = peewee.SqliteDatabase(str(path), pragmas={**SQLITE_PRAGMAS, "busy_timeout": busy_ms},
                                    timeout=busy_ms / 1000)
     else:
-        from playhouse.db_url import register_database
-
         register_database(PostgresqlDatabase, "postgres", "postgresql")
         db = connect(url, lock_timeout_ms=busy_ms)
     database.initialize(db)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from exports.pdf import render_html
 from kczg.campaigns import scope
 from kczg.campaigns.files import DEFAULT_CAMPAIGN, read_campaign_file
 from kczg.db import database
@@ -152,8 +153,6 @@ def load_nominations() -> int:
     """Ten more recommending units (unit-c … unit-l), and submitted nominations with a
     supporting PDF each and a stamped scan per list for the demo units that have none yet.
     Returns how many nominations were created."""
-    from exports.pdf import render_html  # WeasyPrint loads in 0.4 s: only when needed
-
     material = render_html('<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">'
                            "<h1>证明材料（演示）</h1><p>推荐项目的证明材料示例。</p></body></html>")
     for i, (username, name, type_code) in enumerate(MORE_UNITS):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from kczg.access import role_required
 from kczg.campaigns import scope as year
 from kczg.models import BundleBuild, Nomination
 from kczg.operations import bundles as bundle_ops
@@ -106,8 +107,6 @@ def bundle_download(build_id: int):
 
 def add_bundle_routes(bp, role: str) -> None:
     """The bundle pages on an actor's blueprint (review bodies and the secretariat)."""
-    from kczg.access import role_required
-
     prefix = bp.name
     bp.add_url_rule("/bundles", "bundle_start", role_required(role)(
         lambda: start_bundle(prefix)), methods=["POST"])

@@ -40,7 +40,8 @@ MIN_LENGTH = 10
 
 @cache
 def _common() -> frozenset[str]:
-    """The 30,000 most common passwords (zxcvbn's list, from leaked password sets)."""
+    """The 30,000 most common passwords (zxcvbn's list, from leaked password sets); imported
+    when a password is first checked, not by every process that imports this module."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     return frozenset(FREQUENCY_LISTS["passwords"])

@@ -8,6 +8,9 @@ import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
+from forms import spec
+from forms.registry import FORMS
+
 CAMPAIGN_DIR = Path(__file__).resolve().parent
 DEFAULT_CAMPAIGN = CAMPAIGN_DIR / "kczg-2021.toml"
 
@@ -72,9 +75,6 @@ def campaign_year(c: dict) -> int:
 def check_lists(lists: list[dict], path, text: str | None = None) -> None:
     """Each open list has a form (a class in forms/ or a [lists.form] table, checked here, every
     problem with its line) and a calendar of its own only with both ends."""
-    from forms import spec
-    from forms.registry import FORMS
-
     problems = []
     for lst in lists:
         code = lst.get("code", "?")

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from exports import word_forms
 from forms.registry import form_class
 from kczg import queue
 from kczg.campaigns.scope import attach
@@ -287,8 +288,6 @@ def import_word(user: User, nomination: Nomination, data: bytes):
     of a group the file holds replacing the draft's; returns (the saved nomination, the form
     bound to what is now stored, validated, and what the file gave). Refused when the draft
     cannot change or the file is not a form of this list."""
-    from exports import word_forms
-
     check_open(nomination.list, organisation=nomination.organisation)
     if nomination.status != "draft":
         raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")

@@ -1,5 +1,14 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
@@ -69,8 +78,6 @@ def notice_file(file_id):
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico on every first visit: the platform's icon, not a 404."""
-    from flask import current_app, send_from_directory
-
     return send_from_directory(current_app.static_folder, "favicon.svg",
                                mimetype="image/svg+xml", max_age=86400)
 

@@ -19,6 +19,7 @@ from flask_login import current_user
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
+from exports import xlsx as xlsx_writer
 from forms.accounts import ContactForm, DecisionForm, ImportUnitsForm, NewUnitForm
 from forms.choices import PROVINCES
 from kczg import config, downloads
@@ -46,11 +47,12 @@ from kczg.operations import results as results_ops
 from kczg.operations import review as review_ops
 from kczg.pages import attempt
 from kczg.parsing import clean_text, parse_datetime, parse_int
-from kczg.rules import calendar, earlier, gates, permissions
+from kczg.rules import calendar, earlier, gates, outcomes, permissions
 from kczg.rules.duplicates import duplicate_groups
 from kczg.services import accounts as account_reads
 from kczg.services import audit, files, listing, review_stats
 from kczg.services import nominations as svc
+from kczg.services import overview as ov
 from kczg.services.review import filing_of, publication_preview, result_of
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
@@ -110,8 +112,6 @@ def notice_file_delete(file_id):
 def overview():
     """征集概况: nominations per list and domain, submissions per day towards the deadline,
     units that have submitted nothing yet (charts drawn as SVG on the server)."""
-    from kczg.services import overview as ov
-
     campaign = scope.campaign()
     if campaign is None:
         abort(404)
@@ -131,9 +131,6 @@ LISTED_UNITS = 50
 @role_required("secretariat")
 def units_without_xlsx():
     """Every unit without a submitted nomination, with its contacts, as XLSX."""
-    from exports import xlsx as xlsx_writer
-    from kczg.services import overview as ov
-
     campaign = scope.campaign()
     rows = ov.units_without()
     wb = xlsx_writer.table_workbook(
@@ -353,9 +350,6 @@ def nominations():
 @role_required("secretariat")
 def nominations_xlsx():
     """全部推荐 as filtered, every row (not one page), with each item's stage and decision."""
-    from exports import xlsx as xlsx_writer
-    from kczg.rules import outcomes
-
     campaign, filters = _all_nominations_query()
     rows = listing.all_nominations_rows(filters)
     stages = outcomes.stages(rows, campaign)

@@ -2,6 +2,7 @@
 reading an import file's rows (kczg.operations.accounts creates the accounts)."""
 from __future__ import annotations
 
+import io
 import zipfile
 from typing import BinaryIO
 
@@ -87,8 +88,6 @@ def read_import_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict]], str | No
 
 def template_bytes() -> bytes:
     """The import template as an XLSX file."""
-    import io
-
     buf = io.BytesIO()
     template_workbook().save(buf)
     return buf.getvalue()

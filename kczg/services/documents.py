@@ -6,19 +6,21 @@ for one list (one domain, for per-domain lists), the 申报书 shows one submitt
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import OrderedDict
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app
 from peewee import JOIN, fn
 
 from exports import content as c
 from exports import docx as docx_writer
+from exports import layout, verify
 from exports import pdf as pdf_writer
-from exports import verify
 from exports import xlsx as xlsx_writer
 from forms.common import Rows
 from forms.registry import form_class
@@ -30,6 +32,7 @@ from kczg.models import (
     Attachment,
     DocumentRecord,
     Domain,
+    LetterNumber,
     Nomination,
     NominationList,
     Organisation,
@@ -38,6 +41,7 @@ from kczg.models import (
 )
 from kczg.parsing import clean_text
 from kczg.rules import calendar, permissions
+from kczg.services.files import send_download
 
 FORMATS = {"pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -59,8 +63,6 @@ def base_url() -> str:
 def base_url_tag() -> str:
     """Part of every cached file's name: a document rendered under another KCZG_BASE_URL (its
     QR code points there) is rendered again, never served."""
-    import hashlib
-
     return hashlib.sha256(base_url().encode()).hexdigest()[:8]
 
 
@@ -191,8 +193,6 @@ def draft_preview_pdf(nomination: Nomination, form) -> bytes:
     """预览申报书: the 申报书 of a draft as it stands (what passes the field's type; nothing is
     checked), marked 草稿 on every page, without a verification code (it is not a document
     of the platform's record)."""
-    from copy import copy
-
     preview = copy(nomination)
     preview.clean = form.clean_data()
     content = _build_form_content(preview, False, "草稿")
@@ -221,9 +221,6 @@ def letter_key(lst: NominationList, domain: Domain | None) -> str:
 
 def letter_content(org: Organisation, lst: NominationList, domain: Domain | None,
                    nominations: list[Nomination]) -> c.Letter:
-    from exports import layout
-    from kczg.models import LetterNumber
-
     campaign = lst.campaign
     cls = form_class(lst)
     n, noun = len(nominations), lst.item_noun or "项"
@@ -524,10 +521,6 @@ def attachments_of(nominations: list[Nomination]) -> list[Attachment]:
 
 def send(prepared: Prepared, fmt: str):
     """The download response for a prepared document; callers have checked who may see it."""
-    from flask import abort
-
-    from kczg.services.files import send_download
-
     try:
         path = rendered(prepared, fmt)
     except LookupError:

@@ -3,13 +3,17 @@ stored under instance/uploads/ with random names, never under static/."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import current_app
+from flask import abort, current_app, send_file
 
 from kczg.models import Attachment
 from kczg.parsing import clean_filename
+from kczg.rules.permissions import can_download_attachment
 
 MAX_BYTES = 20 * 1024 * 1024
 SIGNATURES = [
@@ -51,8 +55,6 @@ def _office_kind(head: bytes, original_name: str) -> tuple[str, str] | None:
 def store(stream, original_name: str, office: bool = False) -> dict:
     """Copy an upload to disk in chunks, checking type and size; returns the Attachment fields.
     `office`: Word and Excel files are accepted too (checked as such once written)."""
-    import zipfile
-
     head = stream.read(16)
     kind = sniff(head) or (_office_kind(head, original_name) if office else None)
     if kind is None:
@@ -114,11 +116,6 @@ def send_download(source, mimetype: str, name: str, fallback: str):
     """A download named `name` (Chinese) for browsers that read RFC 6266's filename*, and
     `fallback` (ASCII, e.g. kczg-letter-ABCD-EFGH-JKMN.pdf) for those that do not, instead of
     the ---.pdf Werkzeug would make of a Chinese name."""
-    import re
-    from urllib.parse import quote
-
-    from flask import send_file
-
     response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=fallback)
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", fallback).strip("-.") or "download"
     response.headers["Content-Disposition"] = \
@@ -142,10 +139,6 @@ def send(attachment: Attachment):
 
 def attachment_for(user, attachment_id: int) -> Attachment:
     """The attachment if `user` may download it, else 404 (never say it exists)."""
-    from flask import abort
-
-    from kczg.rules.permissions import can_download_attachment
-
     att = Attachment.get_or_none(Attachment.id == attachment_id)
     if att is None or not can_download_attachment(user, att):
         abort(404)

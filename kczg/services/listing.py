@@ -13,6 +13,7 @@ from kczg.models import (
     Assignment,
     Attachment,
     AuditEvent,
+    Campaign,
     Decision,
     Domain,
     Extension,
@@ -26,6 +27,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_int
 from kczg.services import documents as docs
+from kczg.services.review_stats import province_condition
 
 PER_PAGE = 50
 
@@ -111,8 +113,6 @@ def all_nominations(filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     if filters.get("unit_type"):
         query = query.where(UnitType.code == filters["unit_type"])
     if filters.get("province") in PROVINCES:
-        from kczg.services.review_stats import province_condition
-
         query = query.where(province_condition(filters["province"]))
     query = _filtered(query, filters)
     result = paged(query, page, per_page, shown=(
@@ -249,8 +249,6 @@ def audit_rows(action: str, limit: int = 50) -> list:
 def reopenings() -> list[Extension]:
     """Every earlier year reopened for a unit, newest first (a read across years), with its
     unit and campaign."""
-    from kczg.models import Campaign
-
     with unscoped():
         return list(Extension.select(Extension, Organisation, Campaign)
                     .join(Organisation, on=(Extension.organisation == Organisation.id))

@@ -8,6 +8,7 @@ import re
 from werkzeug.datastructures import MultiDict
 
 from forms import shown
+from forms.common import group_errors
 from forms.nomination import NominationForm
 from forms.registry import form_class
 from forms.validators import normalize_uscc
@@ -173,8 +174,6 @@ def error_summary(form: NominationForm) -> list[tuple[str, str, str]]:
     """(input id, label, first message) of every field that refused its value, in form order,
     row fields named by their group and row (主要完成人第2行·姓名): the summary a refused
     submission shows above the form."""
-    from forms.common import group_errors
-
     out = []
     for _title, names in form.sections():
         for name in names:

@@ -54,8 +54,6 @@ def province_from(registered: str | None, unit_name: str) -> str:
 def province_condition(province: str):
     """SQL for the nominations `province_of` places in `province`: its registered province (a
     新锐企业's), else the province its unit's name starts with."""
-    from kczg.models import Organisation
-
     registered = json_text(Nomination.clean, "province")
     by_name = Organisation.name.startswith(province) | Organisation.name.startswith(_short(province))
     if province != "新疆生产建设兵团":

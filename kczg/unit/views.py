@@ -22,7 +22,10 @@ from flask import (
 )
 from flask_login import current_user
 from peewee import JOIN
+from werkzeug.datastructures import MultiDict
 
+from exports import word_forms
+from forms.accounts import LetterSettingsForm
 from forms.registry import form_class
 from kczg import downloads
 from kczg.access import role_required
@@ -31,6 +34,7 @@ from kczg.db import BUSY_MESSAGE, is_busy
 from kczg.models import (
     Attachment,
     Campaign,
+    DocumentRecord,
     Domain,
     LetterNumber,
     Nomination,
@@ -118,8 +122,6 @@ def dashboard():
 def _guides(campaign, rows, scans, only=None) -> list:
     """The step guide of each list (and domain) the unit has nominations in: one query for the
     letters' records, the rest from rows the page has already."""
-    from kczg.models import DocumentRecord
-
     pairs: dict = {}
     for n in rows:
         if only is not None and (n.list_id, n.domain_id) != only:
@@ -440,8 +442,6 @@ def nomination_conflict(nomination_id, conflict_id):
                                               NominationConflict.nomination == nomination)
     if conflict is None:
         abort(404)
-    from werkzeug.datastructures import MultiDict
-
     form = svc.build_form(nomination, MultiDict([(k, v) for k, vs in conflict.raw.items()
                                                  for v in vs]))
     return render_template("unit/conflict.html", nomination=nomination, conflict=conflict,
@@ -492,8 +492,6 @@ def nomination_preview(nomination_id):
 @role_required("unit")
 def word_template(code):
     """下载Word模板: the list's form as a DOCX to fill in offline (exports/word_forms.py)."""
-    from exports import word_forms
-
     campaign = scope.campaign()
     lst = scope.list_by_code(code)
     cls = form_class(lst) if lst is not None and lst.is_open else None
@@ -651,8 +649,6 @@ def archive():
 @role_required("unit")
 def letter_settings(code, domain=None):
     """推荐函设置: the unit's 发文字号 for this letter and its letterhead room (all its letters)."""
-    from forms.accounts import LetterSettingsForm
-
     org = current_user.organisation
     lst, dom = downloads.letter_of(org, code, domain)
     key = docs.letter_key(lst, dom)
