@@ -22,8 +22,16 @@ from flask import has_request_context, request
 
 from kczg.models import Campaign
 from kczg.models.compiled import Compiled
-from kczg.models.scoping import UNSCOPED, Scope, ScopeError, active, enter, leave, using
-from kczg.models.scoping import unscoped as unscoped
+from kczg.models.scoping import (
+    UNSCOPED,
+    Scope,
+    ScopeError,
+    active,
+    enter,
+    leave,
+    unscoped,
+    using,
+)
 
 from .facts import Facts, facts_of
 
@@ -75,7 +83,9 @@ def forget() -> None:
 # --- entering a scope ----------------------------------------------------------------------------
 
 def following_current() -> Scope:
-    """The current campaign's scope, the campaign read when first needed."""
+    """The current campaign's scope: in a request the campaign is read once, when first
+    needed; outside one, whenever asked, so a command or a test follows a campaign it loads or
+    makes current."""
     return Scope(current_campaign)
 
 

@@ -83,8 +83,8 @@ def unscoped():
 
 
 class Compiling:
-    """The scope while kczg.db.Compiled builds a query once: the campaign is a parameter
-    filled in on every run."""
+    """The scope while kczg.models.compiled.Compiled builds a query once: the campaign is a
+    parameter filled in on every run."""
 
     def __init__(self, marker):
         self.marker = marker
