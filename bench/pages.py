@@ -37,7 +37,7 @@ def prepare(instance: Path, units: int):
     os.environ["KCZG_INSTANCE"] = str(instance)
     from kczg import create_app, demo
     from kczg.db import database
-    from kczg.demo_data import COMMON, SAMPLES
+    from kczg.demo_data import sample
     from kczg.migrate import migrate
     from kczg.models import Domain, Nomination, NominationList, Organisation, UnitType, User
 
@@ -49,11 +49,11 @@ def prepare(instance: Path, units: int):
         xdjs = NominationList.get(NominationList.code == "xdjs")
         xrqy = NominationList.get(NominationList.code == "xrqy")
         unit_a = User.get(User.username == "unit-a")
-        draft_raw = {k: [v] for k, v in {**COMMON, **SAMPLES["xdjs"]}.items()}
+        draft_raw = {k: [v] for k, v in {**sample("xdjs")}.items()}
         form_draft = Nomination.create(
             list=xdjs, domain=Domain.get(Domain.list == xdjs, Domain.code == "dzxx"),
             organisation=unit_a.organisation, created_by=unit_a, raw=draft_raw,
-            title=SAMPLES["xdjs"]["tech_name"])
+            title=sample("xdjs")["tech_name"])
         with database.atomic():
             orgs = [Organisation(name=f"压测单位{i:04d}", unit_type=society, contact="王明",
                                  phone="010-68283463", email="b@example.org")
@@ -66,10 +66,10 @@ def prepare(instance: Path, units: int):
             User.bulk_create(users, batch_size=200)
             users = list(User.select().where(User.username.startswith("bench"))
                          .order_by(User.id))
-            raw = {k: [v] for k, v in {**COMMON, **SAMPLES["xrqy"]}.items()}
+            raw = {k: [v] for k, v in {**sample("xrqy")}.items()}
             Nomination.bulk_create(
                 [Nomination(list=xrqy, organisation=u.organisation_id, created_by=u, raw=raw,
-                            title=SAMPLES["xrqy"]["company_name"])
+                            title=sample("xrqy")["company_name"])
                  for u in users for _ in range(5)], batch_size=200)
         drafts = list(Nomination.select(Nomination.id, Nomination.organisation)
                       .where(Nomination.list == xrqy, Nomination.status == "draft")
@@ -79,7 +79,7 @@ def prepare(instance: Path, units: int):
         submit_requests = []
         for nomination_id, org_id in drafts:
             cookie, token = sessions[org_id]
-            body = {**COMMON, **SAMPLES["xrqy"], "csrf_token": token, "version": "1",
+            body = {**sample("xrqy"), "csrf_token": token, "version": "1",
                     "editor": "bench", "action": "submit"}
             submit_requests.append((f"/unit/nominations/{nomination_id}", cookie,
                                     urllib.parse.urlencode(body)))
@@ -157,10 +157,10 @@ def main() -> int:
 
     instance = Path(tempfile.mkdtemp(prefix="kczg-bench-pages-"))
     app, draft_id, (cookie, token), submits = prepare(instance, args.units)
-    from kczg.demo_data import COMMON, SAMPLES
+    from kczg.demo_data import sample
 
     form_path = f"/unit/nominations/{draft_id}"
-    autosave_body = urllib.parse.urlencode({**COMMON, **SAMPLES["xdjs"], "version": "1",
+    autosave_body = urllib.parse.urlencode({**sample("xdjs"), "version": "1",
                                             "editor": "bench"})
     env = {"KCZG_INSTANCE": str(instance), "KCZG_PRERENDER_DOCUMENTS": "1"}
     hello_port, app_port = free_port(), free_port()
@@ -197,12 +197,12 @@ def main() -> int:
         ("public home", "GET", "/", None),
         ("form GET", "GET", form_path, None),
         ("autosave POST", "POST", form_path + "/autosave",
-         {**COMMON, **SAMPLES["xdjs"], "version": "1", "editor": "bench",
+         {**sample("xdjs"), "version": "1", "editor": "bench",
           "csrf_token": token, "summary": "x"}),
     ])
     queries.update(count_queries(app, spare_cookie, [
         ("submit POST", "POST", f"/unit/nominations/{spare_id}",
-         {**COMMON, **SAMPLES["xrqy"], "version": str(spare_version), "editor": "bench",
+         {**sample("xrqy"), "version": str(spare_version), "editor": "bench",
           "action": "submit", "csrf_token": spare_token}),
     ]))
     with app.app_context(), database.connection_context():
