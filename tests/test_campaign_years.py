@@ -28,6 +28,16 @@ def logout(client):
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
 
+def refused_new(client, code, domain=None) -> str:
+    """The page a unit sees after asking for a new draft of a list (and domain) it may not
+    create now: the dashboard with the refusal."""
+    data = {"csrf_token": csrf_token(client, "/unit/"), "list": code}
+    if domain:
+        data["domain"] = domain
+    return client.post("/unit/nominations/new", data=data,
+                       follow_redirects=True).get_data(as_text=True)
+
+
 def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
@@ -104,10 +114,7 @@ def test_units_nominate_in_2022_and_see_nothing_of_2021(two_years):
     # after the 2022 deadline the 2021 extension (to 2099) opens nothing
     with time_machine.travel("2022-11-05 10:00:00+08:00", tick=False):
         login(client, "unit-a")
-        r = client.post("/unit/nominations/new", data={
-            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "dzxx"},
-            follow_redirects=True)
-        assert "网上申报已于2022年10月30日24时（北京时间）截止" in r.get_data(as_text=True)
+        assert "网上申报已于2022年10月30日24时（北京时间）截止" in refused_new(client, "xdjs", "dzxx")
         logout(client)
         # the same review account reviews 2022's body of the same id, and only 2022's items
         login(client, "review-it")
@@ -174,9 +181,7 @@ def test_a_supplementary_notice_opens_qncy_with_its_own_calendar(two_years):
         assert "青年创业榜的补充通知" in notice and "网上申报于2022年11月1日开始" in notice
         login(client, "unit-a")
         assert "2022年11月01日开始" in client.get("/unit/").get_data(as_text=True)
-        r = client.post("/unit/nominations/new", data={
-            "csrf_token": csrf_token(client, "/unit/"), "list": "qncy"}, follow_redirects=True)
-        assert "青年创业榜尚未开始征集" in r.get_data(as_text=True)
+        assert "青年创业榜尚未开始征集" in refused_new(client, "qncy")
         logout(client)
     with time_machine.travel(AFTER_2022, tick=False):  # the main deadline has passed, not its own
         login(client, "unit-a")
@@ -191,10 +196,7 @@ def test_a_supplementary_notice_opens_qncy_with_its_own_calendar(two_years):
         letter = pdf_text(client.get("/unit/documents/letters/qncy.pdf").data)
         assert "关于推荐1名创业者参加2022年“科创中国”青年创业榜遴选的函" in letter
         assert "张青（示例青创科技有限公司）" in letter
-        r = client.post("/unit/nominations/new", data={
-            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "dzxx"},
-            follow_redirects=True)
-        assert "网上申报已于2022年10月30日24时（北京时间）截止" in r.get_data(as_text=True)
+        assert "网上申报已于2022年10月30日24时（北京时间）截止" in refused_new(client, "xdjs", "dzxx")
 
 
 def test_the_2021_supplement_shipped_with_the_platform_loads(app, db):

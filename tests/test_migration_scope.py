@@ -15,8 +15,8 @@ from kczg.models import YEAR_OWNED, BundleBuild, Campaign, NominationList, User,
 from kczg.operations import attachments, duplicates
 from kczg.operations.campaigns import load_campaign
 from kczg.services import documents as docs
-from tests.test_campaign_years import submit
 from tests.conftest import login
+from tests.test_campaign_years import submit
 
 DATA = Path(__file__).parent / "data"
 

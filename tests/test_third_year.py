@@ -37,7 +37,7 @@ from kczg.models import (
 from kczg.operations.campaigns import load_campaign, load_supplement
 from kczg.rules import earlier, shape
 from tests.conftest import csrf_token, login, new_nomination, page_version, post_nomination
-from tests.test_campaign_years import NEW_LIST, logout, pdf_text, submit
+from tests.test_campaign_years import NEW_LIST, logout, pdf_text, refused_new, submit
 
 DATA = Path(__file__).parent / "data"
 IN_2021 = "2021-10-20 10:00:00+08:00"
@@ -363,10 +363,7 @@ def test_moving_the_deadline_from_the_secretariats_page_moves_every_check_and_pa
     client, _, _ = three_years
     with time_machine.travel(AFTER_2023, tick=False):
         login(client, "unit-a")
-        r = client.post("/unit/nominations/new", data={
-            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "kthy"},
-            follow_redirects=True)
-        assert "网上申报已于2023年10月30日24时（北京时间）截止" in r.get_data(as_text=True)
+        assert "网上申报已于2023年10月30日24时（北京时间）截止" in refused_new(client, "xdjs", "kthy")
         logout(client)
         login(client, "secretariat")
         assert _refused(_move(client, "submission", "2023-11-11T00:00", ""), "请填写调整理由")
@@ -388,10 +385,7 @@ def test_moving_the_deadline_from_the_secretariats_page_moves_every_check_and_pa
         logout(client)
     with time_machine.travel("2023-11-11 00:00:01+08:00", tick=False):  # the moved deadline
         login(client, "unit-a")
-        r = client.post("/unit/nominations/new", data={
-            "csrf_token": csrf_token(client, "/unit/"), "list": "xdjs", "domain": "kthy"},
-            follow_redirects=True)
-        assert "网上申报已于2023年11月10日24时（北京时间）截止" in r.get_data(as_text=True)
+        assert "网上申报已于2023年11月10日24时（北京时间）截止" in refused_new(client, "xdjs", "kthy")
         logout(client)
         # one list's own deadline, and the results deadline
         login(client, "secretariat")

@@ -180,12 +180,13 @@ def body_by_id(body_id: int):
     return f.bodies_by_id.get(body_id) if f else None
 
 
-def attach(nomination, organisation=None):
+def attach(nomination, organisation=None, facts_: Facts | None = None):
     """Give a nomination its list and domain from the scope's facts (no query) and, when it is
-    theirs, the organisation row the caller already holds; return it. Outside a campaign scope
-    (a read across years) the list is loaded when first needed."""
+    theirs, the organisation row the caller already holds; return it. A caller attaching many
+    passes the facts it read once (`facts_`). Outside a campaign scope (a read across years)
+    the list is loaded when first needed."""
     state = active()
-    f = facts() if state is not None and state is not UNSCOPED else None
+    f = facts_ or (facts() if state is not None and state is not UNSCOPED else None)
     lst = f.lists_by_id.get(nomination.list_id) if f else None
     if lst is not None:
         nomination.list = lst

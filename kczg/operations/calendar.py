@@ -14,7 +14,7 @@ from kczg.models.scoping import unscoped
 from kczg.rules import calendar
 from kczg.services import audit, outbox
 
-from . import Refused, refuse_if
+from . import Refused
 from .review import secretariat
 
 
@@ -117,7 +117,8 @@ def end_reopening(user: User, reopening_id: int) -> None:
     if ext is None:
         raise Refused("未找到该重新开放记录。")
     now = calendar.now_utc().replace(tzinfo=None)
-    refuse_if(None if ext.until > now else "该重新开放已结束。")
+    if ext.until <= now:
+        raise Refused("该重新开放已结束。")
     with unscoped():
         campaign = Campaign.get_by_id(ext.campaign_id)
     with scope.of(campaign), database.atomic():

@@ -6,27 +6,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kczg.models import Campaign, Extension, Organisation, unscoped
+from kczg.models import Campaign, Organisation
 
 from . import calendar
 
 
 def reopened_until(organisation: Organisation | None, campaign: Campaign) -> datetime | None:
-    """Until when (aware UTC) the secretariat reopened `campaign` for the unit, or None."""
-    if organisation is None:
+    """Until when (aware UTC) the secretariat reopened an earlier `campaign` for the unit, or
+    None: in an earlier year the unit's only extensions are reopenings (kczg.rules.calendar,
+    read once per organisation row)."""
+    if organisation is None or campaign.is_current:
         return None
-    with unscoped():  # whatever year the page is in, the reopenings of `campaign`
-        row = (Extension.select(Extension.until)
-               .where(Extension.campaign == campaign, Extension.organisation == organisation,
-                      Extension.kind == "reopen")
-               .order_by(Extension.granted_at.desc()).first())
-    return calendar.aware(row.until) if row is not None else None
+    until = calendar.extension_until(organisation, campaign)
+    return calendar.aware(until) if until is not None else None
 
 
 def reopened(organisation: Organisation | None, campaign: Campaign,
              now: datetime | None = None) -> bool:
     """An earlier year the secretariat reopened for the unit, and the reopening still runs."""
-    until = reopened_until(organisation, campaign) if not campaign.is_current else None
+    until = reopened_until(organisation, campaign)
     return until is not None and (now or calendar.now_utc()) < until
 
 

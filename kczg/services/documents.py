@@ -319,7 +319,7 @@ def with_facts(nominations: list[Nomination]) -> list[Nomination]:
     facts = scope.facts()
     if facts is not None:
         for n in nominations:
-            scope.attach(n)
+            scope.attach(n, facts_=facts)
             org = n.__rel__.get("organisation")
             if org is not None and org.unit_type_id in facts.unit_types_by_id:
                 org.unit_type = facts.unit_types_by_id[org.unit_type_id]

@@ -118,8 +118,9 @@ def all_nominations(filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     result = paged(query, page, per_page, shown=(
         query.select(Nomination, Organisation, UnitType, duplicate_flag().alias("is_dup"))
         .order_by(NominationList.position, Domain.position, Organisation.name, Nomination.id)))
+    facts = scope.facts()
     for n in result.rows:
-        scope.attach(n)
+        scope.attach(n, facts_=facts)
         n.is_dup = bool(n.is_dup)
     return result
 
@@ -153,8 +154,9 @@ def body_nominations(body, filters: dict, page: int, per_page: int = PER_PAGE) -
         .order_by(NominationList.position, Domain.position, Organisation.name,
                   Nomination.submitted_at, Nomination.id)))
     assignments: dict[int, list] = {}
+    facts = scope.facts()
     for n in result.rows:
-        scope.attach(n)
+        scope.attach(n, facts_=facts)
         n.is_dup = bool(n.is_dup)
     if result.rows:
         for a in (Assignment.select(Assignment, User).join(User, on=Assignment.expert)
