@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from decimal import Decimal
 
 from flask import Request as FlaskRequest
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
@@ -41,6 +42,35 @@ def parse_datetime(value, fmt: str = "%Y-%m-%dT%H:%M", first_year: int = 2000,
     except ValueError:
         return None
     return parsed if first_year <= parsed.year <= last_year else None
+
+
+_AMOUNT = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*(亿元|万元|元|亿|万|%|％|人|个|项|家|名)?")
+_SCALE = {"亿元": 10**8, "亿": 10**8, "万元": 10**4, "万": 10**4, "元": 1}
+
+
+def parse_amount(text, unit: str = "", whole: bool = False) -> tuple[str | None, str]:
+    """A number as a person writes it in a document ("1,800", "1800万元", "1.8亿元", "35%"),
+    in the field's `unit` (万元, 亿元, %, or "" for a count): (the number as text, "") or
+    (None, why not, in Chinese). Money in another unit of 元 is converted; a count must be
+    whole when `whole`."""
+    raw = (text if isinstance(text, str) else "").strip()
+    compact = re.sub(r"[\s,，'＇]", "", unicodedata.normalize("NFKC", raw))
+    m = _AMOUNT.fullmatch(compact)
+    if not raw:
+        return None, "没有填写"
+    if not m:
+        return None, f"“{raw[:40]}”不是数字" + (f"（请填写以{unit}为单位的数字）" if unit else "")
+    number, written = Decimal(m.group(1)), m.group(2) or ""
+    if written in _SCALE:
+        if unit not in _SCALE:
+            return None, f"“{raw[:40]}”带有金额单位，本项不是金额"
+        number = number * _SCALE[written] / _SCALE[unit]
+    elif written in ("%", "％") and unit not in ("%", "％"):
+        return None, f"“{raw[:40]}”是百分数，本项不是百分比"
+    if whole and number != number.to_integral_value():
+        return None, f"“{raw[:40]}”不是整数"
+    shown = format(number.normalize(), "f")
+    return shown, ""
 
 
 def clean_text(value, max_chars: int | None = None) -> str:

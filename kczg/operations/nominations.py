@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from exports import word_forms
 from forms.registry import form_class
 from kczg import queue
+from kczg.campaigns import scope
 from kczg.campaigns.scope import attach
 from kczg.db import database, is_postgres, write_transaction
 from kczg.models import (
@@ -283,28 +284,60 @@ def resolve_conflict(user: User, nomination: Nomination, conflict_id: int) -> No
 
 # --- the Word round trip ---------------------------------------------------------------------
 
-def import_word(user: User, nomination: Nomination, data: bytes):
-    """上传Word填报: a filled template (or a 申报书 DOCX of the platform) fills the draft, rows
-    of a group the file holds replacing the draft's; returns (the saved nomination, the form
-    bound to what is now stored, validated, and what the file gave). Refused when the draft
-    cannot change or the file is not a form of this list."""
+PREFILLED = {"contact_name", "contact_phone", "contact_email"}
+
+
+def read_word(nomination: Nomination, data: bytes):
+    """What a Word file would put into the draft, without writing: (the file's reading, the new
+    raw data, the changes over what the draft holds). Refused when the draft cannot change or
+    the file is not a form of this list and year."""
     check_open(nomination.list, organisation=nomination.organisation)
     if nomination.status != "draft":
         raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+    lst = nomination.list
     blank = forms_svc.build_form(nomination, MultiDict())
     try:
-        reading = word_forms.read_docx(data, blank, nomination.list.code)
+        reading = word_forms.read_docx(data, blank, lst.code, lst.campaign.year or "",
+                                       lst.name, {x.code: x.name for x in scope.lists()})
     except word_forms.WordFormError as e:
         raise Refused(str(e)) from e
-    groups = {k.split("-", 1)[0] for k in reading.data if re.match(r"^[a-z_]+-\d+-", k)}
-    raw = {k: v for k, v in (nomination.raw or {}).items()
-           if k.split("-", 1)[0] not in groups} | reading.data
-    formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in raw.items() for v in vs]),
-                                    form_class(nomination.list))
-    form = forms_svc.build_form(nomination, formdata)
+    return reading, *word_changes(nomination, reading.data)
+
+
+def word_changes(nomination: Nomination, data: dict) -> tuple[dict, list[dict]]:
+    """The draft's raw data with a file's values (a group the file holds replaces the draft's
+    rows; the domain chosen on the dashboard stays unless the file names one), and the values
+    it would overwrite ({label, before, after}; filling an empty field is not one)."""
+    cls = form_class(nomination.list)
+    groups = {k.split("-", 1)[0] for k in data if re.match(r"^[a-z_]+-\d+-", k)}
+    old = dict(nomination.raw or {})
+    if cls.DOMAIN_FIELD and not (old.get(cls.DOMAIN_FIELD) or [""])[0] and nomination.domain_id:
+        old[cls.DOMAIN_FIELD] = [nomination.domain.code]
+    raw = {k: v for k, v in old.items() if k.split("-", 1)[0] not in groups} | data
+    formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in raw.items() for v in vs]), cls)
     new_raw = forms_svc.raw_from(formdata)
-    saved = save_draft(nomination.id, user, new_raw, nomination.version,
+    typed = any((v or [""])[0].strip() for k, v in old.items()
+                if k not in PREFILLED and k != cls.DOMAIN_FIELD)
+    if not typed:  # a new draft: only the unit's contact details and the domain to replace
+        return new_raw, []
+    return new_raw, [c for c in forms_svc.changed_fields(nomination, new_raw)
+                     if c["before"].strip()]
+
+
+def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_version: int):
+    """上传Word填报, confirmed: the draft takes the file's values (read_word); returns (the
+    saved nomination, the form bound to what is now stored, validated)."""
+    check_open(nomination.list, organisation=nomination.organisation)
+    if nomination.status != "draft":
+        raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+    cls = form_class(nomination.list)
+    formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in new_raw.items()
+                                               for v in (vs if isinstance(vs, list) else [])]),
+                                    cls)
+    new_raw = forms_svc.raw_from(formdata)
+    form = forms_svc.build_form(nomination, formdata)
+    saved = save_draft(nomination.id, user, new_raw, based_on_version,
                        forms_svc.derived(form, nomination),
                        forms_svc.changed_fields(nomination, new_raw))
     form.validate()
-    return saved, form, reading
+    return saved, form

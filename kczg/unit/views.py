@@ -7,6 +7,7 @@ page or an htmx partial. Every nomination is fetched through `own_nomination`, w
 year's scope, read-only unless the secretariat reopened the year for the unit.
 """
 import io
+import json
 import secrets
 
 import peewee
@@ -49,7 +50,7 @@ from kczg.operations import Refused, Stale
 from kczg.operations import attachments as attachment_ops
 from kczg.operations import documents as document_ops
 from kczg.operations import nominations as ops
-from kczg.parsing import parse_int
+from kczg.parsing import clean_filename, parse_int
 from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, years
 from kczg.services import documents as docs
 from kczg.services import files
@@ -501,7 +502,7 @@ def word_template(code):
     if cls.DOMAIN_FIELD:
         form.set_domains(lst.domain_rows)
     heading = f"{campaign.year or campaign.title[:4]}“科创中国”{lst.name}申报书"
-    data = word_forms.template_docx(form, lst.code, lst.name, heading)
+    data = word_forms.template_docx(form, lst.code, lst.name, heading, campaign.year or "")
     return files.send_download(io.BytesIO(data), docs.FORMATS["docx"],
                                f"{lst.name}-Word填报模板.docx", f"kczg-template-{lst.code}.docx")
 
@@ -536,20 +537,58 @@ def nomination_word(nomination_id):
     return _import_word(own_nomination(nomination_id), request.files.get("file"))
 
 
-def _import_word(nomination, upload):
+def _import_word(nomination, upload, ask=True):
+    """Read the file; where it would overwrite what the draft holds, show the changes and ask
+    (word_confirm.html), else fill the draft at once."""
     if upload is None or not upload.filename:
         return _page(nomination, svc.shown_form(nomination), 422,
                      "请选择要上传的Word文件（.docx）。")
     try:
-        saved, form, reading = ops.import_word(current_user, nomination, upload.read())
+        reading, new_raw, changes = ops.read_word(nomination, upload.read())
+    except Refused as e:
+        return _page(nomination, svc.shown_form(nomination), 422, str(e))
+    if changes and ask:
+        payload = json.dumps({"raw": new_raw, "read": reading.read, "unknown": reading.unknown,
+                              "unreadable": reading.unreadable}, ensure_ascii=False)
+        return render_template("unit/word_confirm.html", nomination=nomination, changes=changes,
+                               reading=reading, payload=payload,
+                               file_name=clean_filename(upload.filename))
+    return _apply_word(nomination, new_raw, nomination.version, reading)
+
+
+@bp.route("/nominations/<int:nomination_id>/word/confirm", methods=["POST"])
+@role_required("unit")
+def nomination_word_confirm(nomination_id):
+    """确认导入: the values the unit saw on word_confirm.html, written into the draft (refused
+    as stale when the draft changed in between)."""
+    nomination = own_nomination(nomination_id)
+    try:
+        payload = json.loads(request.form.get("payload", ""))
+        new_raw = payload["raw"]
+        reading = word_forms.Reading(
+            data=new_raw, read=[tuple(x)[:2] for x in payload.get("read", [])],
+            unknown=[str(x) for x in payload.get("unknown", [])],
+            unreadable=[str(x) for x in payload.get("unreadable", [])])
+        if not isinstance(new_raw, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return _page(nomination, svc.shown_form(nomination), 422,
+                     "导入内容已失效，请重新上传Word文件。")
+    return _apply_word(nomination, new_raw, _based_on(), reading)
+
+
+def _apply_word(nomination, new_raw, based_on, reading):
+    try:
+        saved, form = ops.import_word(current_user, nomination, new_raw, based_on)
     except Stale as e:
-        return _page(_reloaded(nomination), svc.shown_form(nomination), 409, str(e))
+        return _page(_reloaded(nomination), svc.shown_form(nomination), 409,
+                     str(e) + "（Word文件未导入，请重新上传。）")
     except Refused as e:
         return _page(nomination, svc.shown_form(nomination), 422, str(e))
     problems = len(svc.error_summary(form))
     message = (f"已从Word文件读取{len(reading.read)}项" +
                (f"，其中{problems}处需要修改（见下方标红的提示）" if problems else "，均符合要求") +
-               "。诚信承诺请在页面上勾选。")
+               "。")
     return _page(saved, form, 200, message, "success" if not problems else "warning",
                  word_report=reading)
 

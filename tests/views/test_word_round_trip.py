@@ -121,7 +121,9 @@ def test_damaged_or_unrelated_files_change_nothing(as_user, db):
     assert r.status_code == 422 and "没有找到本榜单表单的项目" in r.get_data(as_text=True)
     kycx = client.get("/unit/lists/kycx/word-template.docx").data
     r = upload(client, nid, kycx)
-    assert r.status_code == 422 and "其他榜单" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)  # refused, naming the file's list and the draft's
+    assert r.status_code == 422 and "该文件是2021年开源创新榜的模板或申报书" in page
+    assert "不能导入2021年先导技术榜的推荐" in page
     after = Nomination.get_by_id(nid)
     assert (after.version, after.raw) == (before.version, before.raw)
     assert MultiDict  # (the form data type the upload fills)
