@@ -6,11 +6,13 @@ in a worker…), so it imports only the plain parts below at module level; the a
 when an app is built, never by importing kczg.something."""
 from __future__ import annotations
 
+import errno
 import logging
 from pathlib import Path
 
 import peewee
 from flask import Flask, g, render_template, request
+from markupsafe import escape
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
@@ -29,8 +31,25 @@ ERROR_MESSAGES = {
     413: ("上传内容过大", "上传的文件或提交的内容超过了允许的大小，请压缩后重试。"),
     429: ("请求过于频繁", "请求过于频繁，请稍后再试。"),
     503: ("系统繁忙", "系统繁忙，请稍后再试。"),
+    507: ("存储空间不足", "服务器存储空间已满，请稍后再试。"),
     500: ("服务器内部错误", "服务器处理请求时出错，请稍后重试；如持续出现，请联系技术支持。"),
 }
+
+
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
+STORAGE_UNAVAILABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _support() -> str:
+    """The campaign's 技术支持 line, as the notice gives it, for a fault the user cannot fix."""
+    from .campaigns import scope
+
+    try:
+        contacts = [c for c in scope.facts().contacts if "技术" in c.kind]
+    except Exception:  # noqa: BLE001 - no campaign loaded: the plain words still help
+        contacts = []
+    phones = "、".join(p for c in contacts for p in c.phone_list)
+    return f"技术支持（{phones}）" if phones else "技术支持"
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -162,6 +181,22 @@ def _register_errors(app: Flask) -> None:
             return (f'<div id="save-status" class="save-status failed" role="alert">'
                     f'{BUSY_MESSAGE}</div>'), 503
         return render_error(503, BUSY_MESSAGE)
+
+    @app.errorhandler(OSError)
+    def _storage(e):
+        """The files directory full or read-only: nothing was written (each write is one
+        transaction, the file is removed); say so in Chinese instead of a bare 500."""
+        if e.errno not in STORAGE_FULL | STORAGE_UNAVAILABLE:
+            raise e
+        full = e.errno in STORAGE_FULL
+        log.error("storage %s on %s %s: %s", "full" if full else "unavailable", request.method,
+                  request.path, e)
+        message = ("文件未保存：服务器存储空间已满" if full else "文件未保存：服务器存储暂时不可写入") + \
+            "，您填写的内容未受影响。请稍后再试，或联系" + _support() + "。"
+        code = 507 if full else 503
+        if request.headers.get("HX-Request"):
+            return f'<div class="flash error" role="alert">{escape(message)}</div>', code
+        return render_error(code, message)
 
     @app.errorhandler(500)
     def _internal(e):

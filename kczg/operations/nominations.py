@@ -334,10 +334,11 @@ def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_vers
     formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in new_raw.items()
                                                for v in (vs if isinstance(vs, list) else [])]),
                                     cls)
-    new_raw = forms_svc.raw_from(formdata)
+    new_raw, over = forms_svc.storable(nomination, forms_svc.raw_from(formdata))
     form = forms_svc.build_form(nomination, formdata)
     saved = save_draft(nomination.id, user, new_raw, based_on_version,
                        forms_svc.derived(form, nomination),
                        forms_svc.changed_fields(nomination, new_raw))
     form.validate()
+    forms_svc.mark_over_long(form, over)
     return saved, form

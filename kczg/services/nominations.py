@@ -29,10 +29,42 @@ _ROW_KEY = re.compile(r"([a-z_]+)-([0-9]{1,3})-([a-z0-9_]+)")
 def form_input(formdata: MultiDict, cls: type[NominationForm]) -> MultiDict:
     """What a nomination page sent, as the form and the draft should see it: only the inputs
     `cls` has (rows up to number 199) and the page's own keys, each value without control
-    characters and at most MAX_VALUE_CHARS long."""
-    return MultiDict([(k, clean_text(v, MAX_VALUE_CHARS)) for k in formdata.keys()
+    characters. Nothing is cut: a value over MAX_VALUE_CHARS is shown back as typed and never
+    stored (`storable`)."""
+    return MultiDict([(k, clean_text(v)) for k in formdata.keys()
                       if _input_of(cls, k) or (k in CONTROL_KEYS)
                       for v in formdata.getlist(k)[:MAX_VALUES]])
+
+
+def over_long(raw: dict[str, list[str]]) -> dict[str, int]:
+    """The inputs whose value is longer than the platform stores, with their length."""
+    return {k: max(len(v) for v in vs) for k, vs in raw.items()
+            if any(len(v) > MAX_VALUE_CHARS for v in vs)}
+
+
+def over_long_message(length: int) -> str:
+    return (f"未保存：本项有{length}个字，超过平台可保存的{MAX_VALUE_CHARS}个字。"
+            "请删减后再保存（页面上的内容仍保留）。")
+
+
+def storable(nomination: Nomination, raw: dict[str, list[str]]) -> tuple[dict, dict[str, int]]:
+    """The raw data to store, with each over-long input keeping what the draft already holds
+    (never a cut value), and those inputs with their length."""
+    over = over_long(raw)
+    if not over:
+        return raw, over
+    old = nomination.raw or {}
+    kept = {k: v for k, v in raw.items() if k not in over}
+    kept |= {k: old[k] for k in over if k in old}
+    return kept, over
+
+
+def mark_over_long(form: NominationForm, over: dict[str, int]) -> None:
+    """Say at each over-long field that it was not saved, with its count."""
+    for name, length in over.items():
+        field = find_field(form, name)
+        if field is not None:
+            field.errors = [over_long_message(length)]
 
 
 def raw_from(formdata: MultiDict) -> dict[str, list[str]]:

@@ -287,11 +287,17 @@ def nomination_post(nomination_id):
     form = svc.build_form(nomination, formdata)
     if action.startswith("add:"):
         svc.add_row(form, action.split(":", 1)[1])
-    raw = svc.raw_from(formdata)
+    raw, over = svc.storable(nomination, svc.raw_from(formdata))
     args = dict(user=current_user, raw=raw, based_on_version=_based_on(),
                 derived=svc.derived(form, nomination),
                 changed=svc.changed_fields(nomination, raw), editor=_editor())
     try:
+        if over:  # never stored cut: the rest is saved, the field says why it was not
+            saved = ops.save_draft(nomination.id, **args)
+            form.validate()
+            svc.mark_over_long(form, over)
+            return _page(saved, form, 422, "有内容超过平台可保存的长度，未保存（见标红的项目）；"
+                         "其余内容已保存为草稿。")
         return _save_or_submit(nomination, form, action, args)
     except peewee.OperationalError as e:
         if not is_busy(e):
@@ -338,7 +344,7 @@ def nomination_autosave(nomination_id):
     """htmx: store the draft as typed (valid or not); answers the '已保存 HH:MM:SS' mark."""
     nomination = own_nomination(nomination_id)
     _check_size()
-    raw = svc.raw_from(_input(nomination))
+    raw, over = svc.storable(nomination, svc.raw_from(_input(nomination)))
     try:
         saved = ops.save_draft(nomination.id, current_user, raw, _based_on(),
                                svc.derived_from_raw(form_class(nomination.list), raw, nomination),
@@ -349,8 +355,25 @@ def nomination_autosave(nomination_id):
     except Refused as e:
         return render_template("unit/_save_status.html", error=str(e), conflict=False,
                                nomination=nomination), 423
+    saved_at = calendar.format_local(saved.updated_at, fmt="%H:%M:%S")
+    if over:  # the rest saved; the over-long text stays in the page and the browser's copy
+        form = form_class(nomination.list)(formdata=None, meta={"csrf": False})
+        names = "、".join(_input_label(form, k) + f"（{n}字）" for k, n in over.items())
+        return render_template("unit/_save_status.html", nomination=saved, saved_at=saved_at,
+                               error=f"未保存：{names}超过平台可保存的{svc.MAX_VALUE_CHARS}个字，"
+                                     "请删减；其余内容已保存。", partial=True), 422
     return render_template("unit/_save_status.html", nomination=saved, error=None,
-                           saved_at=calendar.format_local(saved.updated_at, fmt="%H:%M:%S"))
+                           saved_at=saved_at)
+
+
+def _input_label(form, name: str) -> str:
+    group, _, rest = name.partition("-")
+    if rest and group in form._fields:
+        index, _, sub = rest.partition("-")
+        entry = form[group].entries[0].form
+        label = str(entry[sub].label.text) if sub in entry._fields else sub
+        return f"{form[group].label.text}第{int(index) + 1}行·{label}"
+    return str(form[name].label.text) if name in form._fields else name
 
 
 @bp.route("/nominations/<int:nomination_id>/validate/<name>", methods=["POST"])

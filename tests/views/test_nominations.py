@@ -334,9 +334,10 @@ def test_draft_keeps_only_the_forms_inputs_cleaned(as_user, client, db, collecti
         "tech_name": "芯片\x00技术\u202e", "summary": "长" * (MAX_VALUE_CHARS + 10),
         "people-0-name": "张伟", "people-²-name": "上标", "people-999-name": "太多行",
         "people-0-nosuch": "?", "is_admin": "1", "x" * 500: "y"}, "save")
-    assert r.status_code == 200
+    assert r.status_code == 422  # the over-long summary is refused at its field, not cut
+    assert f"未保存：本项有{MAX_VALUE_CHARS + 10}个字" in r.get_data(as_text=True)
     raw = Nomination.get_by_id(nid).raw
-    assert raw["tech_name"] == ["芯片技术"] and len(raw["summary"][0]) == MAX_VALUE_CHARS
+    assert raw["tech_name"] == ["芯片技术"] and "summary" not in raw
     assert raw["people-0-name"] == ["张伟"]
     assert not {"people-²-name", "people-999-name", "people-0-nosuch", "is_admin", "x" * 500} & set(raw)
     page = client.get(f"/unit/nominations/{nid}")  # the page shows it again, no 500
@@ -385,3 +386,30 @@ def test_secretariat_marks_a_group_not_duplicate(as_user, client, db):
         "reason": "集团与子公司，非同一企业"}, follow_redirects=True)
     assert "已标记为非重复" in text(r) and "疑似重复推荐（0组）" in text(r)
     assert AuditEvent.get(AuditEvent.action == "duplicate_dismissed").detail == "集团与子公司，非同一企业"
+
+
+def test_a_25000_character_field_is_refused_at_the_field_and_nothing_stored_cut(
+        as_user, db, collection_open):
+    from kczg.models import Nomination
+
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    post_nomination(client, nid, {"domain": "dzxx", "summary": "原有的简介"}, "save")
+    long = "长" * 25000
+    # autosave: the rest is saved, the page is told which field was not and why
+    r = post_nomination(client, nid, {"domain": "dzxx", "summary": long, "tech_name": "新名称"},
+                        path="/autosave")
+    status = r.get_data(as_text=True)
+    assert r.status_code == 422 and "未保存：技术简介（25000字）超过平台可保存的20000个字" in status
+    assert "已保存" not in status.split("其余内容已保存")[0]
+    raw = Nomination.get_by_id(nid).raw
+    assert raw["summary"] == ["原有的简介"] and raw["tech_name"] == ["新名称"]
+    # the page's own save button: the field shows its count, the text comes back as typed
+    r = post_nomination(client, nid, {"domain": "dzxx", "summary": long}, "save")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "未保存：本项有25000个字" in page and long in page
+    assert Nomination.get_by_id(nid).raw["summary"] == ["原有的简介"]
+    # submitting is refused the same way
+    r = post_nomination(client, nid, {"domain": "dzxx", "summary": long}, "submit")
+    assert r.status_code == 422 and Nomination.get_by_id(nid).status == "draft"
+    assert Nomination.get_by_id(nid).raw["summary"] == ["原有的简介"]
