@@ -30,6 +30,12 @@ class BaseForm(FlaskForm):
     class Meta(ChineseMeta):
         pass
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not ok:
+            explain_malformed(self)
+        return ok
+
 
 def required(label: str = "此项"):
     return DataRequired(message=f"请填写{label}")
@@ -105,6 +111,37 @@ class Rows(FieldList):
     @property
     def clean_rows(self) -> list[dict]:
         return [e.form.data for e in self.filled_entries()]
+
+
+def malformed_message(field) -> str | None:
+    """A value that is there but cannot be what the field means, in its own words (not
+    "请填写…" as if it were missing, nor WTForms' generic "Not a valid choice")."""
+    text = str((field.raw_data or [""])[0] or "").strip() if field.raw_data else ""
+    if not text:
+        return None
+    label, shown = str(field.label.text), text[:30]
+    if field.type == "IntegerField" and field.data is None:
+        return f"{label}须为整数，“{shown}”不是整数"
+    if field.type == "DecimalField" and field.data is None:
+        return f"{label}须为数字（如 1800 或 1800.50），“{shown}”不是数字"
+    if field.type == "DateField" and field.data is None:
+        return f"“{shown}”不是有效日期，请按 2021-10-20 的格式填写{label}"
+    if field.type == "SelectField" and text not in {str(v) for v, *_ in field.choices or ()}:
+        return f"“{shown}”不是{label}的可选项，请从列表中选择"
+    return None
+
+
+def explain_malformed(form) -> None:
+    """Give each refused field whose value is malformed that message instead of its others."""
+    for field in form:
+        entries = getattr(field, "entries", None)
+        subs = [sub for entry in entries for sub in entry.form] if entries is not None \
+            else [field]
+        for sub in subs:
+            if sub.errors:
+                message = malformed_message(sub)
+                if message:
+                    sub.errors = [message]
 
 
 # FieldList.errors is a list of per-entry errors; keep group-level messages apart from them

@@ -12,7 +12,9 @@ runs when its transaction has committed, in production and in the tests alike.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import time
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
@@ -22,7 +24,10 @@ from huey.storage import SqliteStorage
 from kczg.config import instance_path
 from kczg.db import database
 
-__all__ = ["huey", "job", "periodic", "after_commit", "crontab", "use_app", "app_context"]
+log = logging.getLogger(__name__)
+
+__all__ = ["huey", "job", "periodic", "after_commit", "crontab", "use_app", "app_context",
+           "beat", "worker_seen", "pending_jobs"]
 
 
 class _QueueStorage(SqliteStorage):
@@ -97,6 +102,33 @@ def periodic(schedule):
         return huey.periodic_task(schedule)(run)
 
     return decorator
+
+
+HEARTBEAT = "kczg:worker-heartbeat"
+
+
+def beat() -> None:
+    """A consumer says it is alive and taking jobs (kczg.worker, every minute and at start)."""
+    huey.put(HEARTBEAT, time.time())
+
+
+def worker_seen() -> float | None:
+    """When a consumer last said it was alive (seconds since the epoch), None if never; in
+    tests (immediate mode) jobs run in the request, so it is always now."""
+    if huey.immediate:
+        return time.time()
+    try:
+        return huey.get(HEARTBEAT, peek=True)
+    except Exception:  # noqa: BLE001 - the queue's storage itself unreachable: never seen
+        log.exception("cannot read the worker heartbeat")
+        return None
+
+
+def pending_jobs() -> int:
+    try:
+        return 0 if huey.immediate else huey.pending_count()
+    except Exception:  # noqa: BLE001
+        return 0
 
 
 def after_commit(task, *args) -> None:

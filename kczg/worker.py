@@ -14,3 +14,13 @@ from kczg.services import password_reset as _reset_jobs  # noqa: F401  (send_pas
 app = create_app()
 queue.use_app(app)
 huey = queue.huey
+
+
+@huey.periodic_task(queue.crontab())  # every minute: the secretariat sees a worker that stopped
+def heartbeat() -> None:
+    queue.beat()
+
+
+@huey.on_startup()
+def _started() -> None:
+    queue.beat()

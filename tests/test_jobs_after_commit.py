@@ -16,6 +16,7 @@ from playhouse.db_url import connect
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import Message, User
+from kczg import queue
 from kczg.queue import huey
 from kczg.services import outbox
 from tests.conftest import IN_COLLECTION, login, new_nomination, post_nomination
@@ -93,6 +94,8 @@ def test_a_real_consumer_mails_a_submission_queued_after_the_commit(app, client,
         worker.terminate()
         _, err = worker.communicate(timeout=20)
     assert sink.received, f"the consumer sent nothing: {err.decode()[-2000:]}"
+    # the consumer said it was alive at start (the secretariat's dashboard reads it)
+    assert time.time() - real_queue.get(queue.HEARTBEAT, peek=True) < 120
     assert [e.rcpt_tos for e in sink.received] == [["unit-b@example.org"]]
     with database.connection_context():
         message = Message.get(Message.subject == SUBMITTED)

@@ -27,7 +27,8 @@ from kczg.models import AccountApplication, Message, UnitType, User
 from kczg.operations import accounts
 from kczg.operations.accounts import AccountError, apply_for_account
 from kczg.passwords import dummy_verify, password_problem, verify_password
-from kczg.services import listing, password_reset
+from kczg.campaigns import scope as campaign_scope
+from kczg.services import health, listing, password_reset
 
 bp = Blueprint("auth", __name__)
 
@@ -103,11 +104,22 @@ def forgot():
     """忘记密码: the same answer whether the account exists or not (limited per address and
     per account, kczg/throttle.py)."""
     form = ForgotPasswordForm()
+    mail = health.mail_configured()
     if form.validate_on_submit():
         accounts.request_password_reset(form.username.data)
-        return render_template("auth/forgot_sent.html",
-                               minutes=current_app.config["PASSWORD_RESET_MINUTES"])
-    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+        if mail:
+            return render_template("auth/forgot_sent.html",
+                                   minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+        return render_template("auth/forgot.html", form=form, mail=mail, asked=True,
+                               contacts=_work_contacts()), 503
+    return render_template("auth/forgot.html", form=form, mail=mail,
+                           contacts=_work_contacts()), 422 if form.errors else 200
+
+
+def _work_contacts() -> list:
+    """工作咨询 lines of the current campaign (who can reset a password by hand)."""
+    facts = campaign_scope.facts()
+    return [c for c in facts.contacts if "技术" not in c.kind] if facts else []
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -4,9 +4,12 @@ secretariat or through the e-mailed link; accounts disabled and enabled; a unit'
 channels; messages read. Each is audited."""
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from typing import BinaryIO
+
+from flask import current_app
 
 from forms.validators import email_error, phone_error, username_error
 from kczg import queue
@@ -32,6 +35,8 @@ from kczg.services.accounts import (
 )
 
 __all__ = ["IMPORT_COLUMNS", "AccountError"]
+
+log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
@@ -308,6 +313,10 @@ def change_password(user: User, new: str) -> None:
 def request_password_reset(username: str) -> None:
     """忘记密码: queue the mail if `username` names an active account with an e-mail address
     (the page answers the same either way)."""
+    if not current_app.config.get("KCZG_SMTP_HOST"):
+        log.warning("password reset asked for %r, but no mail server is configured "
+                    "(KCZG_SMTP_HOST): nothing sent", username.strip()[:150])
+        return
     user = User.get_or_none(User.username == username.strip()[:150])
     if user is None or not user.active or not user.email:
         return

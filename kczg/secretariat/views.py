@@ -50,7 +50,7 @@ from kczg.parsing import clean_text, parse_datetime, parse_int
 from kczg.rules import calendar, earlier, gates, outcomes, permissions
 from kczg.rules.duplicates import duplicate_groups
 from kczg.services import accounts as account_reads
-from kczg.services import audit, files, listing, review_stats
+from kczg.services import audit, files, health, listing, review_stats
 from kczg.services import nominations as svc
 from kczg.services import overview as ov
 from kczg.services.review import filing_of, publication_preview, result_of
@@ -74,6 +74,7 @@ def dashboard():
     return render_template("secretariat/dashboard.html", campaign=campaign, counts=counts,
                            pending=pending, bodies=bodies, lists=scope.lists(),
                            base_url_problem=config.base_url_problem(current_app.config),
+                           health=health.problems(),
                            **(calendar.calendar_context(campaign) if campaign else {}))
 
 

@@ -61,8 +61,8 @@ def test_leading_tech_rules(make_form):
     ok, form = make_form("xdjs", domain="mars", trl="10", first_unit_uscc="91350100M000100Y44",
                          sales_new="-1", **{"people-0-name": "", "people-1-name": ""})
     assert not ok
-    assert errors_of(form, "domain") == ["不是有效的选择。"]
-    assert errors_of(form, "trl") == ["不是有效的选择。"]
+    assert errors_of(form, "domain") == ["“mars”不是所属领域的可选项，请从列表中选择"]
+    assert errors_of(form, "trl") == ["“10”不是技术成熟度的可选项，请从列表中选择"]
     assert "校验位不正确" in errors_of(form, "first_unit_uscc")[0]
     assert errors_of(form, "sales_new") == ["新增销售额不能为负数"]
     assert form.people.entries[0].form.name.errors == ["请填写姓名"]
@@ -107,7 +107,7 @@ def test_open_source_rules(make_form):
                          stars="-3", first_release="2999-12-31")
     assert not ok
     assert "https://" in errors_of(form, "repo_url")[0]
-    assert errors_of(form, "license") == ["不是有效的选择。"]
+    assert errors_of(form, "license") == ["“Proprietary”不是开源许可证的可选项，请从列表中选择"]
     assert errors_of(form, "stars") == ["Star 数不能为负数"]
     assert errors_of(form, "first_release") == ["日期不能晚于今天"]
     ok, form = make_form("kycx", repo_url="https://gitee.com/example/distributed-db.git/")
@@ -123,7 +123,8 @@ def test_venture_capital_ratio_is_a_percentage(make_form):
 
 def test_industry_academia_member_type(make_form):
     ok, form = make_form("cxyrt", **{"members-0-kind": "外星机构"})
-    assert not ok and form.members.entries[0].form.kind.errors == ["不是有效的选择。"]
+    assert not ok and form.members.entries[0].form.kind.errors == [
+        "“外星机构”不是类型的可选项，请从列表中选择"]
 
 
 def test_key_tech_needs_an_indicator(make_form):

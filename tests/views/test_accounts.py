@@ -67,9 +67,41 @@ def test_password_reset_by_mail_round_trip(app, smtp_sink):
 def test_forgot_is_limited(app):
     client = app.test_client()
     for _ in range(3):
-        assert _forgot(client, "unit-b").status_code == 200
+        assert _forgot(client, "unit-b").status_code in (200, 503)  # 503: no mail server
     r = _forgot(client, "unit-b")
     assert r.status_code == 429 and "请求过于频繁" in text(r)
+
+
+def test_mail_not_configured_is_said_logged_and_shown_to_the_secretariat(app, as_user, caplog):
+    """Without KCZG_SMTP_HOST 忘记密码 never claims a mail was sent; the secretariat is told."""
+    app.config.update(KCZG_SMTP_HOST="")
+    client = app.test_client()
+    page = client.get("/forgot")
+    assert "本平台目前没有配置邮件服务" in text(page) and "010-68517798" in text(page)
+    with caplog.at_level("WARNING", logger="kczg"):
+        r = _forgot(client, "unit-a")
+    assert r.status_code == 503 and "邮件未发送：本平台目前没有配置邮件服务" in text(r)
+    assert "已经发出" not in text(r)
+    assert any("no mail server is configured" in rec.getMessage() for rec in caplog.records)
+    secretariat = as_user("secretariat")
+    assert "未配置邮件服务器（KCZG_SMTP_HOST）" in text(secretariat.get("/secretariat/"))
+
+
+def test_a_worker_that_stopped_is_shown_to_the_secretariat(app, as_user):
+    from kczg import queue
+
+    client = as_user("secretariat")
+    assert "后台任务进程" not in text(client.get("/secretariat/"))  # tests: jobs run in-process
+    queue.huey.immediate = False  # the run's own queue storage (KCZG_INSTANCE), emptied after
+    try:
+        queue.huey.put(queue.HEARTBEAT, 0.0)  # last seen long ago
+        page = text(client.get("/secretariat/"))
+        assert "后台任务进程已有" in page and "分钟没有响应" in page
+        queue.beat()
+        assert "后台任务进程" not in text(client.get("/secretariat/"))
+    finally:
+        queue.huey.flush()
+        queue.huey.immediate = True
 
 
 def test_units_list_with_counts_and_a_units_page(app, client, as_user):

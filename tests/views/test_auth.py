@@ -119,7 +119,7 @@ def test_application_bad_input_keeps_what_was_typed(client):
     assert "请填写11位手机号码，或带区号的固定电话" in body
     assert "电子邮箱格式不正确" in body
     assert "两次输入的密码不一致" in body
-    assert "不是有效的选择" in body  # WTForms' own Chinese message for a tampered option
+    assert "“martian”不是单位类型的可选项，请从列表中选择" in body  # a tampered option
     # everything else typed is kept
     assert 'value="赵敏"' in body and 'value="hubei"' in body and 'value="中国电子学会"' in body
     r = _apply(client, organisation_name="中国电子学会")  # exists already (demo unit-a)
