@@ -166,6 +166,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(e):
+        if request.headers.get("HX-Request"):  # an autosave after the session ended
+            return ('<div id="save-status" class="save-status failed" role="alert">未保存：'
+                    '登录已失效或页面已过期，请重新登录后刷新本页。</div>'), 401
         return render_error(400, "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。")
 
     for code in (400, 403, 404, 405, 413):

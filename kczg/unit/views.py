@@ -491,12 +491,37 @@ def nomination_conflict_resolve(nomination_id, conflict_id):
 @role_required("unit")
 def attachment_upload(nomination_id):
     nomination = own_nomination(nomination_id)
+    unsaved = _keep_typed(nomination)
+    if unsaved:
+        flash(unsaved, "error")
     try:
         att = attachment_ops.add_material(current_user, nomination, request.files.get("file"))
         flash(f"已上传“{att.original_name}”。", "upload-success")
     except (files.UploadError, Refused) as e:
         flash(str(e), "upload-error")
     return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
+
+
+def _keep_typed(nomination) -> str | None:
+    """An upload sent with the nomination form (the page without JavaScript, where nothing
+    autosaves): what was typed is saved first, as the 保存草稿 button would; the reason when it
+    could not be (a stale page keeps a conflict copy, nothing is lost)."""
+    if "version" not in request.form or nomination.status != "draft":
+        return None
+    _check_size()
+    formdata = _input(nomination)
+    form = svc.build_form(nomination, formdata)
+    raw, over = svc.storable(nomination, svc.raw_from(formdata))
+    try:
+        ops.save_draft(nomination.id, current_user, raw, _based_on(),
+                       svc.derived(form, nomination), svc.changed_fields(nomination, raw),
+                       editor=_editor())
+    except (Stale, Refused) as e:
+        return f"填写的内容未保存：{e}"
+    if over:
+        return "有内容超过平台可保存的长度，未保存：" + "、".join(
+            f"{_input_label(form, k)}（{n}字）" for k, n in over.items())
+    return None
 
 
 # --- the Word round trip ----------------------------------------------------------------------

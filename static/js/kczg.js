@@ -27,8 +27,11 @@ document.addEventListener("submit", function (evt) {
     return elt && elt.id === "autosave";
   }
 
-  function retryLater() {
-    status("保存失败，正在重试…（请勿关闭页面）", "failed");
+  function retryLater(evt) {
+    var xhr = evt && evt.detail && evt.detail.xhr;
+    status(xhr && xhr.status === 401
+      ? "未保存：登录已失效。请重新登录后刷新本页：内容已暂存在本浏览器，刷新后可恢复并保存。"
+      : "未保存：网络或服务器暂时不可用。内容已暂存在本浏览器，正在重试…", "failed");
     clearTimeout(timer);
     timer = setTimeout(function () {
       var box = document.getElementById("autosave");
@@ -36,9 +39,9 @@ document.addEventListener("submit", function (evt) {
     }, RETRY_MS);
   }
 
-  document.addEventListener("htmx:sendError", function (evt) { if (isAutosave(evt)) retryLater(); });
-  document.addEventListener("htmx:responseError", function (evt) { if (isAutosave(evt)) retryLater(); });
-  document.addEventListener("htmx:timeout", function (evt) { if (isAutosave(evt)) retryLater(); });
+  document.addEventListener("htmx:sendError", function (evt) { if (isAutosave(evt)) retryLater(evt); });
+  document.addEventListener("htmx:responseError", function (evt) { if (isAutosave(evt)) retryLater(evt); });
+  document.addEventListener("htmx:timeout", function (evt) { if (isAutosave(evt)) retryLater(evt); });
   document.addEventListener("htmx:beforeRequest", function (evt) {
     if (!isAutosave(evt)) return;
     var mark = document.getElementById("save-status");
@@ -193,5 +196,119 @@ document.addEventListener("DOMContentLoaded", function () {
     bar.hidden = false;
     bar.value = pct;
     form.querySelector(".upload-percent").textContent = "正在上传 " + pct + "%";
+  });
+})();
+
+// The safety net for what is typed on a nomination page: every change is copied into the
+// browser (localStorage) at once and the copy dropped only when the server has saved it; a
+// page closed or reloaded while a save is pending or has failed asks first; a copy the server
+// never got is offered back on the next visit (恢复 posts it as 保存草稿 would).
+(function () {
+  var form, key, target, changes = 0, sentAt = 0, failed = false, leaving = false, timer = null;
+
+  function values() {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || /^(file|hidden|submit|button|reset)$/.test(el.type)) return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      (out[el.name] = out[el.name] || []).push(el.value);
+    });
+    return out;
+  }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function keep() {
+    try {
+      localStorage.setItem(key, JSON.stringify({at: Date.now(), fields: values()}));
+    } catch (e) { /* storage full or refused: the page still warns before leaving */ }
+  }
+  function drop() { try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ } }
+  function stored() {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function pending() { return changes > sentAt || failed; }
+
+  function offer(copy) {
+    var box = document.createElement("div");
+    box.id = "local-copy";
+    box.className = "flash warning";
+    box.setAttribute("role", "alert");
+    var when = new Date(copy.at);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    box.textContent = "本浏览器中保存有 " + (when.getMonth() + 1) + "月" + when.getDate() + "日 " +
+      pad(when.getHours()) + ":" + pad(when.getMinutes()) + " 填写、尚未保存到服务器的内容。";
+    var restore = document.createElement("button");
+    restore.type = "button"; restore.className = "button small"; restore.id = "local-copy-restore";
+    restore.textContent = "恢复这些内容";
+    var discard = document.createElement("button");
+    discard.type = "button"; discard.className = "button small secondary";
+    discard.textContent = "丢弃";
+    box.appendChild(restore); box.appendChild(discard);
+    form.parentNode.insertBefore(box, form);
+    restore.addEventListener("click", function () {
+      var post = document.createElement("form");
+      post.method = "post"; post.action = target; post.hidden = true;
+      var add = function (name, value) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = name; input.value = value; post.appendChild(input);
+      };
+      ["csrf_token", "version", "editor"].forEach(function (name) {
+        var el = form.elements[name]; if (el) add(name, el.value);
+      });
+      Object.keys(copy.fields).forEach(function (name) {
+        copy.fields[name].forEach(function (value) { add(name, value); });
+      });
+      add("action", "save");
+      document.body.appendChild(post);
+      leaving = true;
+      post.submit();  // saved as typed; the copy is dropped once the page shows the same
+    });
+    discard.addEventListener("click", function () { drop(); box.remove(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    form = document.getElementById("nomination-form");
+    if (!form) return;
+    // (form.action would be the buttons named "action": read the attribute)
+    target = form.getAttribute("action");
+    key = "kczg:unsaved:" + target;
+    var copy = stored();
+    if (copy && copy.fields) {
+      if (same(copy.fields, values())) drop(); else offer(copy);
+    }
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () { leaving = true; keep(); });
+  });
+  function changed() {
+    changes += 1;
+    clearTimeout(timer);
+    timer = setTimeout(keep, 150);
+  }
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail && evt.detail.elt;
+    if (form && elt && elt.id === "autosave") {
+      evt.detail.requestConfig.kczgChanges = changes;
+      clearTimeout(timer); keep();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var elt = evt.detail && evt.detail.elt;
+    if (!form || !elt || elt.id !== "autosave") return;
+    var xhr = evt.detail.xhr, mark = document.getElementById("save-status");
+    var ok = xhr && xhr.status === 200;
+    failed = !ok;
+    if (ok) {
+      sentAt = Math.max(sentAt, evt.detail.requestConfig.kczgChanges || 0);
+      if (changes <= sentAt) drop();  // the server has all of it
+    } else if (mark && xhr && xhr.status >= 400 && xhr.status < 500 && mark.dataset.partial) {
+      sentAt = Math.max(sentAt, evt.detail.requestConfig.kczgChanges || 0);
+      failed = true;  // part refused (too long): kept here until a later save succeeds
+    }
+  });
+  window.addEventListener("beforeunload", function (evt) {
+    if (!form || leaving || !pending()) return;
+    keep();
+    evt.preventDefault();
+    evt.returnValue = "";  // the browser asks: 离开此网站？所做的更改可能未保存
   });
 })();
