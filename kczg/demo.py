@@ -226,10 +226,10 @@ def _submit(user, code, domain_code, overrides, material: bytes) -> None:
     attachments.add_material(user, n, _upload(material, "证明材料（演示）.pdf"))
     n = ops.submit(n.id, user, svc.raw_from(data), form.clean_data(), n.version,
                    svc.derived(form, n), [])
-    if not Attachment.select().where(Attachment.organisation == user.organisation,
-                                     Attachment.list == lst,
-                                     Attachment.kind == "stamped_scan").exists():
-        attachments.add_scan(user, lst, _upload(material, f"{lst.name}推荐函盖章扫描件.pdf"))
+    domain = n.domain if n.domain_id else None
+    if not attachments.current_scans(user.organisation, lst, domain).exists():
+        letter = lst.name + (f"（{domain.name}领域）" if domain else "")
+        attachments.add_scan(user, lst, domain, _upload(material, f"{letter}推荐函盖章扫描件.pdf"))
 
 
 REVIEW_AFFILIATIONS = ["清华大学", "北京大学", "中国科学院", "上海交通大学", "浙江大学", "复旦大学"]

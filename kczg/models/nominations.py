@@ -127,6 +127,10 @@ class Attachment(YearOwned, BaseModel):
     size = peewee.IntegerField()
     sha256 = peewee.CharField()
     uploaded_by = peewee.ForeignKeyField(User, backref="+")
+    # a stamped scan is of one letter: its list and, on a per-domain list, its domain
+    domain = peewee.ForeignKeyField(Domain, null=True, backref="+", on_delete="SET NULL")
+    # a stamped scan replaced or deleted: kept as history, no longer the letter's scan
+    retired_at = peewee.DateTimeField(null=True)
     # the body checked it names no unit: its experts may see it in blind review
     blind_safe = peewee.BooleanField(default=False)
     uploaded_at = peewee.DateTimeField(default=utcnow)

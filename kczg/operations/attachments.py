@@ -6,7 +6,8 @@ refused file leaves nothing behind.
 """
 from __future__ import annotations
 
-from kczg.models import Attachment, Nomination, NominationList, User
+from kczg.db import database
+from kczg.models import Attachment, Domain, Nomination, NominationList, User, utcnow
 from kczg.rules import years
 from kczg.services import audit, files
 
@@ -35,15 +36,50 @@ def add_material(user: User, nomination: Nomination, upload) -> Attachment:
     return att
 
 
-def add_scan(user: User, lst: NominationList, upload) -> Attachment:
-    """The unit's stamped letter of a list, scanned (several may be uploaded)."""
+def add_scan(user: User, lst: NominationList, domain: Domain | None, upload) -> Attachment:
+    """The stamped scan of one letter (the list's, or on a per-domain list the domain's): a
+    new upload replaces the letter's current scan, which is kept as history."""
     check_open(lst, organisation=user.organisation)
-    return _stored(user, upload, list=lst, nomination=None, kind="stamped_scan",
-                   campaign=lst.campaign_id)
+    if bool(lst.domain_rows) != (domain is not None):
+        raise Refused("请选择推荐函所属的领域。" if domain is None else "该榜单不分领域。")
+    letter = lst.name + (f"（{domain.name}领域）" if domain else "")
+    if not Nomination.select().where(
+            Nomination.organisation == user.organisation, Nomination.list == lst,
+            Nomination.domain == domain, Nomination.status == "submitted").exists():
+        raise Refused(f"{letter}尚无已提交的推荐，没有需要盖章的推荐函。")
+    with database.atomic():
+        previous = list(current_scans(user.organisation, lst, domain))
+        att = _stored(user, upload, list=lst, domain=domain, nomination=None,
+                      kind="stamped_scan", campaign=lst.campaign_id)
+        for old in previous:
+            retire_scan(user, old, replaced=True)
+        audit.record("scan_uploaded", letter, att.original_name, actor=user)
+    return att
+
+
+def current_scans(organisation, lst: NominationList, domain: Domain | None):
+    return Attachment.select().where(
+        Attachment.organisation == organisation, Attachment.kind == "stamped_scan",
+        Attachment.list == lst, Attachment.domain == domain, Attachment.retired_at.is_null())
+
+
+def retire_scan(user: User, att: Attachment, replaced: bool = False) -> None:
+    """A stamped scan replaced or deleted: no longer its letter's scan (nor served to the
+    body), kept with its file as the unit's history."""
+    check_open(att.list, organisation=att.organisation)
+    if att.kind != "stamped_scan" or att.retired_at is not None:
+        raise Refused("该扫描件已被替换或删除。")
+    att.retired_at = utcnow()
+    att.save(only=[Attachment.retired_at])
+    if not replaced:
+        audit.record("scan_removed", att.list.name, att.original_name, actor=user)
 
 
 def remove(user: User, att: Attachment) -> None:
-    """A material of a draft, or a stamped scan, deleted with its file."""
+    """A material of a draft deleted with its file; a stamped scan retired (kept as history)."""
+    if att.kind == "stamped_scan":
+        retire_scan(user, att)
+        return
     check_open(att.list, organisation=att.organisation)
     nomination = att.nomination if att.nomination_id else None
     if nomination is not None and nomination.status != "draft":

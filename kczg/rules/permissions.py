@@ -57,14 +57,24 @@ def can_download_attachment(user: User, attachment) -> bool:
             return False  # materials carry the unit's name: in blind review only those the
             # body marked blind-safe
         return can_view_nomination(user, attachment.nomination)
-    # a stamped scan belongs to a unit and a list: the list's (or its domains') bodies may see it
+    # a stamped scan is of one letter of a unit: the secretariat, and the body the letter's
+    # nominations are routed to while one of them is submitted and the scan is current
     if user.role == "secretariat":
         return True
     if user.role == "review":
-        lst = attachment.list
-        return any(is_body_of(user, b) for b in
-                   [lst.review_body, *(d.review_body for d in lst.domains)])
+        return scan_routed_to(user, attachment)
     return False
+
+
+def scan_routed_to(user: User, scan) -> bool:
+    if scan.retired_at is not None:
+        return False
+    letter = Nomination.select().where(
+        Nomination.organisation == scan.organisation_id, Nomination.list == scan.list_id,
+        Nomination.status == "submitted")
+    if scan.domain_id:
+        letter = letter.where(Nomination.domain == scan.domain_id)
+    return any(is_body_of(user, routed_body(n)) for n in letter)
 
 
 def blind_for(user: User) -> bool:
@@ -82,7 +92,10 @@ def nomination_files(user: User, nomination: Nomination) -> list:
     rows = list(Attachment.select().where(
         (Attachment.nomination == nomination)
         | ((Attachment.kind == "stamped_scan") & (Attachment.list == nomination.list_id)
-           & (Attachment.organisation == nomination.organisation_id))).order_by(Attachment.id))
+           & (Attachment.organisation == nomination.organisation_id)
+           & Attachment.retired_at.is_null()
+           & ((Attachment.domain == nomination.domain_id) | Attachment.domain.is_null())))
+        .order_by(Attachment.id))
     if user.role != "expert":
         return rows
     blind = blind_for(user)

@@ -13,6 +13,8 @@ from flask import has_request_context, request
 from kczg.models import AuditEvent, User
 
 ACTIONS = {  # action: what the log page calls it
+    "scan_uploaded": "上传盖章扫描件",
+    "scan_removed": "删除盖章扫描件",
     "login": "登录",
     "login_failed": "登录失败",
     "logout": "退出",

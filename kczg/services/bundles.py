@@ -181,10 +181,12 @@ def _manifest(scope: Scope) -> list[Entry]:
                 entries.append(Entry(f"{base}-附件{a}-{docs.safe_name(att.original_name, 60)}",
                                      "证明材料", attachment=att, **common))
         list_ids = {lst.id for lst, _ in letters}
-        scans = (Attachment.select().where(Attachment.organisation == org,
-                                           Attachment.kind == "stamped_scan",
-                                           Attachment.list.in_(list_ids))
-                 .order_by(Attachment.id))
+        wanted = {(lst.id, domain.id if domain else None) for lst, domain in letters}
+        scans = [att for att in (Attachment.select().where(
+            Attachment.organisation == org, Attachment.kind == "stamped_scan",
+            Attachment.list.in_(list_ids), Attachment.retired_at.is_null())
+            .order_by(Attachment.id))  # each letter's current scan (one without a domain: old)
+            if (att.list_id, att.domain_id) in wanted or att.domain_id is None]
         for s, att in enumerate(scans, 1):
             entries.append(Entry(f"{folder}/{att.list.name}-盖章扫描件{s}-"
                                  f"{docs.safe_name(att.original_name, 60)}", "盖章扫描件",
@@ -241,7 +243,7 @@ def fingerprint(scope: Scope) -> str:
                     .where((Attachment.nomination.in_(ids)) |
                            ((Attachment.kind == "stamped_scan") &
                             Attachment.organisation.in_(org_ids) &
-                            Attachment.list.in_(list_ids)))
+                            Attachment.list.in_(list_ids) & Attachment.retired_at.is_null()))
                     .order_by(Attachment.id).tuples())
         for row in files_in:
             digest.update(("\t".join(map(str, row)) + "\n").encode())

@@ -201,7 +201,8 @@ def unit_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
         counts[org_id][status] = n
     for org_id, n in (Attachment.select(Attachment.organisation, fn.COUNT(Attachment.id))
                       .where(Attachment.organisation.in_(org_ids),
-                             Attachment.kind == "stamped_scan")
+                             Attachment.kind == "stamped_scan",
+                             Attachment.retired_at.is_null())
                       .group_by(Attachment.organisation).tuples()):
         counts[org_id]["scans"] = n
     return counts

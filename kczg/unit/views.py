@@ -96,9 +96,9 @@ def dashboard():
                 .join(Domain, JOIN.LEFT_OUTER)
                 .where(Nomination.organisation == current_user.organisation)
                 .order_by(NominationList.position, Domain.position, Nomination.id))
-    scans = list(Attachment.select().where(
+    scans = list(Attachment.select().where(  # each letter's current scan and its history
         Attachment.organisation == current_user.organisation,
-        Attachment.kind == "stamped_scan"))
+        Attachment.kind == "stamped_scan").order_by(Attachment.id))
     context = calendar.calendar_context(campaign, current_user.organisation) if campaign else {}
     # each list's own state: open now, not yet (a supplementary notice's later start), closed
     now = calendar.now_utc()
@@ -148,7 +148,8 @@ def _guides(campaign, rows, scans, only=None) -> list:
         name = lst.name + (f"（{ns[0].domain.name}领域）" if domain_id else "")
         out.append(steps.guide(
             name, sum(n.status == "draft" for n in ns), len(submitted), letter,
-            [s for s in scans if s.list_id == list_id],
+            [s for s in scans if s.list_id == list_id and s.retired_at is None
+             and s.domain_id in (domain_id, None)],
             calendar.submission_open(campaign, None, lst=lst)))
     return out
 
@@ -168,7 +169,8 @@ def _nomination_guide(nomination):
         scope.attach(n, organisation=current_user.organisation)
     scans = list(Attachment.select().where(Attachment.organisation == nomination.organisation_id,
                                            Attachment.kind == "stamped_scan",
-                                           Attachment.list == nomination.list_id))
+                                           Attachment.list == nomination.list_id,
+                                           Attachment.retired_at.is_null()))
     found = _guides(campaign, rows, scans, only=(nomination.list_id, nomination.domain_id))
     return found[0] if found else None
 
@@ -642,17 +644,27 @@ def _apply_word(nomination, new_raw, based_on, reading):
 
 
 @bp.route("/lists/<code>/scan", methods=["POST"])
+@bp.route("/lists/<code>/<domain>/scan", methods=["POST"])
 @role_required("unit")
-def scan_upload(code):
+def scan_upload(code, domain=None):
+    """上传盖章扫描件 of one letter (the list's, or the list's domain's); replaces its current
+    scan, which stays in the history."""
     lst = scope.list_by_code(code)
     if lst is None or not lst.is_open:
         abort(404)
+    chosen = scope.domain(lst, domain) if domain else None
+    if domain and chosen is None:
+        abort(404)
+    key = lst.code + (f"-{chosen.code}" if chosen else "")
+    letter = lst.name + (f"（{chosen.name}领域）" if chosen else "")
     try:
-        att = attachment_ops.add_scan(current_user, lst, request.files.get("file"))
-        flash(f"已上传{lst.name}的盖章扫描件“{att.original_name}”。", "upload-success")
+        att = attachment_ops.add_scan(current_user, lst, chosen, request.files.get("file"))
+        flash(f"已上传{letter}推荐函的盖章扫描件“{att.original_name}”"
+              f"（{calendar.format_local(att.uploaded_at, fmt='%m月%d日 %H:%M')}）。",
+              f"scan-success:{key}")
     except (files.UploadError, Refused) as e:
-        flash(str(e), "upload-error")
-    return redirect(url_for(".dashboard") + "#scans")
+        flash(str(e), f"scan-error:{key}")
+    return redirect(url_for(".dashboard") + f"#scan-line-{key}")
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -667,7 +679,8 @@ def attachment_delete(attachment_id):
     att = files.attachment_for(current_user, attachment_id)
     try:
         attachment_ops.remove(current_user, att)
-        flash(f"已删除“{att.original_name}”。", "info")
+        flash(f"已删除“{att.original_name}”" + ("（保留在历史版本中）。" if att.kind == "stamped_scan"
+                                             else "。"), "info")
     except Refused as e:
         flash(str(e), "error")
     if att.nomination_id:

@@ -312,3 +312,9 @@ document.addEventListener("DOMContentLoaded", function () {
     evt.returnValue = "";  // the browser asks: 离开此网站？所做的更改可能未保存
   });
 })();
+
+// A confirmation swapped into a section (a scan uploaded) is brought into view where it landed.
+document.addEventListener("htmx:afterSettle", function (evt) {
+  var note = evt.target.querySelector && evt.target.querySelector("[data-reveal]");
+  if (note) note.scrollIntoView({block: "nearest"});
+});

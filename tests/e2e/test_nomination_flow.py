@@ -141,7 +141,7 @@ def test_a_failed_autosave_says_so_and_retries(page, live_server, app):
 
     page.route("**/autosave", flaky)
     page.locator('[name="company_name"]').fill("断网时填写的企业")
-    expect(page.locator("#save-status")).to_contain_text("保存失败，正在重试")
+    expect(page.locator("#save-status")).to_contain_text("未保存：网络或服务器暂时不可用")
     shot(page, "autosave-retry", full_page=False)
     expect(page.locator("#save-status")).to_contain_text(re.compile(r"已保存 \d\d:\d\d:\d\d"),
                                                          timeout=15_000)
@@ -247,11 +247,13 @@ def test_the_step_guide_moves_as_the_unit_goes(page, live_server, app, tmp_path)
     expect(guide.locator(".step.current")).to_have_text(re.compile("盖章"))
     scan = tmp_path / "盖章推荐函.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    page.set_input_files("#scan-xdjs", str(scan))
-    page.locator("#scans .upload-control", has=page.locator("#scan-xdjs")).get_by_role(
+    page.set_input_files("#scan-xdjs-dzxx", str(scan))
+    page.locator("#scans .upload-control", has=page.locator("#scan-xdjs-dzxx")).get_by_role(
         "button", name="上传").click()
-    expect(page.locator("#scans")).to_contain_text("已上传先导技术榜的盖章扫描件")
-    page.reload()
+    done = page.locator("#scan-line-xdjs-dzxx .flash")
+    expect(done).to_contain_text("已上传先导技术榜（电子信息领域）推荐函的盖章扫描件")
+    expect(done).to_be_in_viewport()  # the confirmation where the unit is looking
+    # the step guide moves at once, without a reload
     expect(guide.locator(".step.current")).to_have_text(re.compile("送达初评机构"))
     shot(page, "unit-step-guide", full_page=False)
     page.goto(f"{live_server}/unit/nominations/{submitted}")

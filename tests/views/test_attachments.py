@@ -77,13 +77,16 @@ def test_who_may_download(as_user, client, db):
     assert fetch("unit-a", "review").status_code == 403      # wrong role for that route
 
 
-def test_stamped_scan_per_list(as_user, client, db):
+def test_stamped_scan_of_a_letter(as_user, client, db):
+    from tests.exports.test_documents import submit
+
     as_user("unit-a")
+    submit(client, "kycx")
     r = client.post("/unit/lists/kycx/scan",
                     data={"csrf_token": csrf_token(client, "/unit/"),
                           "file": (io.BytesIO(JPG), "推荐函盖章.jpg")},
                     content_type="multipart/form-data", follow_redirects=True)
-    assert "已上传开源创新榜的盖章扫描件" in r.get_data(as_text=True)
+    assert "已上传开源创新榜推荐函的盖章扫描件" in r.get_data(as_text=True)
     scan = Attachment.get(Attachment.kind == "stamped_scan")
     assert "推荐函盖章.jpg" in client.get("/unit/").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
