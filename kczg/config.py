@@ -61,12 +61,15 @@ def from_environment(instance: Path) -> dict:
         # Sessions end after this long without a request, and this long after logging in.
         "SESSION_IDLE_MINUTES": int(os.environ.get("KCZG_SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("KCZG_SESSION_MAX_HOURS", "12")),
-        # Login throttling (kczg/throttle.py): failed logins allowed per client address,
-        # and per account (a progressive delay; a browser the account used before is exempt).
+        # Login throttling (kczg/throttle.py): failed logins allowed per client address, per
+        # account from one address (a progressive delay), and per account from all addresses
+        # (much higher); a browser the account used before is exempt from the account limits.
         "LOGIN_ADDRESS_LIMITS": os.environ.get("KCZG_LOGIN_ADDRESS_LIMITS",
                                                "30 per 10 minutes;200 per day"),
         "LOGIN_ACCOUNT_LIMITS": os.environ.get("KCZG_LOGIN_ACCOUNT_LIMITS",
                                                "5 per minute;20 per hour"),
+        "LOGIN_ACCOUNT_WIDE_LIMITS": os.environ.get("KCZG_LOGIN_ACCOUNT_WIDE_LIMITS",
+                                                    "300 per hour;1000 per day"),
         "FORGOT_LIMITS": os.environ.get("KCZG_FORGOT_LIMITS", "10 per hour"),
         "APPLY_LIMITS": os.environ.get("KCZG_APPLY_LIMITS", "20 per hour"),
         # where the counts live: Redis when KCZG_REDIS_URL is set (every node shares them)

@@ -1,6 +1,7 @@
 """Passwords: argon2 hashing with cost parameters from the app config, and the rule a new
 password follows (at least 10 characters, not one of the 30,000 most common passwords, not the
-login name)."""
+login name, and scored at least 3 of 4 by zxcvbn, which sees through "Password1!"-style
+variations of common words)."""
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -36,6 +37,7 @@ def dummy_verify(password: str) -> None:
 
 
 MIN_LENGTH = 10
+MIN_SCORE = 3  # zxcvbn: 3 = safely unguessable against online guessing with throttling
 
 
 @cache
@@ -56,4 +58,9 @@ def password_problem(password: str, username: str = "") -> str | None:
         return "该密码过于常见，容易被猜中，请换一个"
     if len(username) >= 3 and username.lower() in lowered:
         return "密码不能包含登录名"
+    from zxcvbn import zxcvbn  # imported when a password is first checked
+
+    if zxcvbn(password[:100], user_inputs=[username, "kczg", "kexie"])["score"] < MIN_SCORE:
+        return ("该密码容易被猜中（如常见单词加数字和符号），请使用更长、不常见的组合，"
+                "例如几个不相关的词语或拼音加数字")
     return None

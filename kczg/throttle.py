@@ -3,9 +3,15 @@
 - Per address: `LOGIN_ADDRESS_LIMITS` failures from one client address (the real client behind
   a trusted proxy: KCZG_PROXY_HOPS) refuse further tries from it for a while, generously, since
   a whole office can sit behind one address.
-- Per account: `LOGIN_ACCOUNT_LIMITS`, tiered ("5 per minute;20 per hour"): a progressive delay,
-  never a lock. A browser the account has logged in from before (a signed "known device"
-  cookie) is exempt, so an attacker's guesses never keep the owner out.
+- Per account and address pair: `LOGIN_ACCOUNT_LIMITS`, tiered ("5 per minute;20 per hour"):
+  a progressive delay for that account from that address only, so guesses from elsewhere never
+  delay the owner at a new browser and address (an account created by import is not locked
+  whenever someone tries its guessable name).
+- Per account, from every address together: `LOGIN_ACCOUNT_WIDE_LIMITS`, a much higher
+  threshold ("300 per hour;1000 per day") with a delay, against guessing spread over many
+  addresses.
+- A browser the account has logged in from before (a signed "known device" cookie) is exempt
+  from both account limits, so an attacker's guesses never keep the owner out of it.
 
 Counts live in Redis when KCZG_REDIS_URL is set (shared by every app node), else in each
 process's memory (the demo). The audit log records every login, failed or not.
@@ -32,6 +38,10 @@ def submitted_username() -> str:
     return normalise(request.form.get("username", ""))
 
 
+def account_and_address() -> str:
+    return f"{submitted_username()}|{client_address()}"
+
+
 def normalise(username: str) -> str:
     return (username or "").strip().lower()[:150]
 
@@ -51,9 +61,12 @@ def init_app(app) -> Limiter:
     view = app.view_functions["auth.login"]
     view = limiter.limit(cfg["LOGIN_ADDRESS_LIMITS"], key_func=client_address,
                          methods=["POST"], deduct_when=failed, scope="login-address")(view)
-    view = limiter.limit(cfg["LOGIN_ACCOUNT_LIMITS"], key_func=submitted_username,
+    view = limiter.limit(cfg["LOGIN_ACCOUNT_LIMITS"], key_func=account_and_address,
                          methods=["POST"], deduct_when=failed, exempt_when=known_device,
                          scope="login-account")(view)
+    view = limiter.limit(cfg["LOGIN_ACCOUNT_WIDE_LIMITS"], key_func=submitted_username,
+                         methods=["POST"], deduct_when=failed, exempt_when=known_device,
+                         scope="login-account-wide")(view)
     app.view_functions["auth.login"] = view
     # asking for accounts and reset mails: every request counts (they also tell, in time or
     # in words, whether a login name exists)

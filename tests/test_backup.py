@@ -72,6 +72,10 @@ def test_backup_restore_round_trip(app, tmp_path, empty_target):
 
     out = _run(app, "backup", str(tmp_path / "backup"))
     assert "manifest.json" in out
+    # readable by its owner only: password hashes and personal data are in it
+    for path in [tmp_path / "backup", *(tmp_path / "backup").rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 
     target_url, pg = empty_target
     if pg is not None:  # the same schema name as the source, in the new database

@@ -93,7 +93,8 @@ def login_refused(scope: str, reset_at: float) -> tuple:
     """The login page again, with what was typed, saying when to try again (429)."""
     form = LoginForm()
     form.password.data = ""
-    who = "该账号" if scope == "login-account" else "您所在的网络地址"
+    who = {"login-account": "该账号在您所在的网络地址", "login-account-wide": "该账号近期"}.get(
+        scope, "您所在的网络地址")
     form.form_errors.append(f"{who}登录失败次数过多，请{throttle.retry_in(reset_at)}后再试。"
                             "如忘记密码，请联系联合体秘书处。")
     return render_template("auth/login.html", form=form), 429

@@ -82,9 +82,26 @@ def _run(cmd: list[str]) -> None:
 
 
 def backup(target: Path) -> Summary:
+    """Everything into `target` (empty or new), readable by its owner only: 0700 folders,
+    0600 files (password hashes and personal data are in it)."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty")
+    previous = os.umask(0o077)  # pg_dump and sqlite write their files owner-only too
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        os.chmod(target, 0o700)
+        summary = _backup(target)
+    finally:
+        os.umask(previous)
+    for folder, dirs, names in os.walk(target):
+        os.chmod(folder, 0o700)
+        for name in names:
+            os.chmod(os.path.join(folder, name), 0o600)  # copy2 kept the originals' 0644
+    return summary
+
+
+def _backup(target: Path) -> Summary:
     (target / FILES).mkdir(parents=True, exist_ok=True)
     manifest: dict = {"format": 1, "created_at": datetime.now(timezone.utc).isoformat(),
                       "files": []}

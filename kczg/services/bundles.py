@@ -188,7 +188,8 @@ def _manifest(scope: Scope) -> list[Entry]:
             .order_by(Attachment.id))  # each letter's current scan (one without a domain: old)
             if (att.list_id, att.domain_id) in wanted or att.domain_id is None]
         for s, att in enumerate(scans, 1):
-            entries.append(Entry(f"{folder}/{att.list.name}-盖章扫描件{s}-"
+            where = att.list.name + (f"-{att.domain.name}" if att.domain_id else "")
+            entries.append(Entry(f"{folder}/{where}-盖章扫描件{s}-"
                                  f"{docs.safe_name(att.original_name, 60)}", "盖章扫描件",
                                  org.name, att.list.name, attachment=att))
     return entries

@@ -39,9 +39,10 @@ def routed(client, db):
     post_nomination(client, nid, sample("xdjs", domain="dzxx"), "submit")
     submit(client, "xdjs", "dzxx", tech_name="第二项：<会被替换的/字符>")
     submit(client, "xdjs", "swyy")  # routed to review-life, not in review-it's bundle
-    client.post("/unit/lists/xdjs/scan", data={"csrf_token": csrf_token(client, "/unit/"),
-                                               "file": (io.BytesIO(PNG), "推荐函盖章.png")},
-                content_type="multipart/form-data")
+    for domain, name in (("dzxx", "推荐函盖章.png"), ("swyy", "生物医药推荐函盖章.png")):
+        client.post(f"/unit/lists/xdjs/{domain}/scan",
+                    data={"csrf_token": csrf_token(client, "/unit/"),
+                          "file": (io.BytesIO(PNG), name)}, content_type="multipart/form-data")
     logout(client)
     login(client, "unit-b")
     submit(client, "xdjs", "dzxx", tech_name="浙江的电子信息技术")
@@ -90,7 +91,7 @@ def test_bundle_contents(routed, app):
         "01-中国电子学会/先导技术榜-电子信息-01-面向边缘计算的低功耗人工智能芯片架构-附件1-专利证书.pdf",
         "01-中国电子学会/先导技术榜-电子信息-02-第二项：_会被替换的_字符_-申报书.pdf",
         "01-中国电子学会/先导技术榜-电子信息-02-第二项：_会被替换的_字符_-申报书.docx",
-        "01-中国电子学会/先导技术榜-盖章扫描件1-推荐函盖章.png",
+        "01-中国电子学会/先导技术榜-电子信息-盖章扫描件1-推荐函盖章.png",
     ]), a
     assert len(b) == 4 and not any("生物医药" in n for n in names)
     for info in zf.infolist():

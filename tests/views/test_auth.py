@@ -154,7 +154,8 @@ def test_initial_password_must_be_changed_first(client, db):
 def test_application_refuses_weak_passwords_keeping_the_rest(client, db):
     for password, problem in (("abc12345", "密码至少10位"), ("iloveyou123", "该密码过于常见"),
                               ("Wuhan-Keji-77", None),
-                              ("password123", "该密码过于常见"), ("hubei-office-1", "密码不能包含登录名")):
+                              ("password123", "该密码过于常见"), ("hubei-office-1", "密码不能包含登录名"),
+                              ("Password1!", "该密码容易被猜中"), ("P@ssw0rd2021", "该密码容易被猜中")):
         r = _apply(client, password=password, confirm=password)
         if problem is None:  # not on the list: accepted
             assert "申请已提交" in text(r)

@@ -18,7 +18,16 @@ def text(r):
     return r.get_data(as_text=True)
 
 
-def test_attacker_delays_the_account_not_its_owner(app):
+def login_from(app_or_client, address, username, password="kczg-demo"):
+    client = app_or_client.test_client() if hasattr(app_or_client, "test_client") \
+        else app_or_client
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"csrf_token": token, "username": username,
+                                       "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_attacker_delays_the_account_at_its_address_not_its_owner(app):
     with time_machine.travel(START, tick=False) as clock:
         owner = app.test_client()
         assert login(owner, "unit-b").status_code == 302  # this browser now knows unit-b
@@ -26,18 +35,45 @@ def test_attacker_delays_the_account_not_its_owner(app):
 
         attacker = app.test_client()
         for _ in range(5):
-            assert login(attacker, "unit-b", "guess").status_code == 401
-        r = login(attacker, "unit-b", "kczg-demo")  # even the right password waits now
+            assert login_from(attacker, "203.0.113.5", "unit-b", "guess").status_code == 401
+        r = login_from(attacker, "203.0.113.5", "unit-b")  # even the right password waits
         assert r.status_code == 429
-        assert "该账号登录失败次数过多，请" in text(r) and "秒后再试" in text(r)
+        assert "该账号在您所在的网络地址登录失败次数过多，请" in text(r) and "秒后再试" in text(r)
         assert 'value="unit-b"' in text(r)  # what was typed is kept
 
         assert login(owner, "unit-b").status_code == 302  # the owner's own browser: no wait
-
-        elsewhere = app.test_client()  # the owner on a new computer waits out the delay …
-        assert login(elsewhere, "unit-b").status_code == 429
+        # the owner in a new browser elsewhere: no wait either
+        assert login_from(app, "198.51.100.7", "unit-b").status_code == 302
+        # a new browser at the attacker's address waits out the delay, then is let in
+        assert login_from(app, "203.0.113.5", "unit-b").status_code == 429
         clock.shift(61)
-        assert login(elsewhere, "unit-b").status_code == 302  # … and is let in
+        assert login_from(app, "203.0.113.5", "unit-b").status_code == 302
+
+
+def test_the_owner_logs_in_from_a_new_browser_after_100_wrong_passwords_from_20_addresses(app):
+    with time_machine.travel(START, tick=False):
+        for n in range(20):
+            for _ in range(5):
+                r = login_from(app, f"203.0.113.{n + 10}", "unit-a", "guess")
+                assert r.status_code == 401
+        r = login_from(app, "198.51.100.20", "unit-a")  # never used this browser before
+        assert r.status_code == 302, text(r)[:300]
+
+
+@pytest.mark.app_config(LOGIN_ACCOUNT_WIDE_LIMITS="30 per hour")
+def test_guessing_spread_over_many_addresses_meets_the_account_wide_delay(app):
+    with time_machine.travel(START, tick=False) as clock:
+        owner = app.test_client()
+        assert login(owner, "unit-b").status_code == 302
+        owner.post("/logout", data={"csrf_token": csrf_token(owner, "/unit/")})
+        for n in range(6):
+            for _ in range(5):
+                login_from(app, f"203.0.113.{n + 50}", "unit-b", "guess")
+        r = login_from(app, "198.51.100.30", "unit-b")
+        assert r.status_code == 429 and "该账号近期登录失败次数过多" in text(r)
+        assert login(owner, "unit-b").status_code == 302  # a browser it used before: no wait
+        clock.shift(3601)
+        assert login_from(app, "198.51.100.30", "unit-b").status_code == 302
 
 
 def test_delay_grows_with_the_failures(app):
