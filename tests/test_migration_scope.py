@@ -56,8 +56,8 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
         nid = submit(client, "xdjs", "dzxx", year=2022, tech_name="二〇二二年的技术")
         n = scope.attach(Nomination.get_by_id(nid))
         with app.test_request_context():
-            attachments.add_scan(org_user, n.list, FileStorage(io.BytesIO(b"%PDF-1.4 x"),
-                                                               "扫描件.pdf"))
+            attachments.add_scan(org_user, n.list, n.domain,
+                                 FileStorage(io.BytesIO(b"%PDF-1.4 x"), "扫描件.pdf"))
         docs.prepare_form(n)
         docs.prepare_unit_summary(org_user.organisation)
     before = _campaigns_of_every_row()
@@ -67,7 +67,10 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
                                                         "duplicate_dismissal", "criterion"))
 
     r = router()
-    r.rollback()  # 019 undone: no campaign on those tables
+    r.rollback()  # 020 (scans per letter) undone, then 019: no campaign on those tables
+    with database.connection_context():
+        assert "retired_at" not in {c.name for c in database.get_columns("attachment")}
+    r.rollback()
     with database.connection_context():
         columns = {c.name for c in database.get_columns("nomination")}
     assert "campaign_id" not in columns

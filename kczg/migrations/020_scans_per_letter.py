@@ -22,4 +22,5 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.drop_index("attachment", "domain")  # (SQLite drops no indexed column)
     migrator.remove_fields("attachment", "domain", "retired_at")

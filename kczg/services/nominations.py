@@ -170,10 +170,15 @@ def changed_fields(nomination: Nomination, new_raw: dict) -> list[dict]:
     if old == new_raw:
         return []
     out = []
-    for name, label, subs in _field_order(form_class(nomination.list)):
+    cls = form_class(nomination.list)
+    for name, label, subs, options in _field_order(cls):
+        if cls.DOMAIN_FIELD and name == cls.DOMAIN_FIELD:
+            options = {d.code: d.name for d in domains_of(nomination.list)}
         before, after = (_rows_text(raw, name, subs) if subs else (raw.get(name) or [""])[0]
                          for raw in (old, new_raw))
         if before != after:
+            # in the unit's words: an option's name, not its code
+            before, after = options.get(before, before), options.get(after, after)
             out.append({"label": label, "before": before[:HISTORY_VALUE_CHARS],
                         "after": after[:HISTORY_VALUE_CHARS]})
     return out
@@ -185,8 +190,16 @@ def _field_order(cls: type[NominationForm]) -> tuple:
     pledge is 诚信承诺, not its sentence)."""
     form = cls(formdata=None, meta={"csrf": False})
     fields = [form[name] for _, names in cls.sections() for name in names]
+
+    def options(f) -> dict:
+        if f.type == "BooleanField":
+            return {"y": "已勾选"}
+        if f.type == "SelectField":
+            return {str(v): str(label) for v, label, *_ in f.iter_choices() if str(v)}
+        return {}
     return tuple((f.name, "诚信承诺" if f.type == "BooleanField" else str(f.label.text),
-                  tuple(s.short_name for s in f.entries[0].form) if f.type == "Rows" else None)
+                  tuple(s.short_name for s in f.entries[0].form) if f.type == "Rows" else None,
+                  options(f))
                  for f in fields)
 
 
