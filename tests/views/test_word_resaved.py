@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from werkzeug.datastructures import MultiDict
 
 from kczg.campaigns import scope
@@ -148,9 +149,13 @@ def test_every_lists_template_filled_and_resaved_by_libreoffice_reads_back_equal
         template = client.get(f"/unit/lists/{code}/word-template.docx").data
         filled[f"{code}.docx"] = fill_all(template, code, expected(code))
     resaved = resave(filled, tmp_path)
-    # LibreOffice did rewrite the files: the template's tables are merged
-    assert len(docx.Document(io.BytesIO(resaved["xdjs.docx"])).tables) < \
-        len(docx.Document(io.BytesIO(filled["xdjs.docx"])).tables)
+    # LibreOffice did rewrite the files: the template's tables are merged; the field bookmarks
+    # (kczg_<field>) and the subject survive, which is why the template carries them
+    again = docx.Document(io.BytesIO(resaved["xdjs.docx"]))
+    assert len(again.tables) < len(docx.Document(io.BytesIO(filled["xdjs.docx"])).tables)
+    marks = {b.get(qn("w:name")) for b in again.element.body.iter(qn("w:bookmarkStart"))}
+    assert {"kczg_tech_name", "kczg_summary", "kczg_people", "kczg_pledge"} <= marks
+    assert again.core_properties.subject == "kczg-form:xdjs:2021"
     for code in codes:
         data = expected(code)
         nid = new_nomination(client, code, data.get("domain"))
@@ -197,6 +202,9 @@ def test_a_hint_typed_over_is_read_and_the_dashboard_domain_kept(as_user, db, tm
                 cell.paragraphs[1].text = "在提示处填写的技术名称"
             if cell.paragraphs[0].text.strip() == "近三年新增利润（万元）":
                 row.cells[1].paragraphs[0].text = "1800万元"
+            if cell.paragraphs[0].text.strip() == "第一完成单位":  # a label edited by someone:
+                cell.paragraphs[0].runs[0].text = "第一完成单位（盖章单位）"  # its bookmark stays
+                row.cells[1].paragraphs[0].text = "北京示例微电子科技有限公司"
     out = io.BytesIO()
     d.save(out)
     nid = new_nomination(client, "xdjs", "zbzz")  # 装备制造 chosen on the dashboard
@@ -205,6 +213,7 @@ def test_a_hint_typed_over_is_read_and_the_dashboard_domain_kept(as_user, db, tm
     n = Nomination.get_by_id(nid)
     assert n.raw["tech_name"] == ["在提示处填写的技术名称"]
     assert n.raw["profit_new"] == ["1800"] and n.raw["domain"] == ["zbzz"]
+    assert n.raw["first_unit"] == ["北京示例微电子科技有限公司"]
     assert n.domain.code == "zbzz"
     page = r.get_data(as_text=True)
     assert "请填写近三年新增利润" not in page
