@@ -497,11 +497,19 @@ def attachment_upload(nomination_id):
     if unsaved:
         flash(unsaved, "error")
     try:
-        att = attachment_ops.add_material(current_user, nomination, request.files.get("file"))
+        att = attachment_ops.add_material(current_user, nomination, _upload("material-file"))
         flash(f"已上传“{att.original_name}”。", "upload-success")
     except (files.UploadError, Refused) as e:
         flash(str(e), "upload-error")
     return redirect(url_for(".nomination", nomination_id=nomination.id) + "#attachments")
+
+
+def _upload(control: str):
+    """The file a control sent: its own form's input, or (the page without JavaScript, where
+    the file goes with the nomination form) the input named after the control."""
+    upload = request.files.get("file")
+    return upload if upload is not None and upload.filename else \
+        request.files.get(f"{control}-plain")
 
 
 def _keep_typed(nomination) -> str | None:
@@ -584,7 +592,13 @@ def new_from_word(code):
 def nomination_word(nomination_id):
     """上传Word填报: a filled template (or a 申报书 DOCX of the platform) fills the draft; every
     value is then checked as if typed, and the unit sees what was read and what was not."""
-    return _import_word(own_nomination(nomination_id), request.files.get("file"))
+    nomination = own_nomination(nomination_id)
+    unsaved = _keep_typed(nomination)  # without JavaScript the form came along: kept first
+    if unsaved:
+        return _page(nomination, svc.build_form(nomination, _input(nomination)), 409, unsaved)
+    if "version" in request.form:
+        nomination = _reloaded(nomination)
+    return _import_word(nomination, _upload("word-file"))
 
 
 def _import_word(nomination, upload, ask=True):

@@ -278,6 +278,24 @@ document.addEventListener("DOMContentLoaded", function () {
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("submit", function () { leaving = true; keep(); });
+    // another form that leaves the page (上传Word填报) takes what is typed along, saved first
+    document.querySelectorAll("form[data-with-form]").forEach(function (other) {
+      other.addEventListener("submit", function (evt) {
+        if (evt.defaultPrevented) return;
+        other.querySelectorAll("input[data-copied]").forEach(function (el) { el.remove(); });
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (!el.name || el.name === "csrf_token" || el.name === "action" ||
+              /^(file|submit|button|reset)$/.test(el.type)) return;
+          if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+          var copy = document.createElement("input");
+          copy.type = "hidden"; copy.name = el.name; copy.value = el.value;
+          copy.dataset.copied = "1";
+          other.appendChild(copy);
+        });
+        keep();
+        leaving = true;
+      });
+    });
   });
   function changed() {
     changes += 1;

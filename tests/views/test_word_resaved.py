@@ -272,3 +272,25 @@ def test_a_draft_with_typed_content_changes_only_after_the_unit_confirms(as_user
     r = client.post(f"/unit/nominations/{nid}/word/confirm", data={
         "csrf_token": token, "version": str(before.version), "payload": html.unescape(payload)})
     assert r.status_code == 409
+
+
+def test_without_javascript_a_word_upload_keeps_what_was_typed_first(as_user, db):
+    """The page without JavaScript sends the form with the file: the typed text is saved, then
+    the file is compared with it (and asked about, as it overwrites typed text)."""
+    from tests.conftest import page_version
+
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    template = client.get("/unit/lists/xdjs/word-template.docx").data
+    filled = fill_all(template, "xdjs", {"tech_name": "Word中的名称"})
+    r = client.post(f"/unit/nominations/{nid}/word", data={
+        "csrf_token": csrf_token(client, "/unit/"), "version": str(page_version(client, nid)),
+        "domain": "dzxx", "tech_name": "没有脚本时输入的名称", "summary": "没有脚本时输入的简介",
+        "action": "upload", "word-file-plain": (io.BytesIO(filled), "模板.docx")},
+        content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'id="word-confirm"' in page
+    raw = Nomination.get_by_id(nid).raw
+    assert raw["summary"] == ["没有脚本时输入的简介"]  # typed and kept
+    assert raw["tech_name"] == ["没有脚本时输入的名称"]  # the file waits for the confirmation
+    assert "没有脚本时输入的名称" in page and "Word中的名称" in page
