@@ -152,19 +152,49 @@ def _is_hint(line: str) -> bool:
     return bool(HINT_LINE.match(line.strip()))
 
 
+_DROPPED = {qn("w:del"), qn("w:moveFrom"),
+            "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def _text_of(p) -> str:
+    """A paragraph's text as a reader sees it: runs inside tracked insertions (修订), content
+    controls, hyperlinks and fields included (python-docx's Paragraph.text skips all but the
+    first and the last), deleted or moved-away text left out."""
+    out = []
+    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+        if el.getparent().tag != qn("w:r"):  # a tab stop of the paragraph's style, not text
+            continue
+        if any(a.tag in _DROPPED for a in el.iterancestors()):
+            continue
+        out.append(el.text or "" if el.tag == qn("w:t") else
+                   "\t" if el.tag == qn("w:tab") else "\n")
+    return "".join(out)
+
+
+def _tables(document) -> list:
+    """The document's tables in reading order, also those inside a content control (w:sdt),
+    which python-docx's Document.tables leaves out; a table inside a table's cell is read as
+    part of that cell."""
+    from docx.table import Table
+
+    body = document.element.body
+    return [Table(tbl, document._body) for tbl in body.iter(qn("w:tbl"))
+            if not any(a.tag == qn("w:tbl") for a in tbl.iterancestors())]
+
+
 def _rows(document) -> list[list[_Cell]]:
     """Every table row of the document in reading order, each as its distinct cells: the
     tables' shapes do not matter (LibreOffice, WPS and Word merge, split and widen them when a
     file is saved again), only what each cell holds and what follows it."""
     out = []
-    for table in document.tables:
+    for table in _tables(document):
         for row in table.rows:
             seen, cells = set(), []
             for cell in row.cells:
                 if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
-                lines = [p.text for p in cell.paragraphs]
+                lines = [_text_of(p) for p in cell._tc.iter(qn("w:p"))]
                 marks = {b.get(qn("w:name"), "") for b in cell._tc.iter(qn("w:bookmarkStart"))}
                 cells.append(_Cell(_norm(lines[0] if lines else ""), lines,
                                    {m[len(MARK):] for m in marks if m.startswith(MARK)}))
@@ -241,8 +271,8 @@ def identify(document) -> tuple[str, str, str]:
     code = year = name = ""
     if subject.startswith(SUBJECT):
         code, _, year = subject[len(SUBJECT):].partition(":")
-    for paragraph in document.paragraphs[:6]:
-        m = HEADING.search(_norm(paragraph.text))
+    for paragraph in list(document.element.body.iter(qn("w:p")))[:6]:
+        m = HEADING.search(_norm(_text_of(paragraph)))
         if m:
             year, name = year or m.group(1), m.group(2)
             break
@@ -351,7 +381,8 @@ def read_docx(data: bytes, form, code: str, year: str = "", list_name: str = "",
             reading.read.append((label, _shown(got[1])))
     if "pledge" in form._fields and "pledge" not in reading.data:
         pledge = _norm(str(form.pledge.label.text))
-        if any(_norm(p.text).startswith(pledge) for p in document.paragraphs):
+        if any(_norm(_text_of(p)).startswith(pledge)
+               for p in document.element.body.iter(qn("w:p"))):
             matched_any = True  # a 申报书 prints the pledge the unit gave
             reading.data["pledge"] = ["y"]
             reading.read.append(("诚信承诺", "同意"))

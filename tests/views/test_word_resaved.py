@@ -294,3 +294,61 @@ def test_without_javascript_a_word_upload_keeps_what_was_typed_first(as_user, db
     assert raw["summary"] == ["没有脚本时输入的简介"]  # typed and kept
     assert raw["tech_name"] == ["没有脚本时输入的名称"]  # the file waits for the confirmation
     assert "没有脚本时输入的名称" in page and "Word中的名称" in page
+
+
+def _wrap(element, tag: str, **attrs):
+    """Put `element` inside a new w:<tag> (a revision or a content control) where it stands."""
+    from docx.oxml import OxmlElement
+
+    outer = OxmlElement(tag)
+    for k, v in attrs.items():
+        outer.set(qn(k), v)
+    element.addprevious(outer)
+    if tag == "w:sdt":
+        content = OxmlElement("w:sdtContent")
+        outer.append(content)
+        content.append(element)
+    else:
+        outer.append(element)
+    return outer
+
+
+def test_tracked_changes_and_content_controls_are_read_as_a_reader_sees_them(as_user, db,
+                                                                            tmp_path):
+    """修订 left in the file (an insertion, a deletion) and content controls around a value and
+    around a whole table: the inserted and controlled text is read, the deleted text is not."""
+    from docx.oxml import OxmlElement
+
+    client = as_user("unit-a")
+    template = client.get("/unit/lists/xdjs/word-template.docx").data
+    data = {"tech_name": "内容控件里的名称", "summary": "修订中插入的简介",
+            "people-0-name": "张伟", "people-0-unit": "清华大学", "people-0-contribution": "设计"}
+    d = docx.Document(io.BytesIO(fill_all(template, "xdjs", data)))
+    for table in d.tables:
+        label = table.rows[0].cells[0].paragraphs[0].text.strip()
+        if label == "技术简介":
+            p = table.rows[1].cells[0].paragraphs[0]._p
+            _wrap(p.findall(qn("w:r"))[0], "w:ins", **{"w:id": "91", "w:author": "审核人",
+                                                       "w:date": "2021-10-18T09:00:00Z"})
+            gone = OxmlElement("w:r")
+            text = OxmlElement("w:delText")
+            text.text = "被删除的旧文字"
+            gone.append(text)
+            p.append(gone)
+            _wrap(gone, "w:del", **{"w:id": "92", "w:author": "审核人",
+                                    "w:date": "2021-10-18T09:00:00Z"})
+        if label == "技术名称":
+            _wrap(table.rows[0].cells[1].paragraphs[0]._p.findall(qn("w:r"))[0], "w:sdt")
+        if label == "序号" and "姓名" in table.rows[0].cells[1].text:
+            _wrap(table._tbl, "w:sdt")
+    out = io.BytesIO()
+    d.save(out)
+    files = {"as-saved.docx": out.getvalue()}
+    files["resaved.docx"] = resave(dict(files), tmp_path)["as-saved.docx"]
+    for name, data_ in files.items():
+        nid = new_nomination(client, "xdjs", "dzxx")
+        assert upload(client, nid, data_).status_code == 200, name
+        raw = Nomination.get_by_id(nid).raw
+        assert raw["summary"] == ["修订中插入的简介"], (name, raw.get("summary"))
+        assert raw["tech_name"] == ["内容控件里的名称"], name
+        assert raw["people-0-name"] == ["张伟"], name
