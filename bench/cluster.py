@@ -431,7 +431,14 @@ def main(argv=None) -> int:
                          "0: none, every unit fires as fast as answers come, a stress test)")
     ap.add_argument("--ramp", type=float, default=10.0,
                     help="units arrive spread over this many seconds (0: all at once)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a tiny run (8 units, 1 save, no think time): --units and the rest "
+                         "given beside it win")
     args = ap.parse_args(argv)
+    if args.smoke:
+        for name, value in (("units", 8), ("saves", 1), ("think", 0.0), ("ramp", 0.0)):
+            if f"--{name}" not in (argv if argv is not None else sys.argv):
+                setattr(args, name, value)
 
     work = Path(tempfile.mkdtemp(prefix="kczg-cluster-"))
     cluster = Cluster(work, args.workers, args.consumers)

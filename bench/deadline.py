@@ -121,7 +121,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--saves", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run (4 units, 1 save each): the test suite runs it")
     args = parser.parse_args()
+    if args.smoke:
+        args.units, args.saves = 4, 1
     instance = Path(tempfile.mkdtemp(prefix="kczg-deadline-"))
     prepare(instance, args.units)
     port = free_port()

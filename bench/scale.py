@@ -121,7 +121,11 @@ def main() -> int:
     ap.add_argument("--units", type=int, default=3000)
     ap.add_argument("--nominations", type=int, default=5000)
     ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a tiny run (20 units, 30 nominations): the test suite runs it")
     args = ap.parse_args()
+    if args.smoke:
+        args.units, args.nominations = 20, 30
 
     instance = Path(tempfile.mkdtemp(prefix="kczg-scale-"))
     os.environ["KCZG_INSTANCE"] = str(instance)
@@ -194,6 +198,9 @@ def main() -> int:
               f"{changed * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
         print(f"\ntargets: list pages <= {PAGE_MS} ms and <= {PAGE_KIB} KiB, body summary XLSX "
               f"<= {XLSX_S} s: {'met' if ok else 'NOT met'}")
+        if args.smoke:
+            print("smoke run: the figures show it works, the targets are not judged")
+            return 0
         return 0 if ok else 1
     finally:
         if schema:
