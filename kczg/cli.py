@@ -24,7 +24,7 @@ from kczg.migrate import migrate
 from kczg.models import ROLES, UnitType, User
 from kczg.operations import Refused, accounts, campaigns
 from kczg.passwords import password_problem
-from kczg.services import backup, housekeeping
+from kczg.services import backup, housekeeping, signing
 from kczg.services.backup import BackupError
 
 kczg_cli = AppGroup("kczg", help="kczg administration.")
@@ -72,6 +72,9 @@ def init_command(campaign_file):
         click.echo(f"campaign {campaign.slug} loaded from {campaign_file}")
     else:
         click.echo(f"campaign {campaign.slug} already loaded (use load-campaign to reload)")
+    if signing.ensure_ca():
+        click.echo(f"signing: the platform's CA made in {signing.directory()} "
+                   "(root certificate offered on the verify page)")
 
 
 @kczg_cli.command("load-campaign")

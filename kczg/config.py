@@ -81,6 +81,13 @@ def from_environment(instance: Path) -> dict:
         "KCZG_SMTP_HOST": os.environ.get("KCZG_SMTP_HOST", ""),
         "KCZG_SMTP_PORT": int(os.environ.get("KCZG_SMTP_PORT", "25")),
         "KCZG_SMTP_FROM": os.environ.get("KCZG_SMTP_FROM", "kczg@localhost"),
+        # signing every generated PDF (kczg/services/signing.py): the instance's own CA unless
+        # an institution's key and certificate are given; a timestamp authority (optional)
+        "KCZG_SIGNING_KEY": os.environ.get("KCZG_SIGNING_KEY", ""),
+        "KCZG_SIGNING_CERT": os.environ.get("KCZG_SIGNING_CERT", ""),
+        "KCZG_SIGNING_CHAIN": os.environ.get("KCZG_SIGNING_CHAIN", ""),
+        "KCZG_SIGNING_KEY_PASSWORD": os.environ.get("KCZG_SIGNING_KEY_PASSWORD", ""),
+        "KCZG_TSA_URL": os.environ.get("KCZG_TSA_URL", ""),
         # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1): about 25 ms a login
         # on these cores instead of the library default's 170 ms, so 200 units logging in at
         # once on deadline day do not queue for seconds. Older hashes keep verifying.

@@ -1,8 +1,11 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
+import logging
+
 from flask import (
     Blueprint,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,10 +20,13 @@ from kczg.campaigns import scope
 from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
 from kczg.rules import calendar, shape
 from kczg.services import documents as docs
-from kczg.services import files
+from kczg.parsing import clean_filename
+from kczg.services import files, signing
 from kczg.services.notice import parse
 
 bp = Blueprint("public", __name__)
+log = logging.getLogger(__name__)
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
 
 
 def _campaign_or_404():
@@ -111,6 +117,45 @@ def verify(code=None):
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
                            campaign=scope.campaign()), status
+
+
+@bp.route("/verify/file", methods=["POST"])
+def verify_file():
+    """上传PDF核验: a PDF the platform signed is checked byte for byte: unaltered (and whether
+    it is the current version), altered, or not the platform's (exports/signing.py)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("public/verify.html", code=None, record=None,
+                               upload_error="请选择要核验的PDF文件。",
+                               campaign=scope.campaign()), 422
+    data = upload.read(MAX_VERIFY_BYTES + 1)
+    if len(data) > MAX_VERIFY_BYTES:
+        return render_template("public/verify.html", code=None, record=None,
+                               upload_error="文件超过20 MB，无法核验。",
+                               campaign=scope.campaign()), 413
+    result = signing.check(data)
+    record = None
+    if result.code:
+        with unscoped():
+            record = DocumentRecord.get_or_none(DocumentRecord.code == result.code)
+            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
+        if year is not None:
+            scope.switch(year)
+    log.info("verify upload %s: %s %s", clean_filename(upload.filename), result.status,
+             result.code)
+    status = 200 if result.status == "unaltered" else 422
+    return render_template("public/verify.html", code=result.code or None, record=record,
+                           checked=result, file_name=clean_filename(upload.filename),
+                           campaign=scope.campaign()), status
+
+
+@bp.route("/verify/root.crt")
+def verify_root():
+    """The platform's root certificate, to trust in a PDF reader (the verify page says how)."""
+    response = make_response(signing.root_pem())
+    response.headers["Content-Type"] = "application/x-x509-ca-cert"
+    response.headers["Content-Disposition"] = 'attachment; filename="kczg-root.crt"'
+    return response
 
 
 def _chosen_campaign():

@@ -41,6 +41,7 @@ from kczg.models import (
 )
 from kczg.parsing import clean_text
 from kczg.rules import calendar, permissions
+from kczg.services import signing
 from kczg.services.files import send_download
 
 FORMATS = {"pdf": "application/pdf",
@@ -197,7 +198,7 @@ def draft_preview_pdf(nomination: Nomination, form) -> bytes:
     preview.clean = form.clean_data()
     content = _build_form_content(preview, False, "草稿")
     content.title += "（草稿预览）"
-    return pdf_writer.form_pdf(content, c.Stamp("", ""), draft=True)
+    return signing.sign(pdf_writer.form_pdf(content, c.Stamp("", ""), draft=True))
 
 
 def letter_nominations(org: Organisation, lst: NominationList, domain: Domain | None):
@@ -486,6 +487,8 @@ def rendered(prepared: Prepared, fmt: str) -> Path:
     if not path.exists():
         stamp = c.Stamp(prepared.record.code, verify.verify_url(base_url(), prepared.record.code))
         data = render(prepared.content, stamp)
+        if fmt == "pdf":  # every PDF the platform generates carries its signature
+            data = signing.sign(data, prepared.record.code)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)  # atomic: a reader never sees half a file

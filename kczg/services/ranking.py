@@ -7,6 +7,7 @@ from exports import verify
 from exports import xlsx as xlsx_writer
 from kczg.models import Assignment, Score, User
 from kczg.services import documents as docs
+from kczg.services import signing
 
 
 def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str]]]:
@@ -61,4 +62,4 @@ def ranking_file(body, groups, result, fmt: str) -> bytes:
     record = docs.issue("ranking", f"ranking:{body.id}", summary.digest(), title,
                         review_body=body)
     stamp = c.Stamp(record.code, verify.verify_url(docs.base_url(), record.code))
-    return pdf_writer.summary_pdf(summary, stamp)
+    return signing.sign(pdf_writer.summary_pdf(summary, stamp), record.code)

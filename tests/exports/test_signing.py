@@ -1,0 +1,100 @@
+"""Every PDF the platform generates is signed (PAdES, pyHanko) by the instance's own CA: poppler's
+pdfsig reports the signature valid; the verify page's upload says unaltered for the original,
+altered for a one-byte change and for a page added after signing, not the platform's for a PDF
+from elsewhere or signed by another CA, superseded for an old version."""
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfWriter
+
+from exports import signing as pure
+from exports.pdf import render_html
+from kczg.models import DocumentRecord
+from tests.conftest import csrf_token, login
+from tests.exports.test_documents import submit
+
+pytestmark = pytest.mark.usefixtures("collection_open")
+
+
+def send(client, data: bytes, name="推荐函.pdf"):
+    return client.post("/verify/file", data={"csrf_token": csrf_token(client, "/verify"),
+                                             "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def status_of(r) -> str:
+    m = re.search(r'id="verify-file-status"[^>]*>(.*?)</p>', r.get_data(as_text=True), re.S)
+    assert m, r.get_data(as_text=True)[:500]
+    return re.sub(r"<[^>]+>", "", m.group(1))
+
+
+@pytest.fixture
+def letter(client, db):
+    login(client, "unit-a")
+    submit(client, "xdjs", "dzxx")
+    r = client.get("/unit/documents/letters/xdjs/dzxx.pdf")
+    assert r.status_code == 200
+    return r.data
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (./run installs it)")
+def test_pdfsig_reports_the_letters_signature_valid(letter, tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(letter)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature Validation: Signature is Valid." in out, out
+    assert "“科创中国”榜单征集平台" in out and "Total document signed" in out, out
+
+
+def test_the_verify_upload_tells_original_altered_foreign_and_superseded(client, letter,
+                                                                          app, tmp_path):
+    code = DocumentRecord.get(DocumentRecord.kind == "letter").code
+    r = send(client, letter)
+    assert r.status_code == 200
+    assert status_of(r) == f"由本平台签发，签名之后未被修改。该文件为最新版本（验证码 {code}）。"
+
+    # one byte changed inside the signed content
+    at = letter.index(b"stream", 2000) + 40
+    changed = letter[:at] + bytes([letter[at] ^ 0x01]) + letter[at + 1:]
+    r = send(client, changed)
+    assert r.status_code == 422 and "未通过" in status_of(r) and "修改" in status_of(r)
+
+    # a page added after signing (an incremental update keeps the signature's own bytes)
+    writer = PdfWriter(io.BytesIO(letter), incremental=True)
+    writer.add_blank_page()
+    out = io.BytesIO()
+    writer.write(out)
+    r = send(client, out.getvalue())
+    assert r.status_code == 422 and "签名之后文件被追加修改" in status_of(r)
+
+    # a PDF from elsewhere: unsigned, and signed by another CA
+    other = render_html('<html lang="zh-CN"><body><p>伪造的推荐函</p></body></html>')
+    r = send(client, other)
+    assert "没有电子签名" in status_of(r)
+    pure.make_ca(tmp_path / "other-ca", organisation="另一个平台")
+    forger = pure.Signer(tmp_path / "other-ca" / pure.KEY_FILE,
+                         tmp_path / "other-ca" / pure.CERT_FILE,
+                         [tmp_path / "other-ca" / pure.ROOT_FILE], None)
+    r = send(client, forger.sign(other, code))
+    assert r.status_code == 422 and "不是本平台签发的" in status_of(r)
+    r = send(client, b"not a pdf at all")
+    assert "不是PDF文件" in status_of(r)
+
+    # superseded: a new submission makes a new letter; the old PDF is still unaltered
+    submit(client, "xdjs", "dzxx", tech_name="第二项电子信息技术")
+    new = client.get("/unit/documents/letters/xdjs/dzxx.pdf").data
+    r = send(client, letter)
+    assert "已被新版本取代" in status_of(r)
+    current = DocumentRecord.get(DocumentRecord.superseded_by.is_null(),
+                                 DocumentRecord.kind == "letter")
+    assert status_of(send(client, new)).endswith(f"该文件为最新版本（验证码 {current.code}）。")
+
+
+def test_the_root_certificate_is_offered(client, letter):
+    r = client.get("/verify/root.crt")
+    assert r.status_code == 200 and r.data.startswith(b"-----BEGIN CERTIFICATE-----")
+    page = client.get("/verify").get_data(as_text=True)
+    assert "本平台根证书（kczg-root.crt）" in page and "可信任证书" in page
