@@ -2,7 +2,9 @@
 DOCX writers, and the start-up check that they are installed (shared/FINDINGS.md).
 
 - 小标宋 (titles, 2号): 方正小标宋简体 on office machines; our PDFs use Noto Serif CJK SC Black
-  (fonts-noto-cjk-extra), the usual free stand-in.
+  (fonts-noto-cjk-extra), the usual free stand-in, as "KCZG Title": the same face cut down to
+  GB 2312 by scripts/title_font.py (an embedded subset of the full face weighs 144 KB however
+  few its characters), the full face after it for anything rarer.
 - 仿宋 (body, 3号): 仿宋_GB2312 (or 仿宋) on office machines; FandolFang in our PDFs.
 - 黑体 (first-level headings): 黑体; FandolHei.
 - 楷体 (second-level headings): 楷体_GB2312 (or 楷体); FandolKai.
@@ -33,7 +35,8 @@ class Face:
     embedded: str = ""          # the PostScript name pdffonts shows when the first face is used
 
 
-TITLE = Face("小标宋", "方正小标宋简体", "宋体", ("Noto Serif CJK SC",), 900, "NotoSerifCJKsc-Black")
+TITLE = Face("小标宋", "方正小标宋简体", "宋体", ("KCZG Title", "Noto Serif CJK SC"), 900,
+             "KCZG-Title-Heavy")
 BODY = Face("仿宋", "仿宋_GB2312", "仿宋", ("FandolFang", "Noto Serif CJK SC"), 400,
             "FandolFang-Regular")
 HEADING = Face("黑体", "黑体", "SimHei", ("FandolHei", "Noto Sans CJK SC"), 400,
@@ -45,6 +48,7 @@ LATIN = "Times New Roman"       # digits and Latin letters in the DOCX
 
 # what must be installed, with the Debian package that brings it
 REQUIRED = {"FandolFang": "texlive-lang-chinese (Fandol, taken out by scripts/setup.sh)",
+            "KCZG Title": "made by scripts/setup.sh from Noto Serif CJK SC Black",
             "FandolHei": "texlive-lang-chinese (Fandol)",
             "FandolKai": "texlive-lang-chinese (Fandol)",
             "Noto Serif CJK SC Black": "fonts-noto-cjk-extra",

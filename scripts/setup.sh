@@ -83,6 +83,30 @@ setup_python() {
   fi
 }
 
+# "KCZG Title": the 小标宋 stand-in cut down to GB 2312 (scripts/title_font.py says why), made
+# with the venv's fontTools once the fonts and the venv are there.
+TITLE_DIR=/usr/local/share/fonts/kczg-title
+setup_title_font() {
+  local target="$TITLE_DIR/KCZGTitle-Black.otf" source want
+  want=$(sha256sum scripts/title_font.py | cut -c1-16)
+  if [ -s "$target" ] && [ "$(cat "$TITLE_DIR/.made-by" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  source=$(fc-match -f '%{file}' 'Noto Serif CJK SC:black')
+  case "$source" in *Black*) ;; *) say "Noto Serif CJK SC Black not found (fonts-noto-cjk-extra)"; return 1 ;; esac
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  say "making the title font (Noto Serif CJK SC Black, GB 2312) for the PDFs"
+  local tmp
+  tmp=$(mktemp -d)
+  .venv/bin/python scripts/title_font.py "$source" "$(fc-match -f '%{index}' 'Noto Serif CJK SC:black')" "$tmp/KCZGTitle-Black.otf"
+  $sudo mkdir -p "$TITLE_DIR"
+  $sudo cp "$tmp/KCZGTitle-Black.otf" "$target"
+  echo "$want" | $sudo tee "$TITLE_DIR/.made-by" >/dev/null
+  rm -rf "$tmp"
+  $sudo fc-cache -f "$TITLE_DIR" >/dev/null
+}
+
 setup_htmx() {
   local target=static/vendor/htmx.min.js
   if [ -s "$target" ] && grep -q "$HTMX_VERSION" static/vendor/htmx.version 2>/dev/null; then
@@ -102,5 +126,6 @@ setup_all() {
   setup_debian
   setup_fonts
   setup_python
+  setup_title_font
   setup_htmx
 }

@@ -92,7 +92,7 @@ def test_application_form_pdf_and_docx(unit_a, db, tmp_path):
                   "2021“科创中国”先导技术榜申报书", "先导技术榜-电子信息-01", "第1页共"):
         assert flat(typed) in text, typed
     fonts = embedded_fonts(r.data, tmp_path)
-    for face in ("FandolFang", "FandolHei", "FandolKai", "Noto-Serif-CJK-SC-Heavy"):  # 仿宋 黑体 楷体 小标宋
+    for face in ("FandolFang", "FandolHei", "FandolKai", "KCZG-Title-Heavy"):  # 仿宋 黑体 楷体 小标宋
         assert re.search(face + r"\s+CID Type 0C.*yes\s+yes", fonts), (face, fonts)
     keep_png(r.data, "application-form")
     code = DocumentRecord.get(DocumentRecord.nomination == nid).code
@@ -130,7 +130,7 @@ def test_letter_follows_the_official_layout(unit_a, db, tmp_path):
                      "未违反科研诚信要求", "中国电子学会", "2021年10月20日", "—1—"):
         assert flat(expected) in text, expected
     fonts = embedded_fonts(r.data, tmp_path)
-    assert "FandolFang" in fonts and "Noto-Serif-CJK-SC-Heavy" in fonts, fonts
+    assert "FandolFang" in fonts and "KCZG-Title-Heavy" in fonts, fonts
     keep_png(r.data, "letter")
     code = DocumentRecord.get(DocumentRecord.kind == "letter").code
     assert qr_urls(r.data, tmp_path) == [f"{BASE}/verify/{code}"]

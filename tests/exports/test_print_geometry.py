@@ -124,7 +124,7 @@ def test_letter_geometry_after_gbt_9704(tmp_path):
     assert abs(number.y0 - 269) < TOL and abs(number.x1 - (184 - 14 / MM)) < TOL
     # the 仿宋 and 小标宋 stand-ins are embedded, as subsets
     used = fonts(data, tmp_path)
-    for face in ("FandolFang", "Noto-Serif-CJK-SC-Heavy"):
+    for face in ("FandolFang", "KCZG-Title-Heavy"):
         assert re.search(r"[A-Z]{6}\+" + face + r"\s.*yes\s+yes", used), (face, used)
 
 
@@ -204,7 +204,7 @@ def test_form_block_and_fonts(tmp_path):
     page2 = [ln.text for ln in lines(data, tmp_path, 2)]
     assert "序号" in page2[1] or "序号" in "".join(page2[:3])  # the header row repeated
     used = fonts(data, tmp_path)
-    for face in ("Noto-Serif-CJK-SC-Heavy", "FandolHei", "FandolKai", "FandolFang"):
+    for face in ("KCZG-Title-Heavy", "FandolHei", "FandolKai", "FandolFang"):
         assert face in used, (face, used)
 
 
