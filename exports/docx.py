@@ -146,7 +146,46 @@ def _stamp(doc, stamp: Stamp) -> None:
     _cant_split(table.rows[0])
 
 
+_UNUSED_PARTS = ("stylesWithEffects", "thumbnail", "customXml", "webSettings")
+
+
+def _lean(doc) -> None:
+    """What python-docx's default template carries and no office needs: the Word 2010
+    stylesWithEffects copy, the thumbnail, the latent-style table, and every style the
+    document does not use (26 of a 41 KB 申报书 were these). Kept: the styles used, what they
+    are based on, and the defaults."""
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for rId, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _UNUSED_PARTS:
+                rels.pop(rId)
+    styles = doc.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    elements = [part.element for part in doc.part.package.iter_parts()
+                if hasattr(part, "element") and part.element is not styles]
+    used = {el.get(qn("w:val")) for root in elements
+            for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for el in root.iter(qn(tag))}
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    keep: set = set()
+    todo = list(used) + [sid for sid, st in by_id.items()
+                         if st.get(qn("w:default")) in ("1", "true")]
+    while todo:
+        st = by_id.get(todo.pop())
+        if st is None or st.get(qn("w:styleId")) in keep:
+            continue
+        keep.add(st.get(qn("w:styleId")))
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = st.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in keep:
+                todo.append(ref.get(qn("w:val")))
+    for sid, st in by_id.items():
+        if sid not in keep:
+            styles.remove(st)
+
+
 def _save(doc) -> bytes:
+    _lean(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
