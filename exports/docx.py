@@ -10,6 +10,8 @@ automatic line spacing, so Word draws all of it)."""
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -204,15 +206,28 @@ def _no_grid(section) -> None:
 def _pitch(style_or_run, size_pt: float, chars_per_line: int, width_pt: float) -> None:
     """Condense the character spacing (w:spacing, in twentieths of a point, rounded down) so
     that `chars_per_line` characters of `size_pt` fill `width_pt` and one more does not fit."""
-    import math
-
     twips = math.floor((width_pt / chars_per_line - size_pt) * 20)
-    rpr = style_or_run.get_or_add_rPr()
+    _set_spacing(style_or_run.get_or_add_rPr(), twips)
+
+
+# w:rPr's children after w:spacing, in the schema's order (Word and LibreOffice ignore a
+# w:spacing placed after them)
+_AFTER_SPACING = tuple(qn(f"w:{t}") for t in (
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))
+
+
+def _set_spacing(rpr, twips: int) -> None:
     spacing = rpr.find(qn("w:spacing"))
-    if spacing is None:
-        spacing = OxmlElement("w:spacing")
-        rpr.append(spacing)
+    if spacing is not None:
+        rpr.remove(spacing)
+    spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(twips))
+    after = next((child for child in rpr if child.tag in _AFTER_SPACING), None)
+    if after is not None:
+        after.addprevious(spacing)
+    else:
+        rpr.append(spacing)
 
 
 def _even_and_odd(doc) -> None:
@@ -272,46 +287,85 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
         Pt(layout.LINE_PT), Pt(0), Pt(0)
     normal.widow_control = False  # GB/T 9704 fills every line of a page
     body = doc.paragraphs[0] if doc.paragraphs else None
-
-    def para(text: str = "", indent: bool = True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, **kw):
-        p = doc.add_paragraph()
-        p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(2 * pitch)
-        if text:
-            _run(p, text, **kw)
-        return p
-
-    if letter.letterhead_mm:
-        p = para(indent=False)
-        p.paragraph_format.space_before = Mm(letter.letterhead_mm)
-    if letter.doc_number:
-        para(letter.doc_number, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    title = para(indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for i, line in enumerate(letter.title_lines):
-        run = _run(title, line, TITLE_FONT, layout.TITLE_PT)
-        _pitch(run._element, layout.TITLE_PT, 1, layout.TITLE_PT)  # no condensing in the title
-        if i < len(letter.title_lines) - 1:
-            run.add_break()
-    para(indent=False)  # 标题下空一行
-    para(f"{letter.addressee}：", indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for text in [letter.opening] + letter.item_lines() + letter.closing:
-        para(text)
-    para(indent=False)
-    para(indent=False)  # room for the seal over the name and the date
-    name_right, date_right = layout.signature_offsets(letter.signer, letter.date)
-    for text, right in ((letter.signer, name_right), (letter.date, date_right)):
-        p = para(text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        p.paragraph_format.right_indent = Pt(right * pitch)
-        p.paragraph_format.keep_with_next = True
-    if letter.note:
-        para(letter.note)
+    # the PDF's own lines (exports/layout.letter_lines): explicit line and page breaks, each
+    # line's character spacing, digits in the line's own face, no automatic CJK-Latin spaces
+    _cjk(doc.styles["Normal"].element, BODY_FONT, latin=BODY_FONT)
+    _no_auto_space(doc.styles["Normal"].element)
+    current = None
+    first = True
+    for line in layout.letter_lines(letter):
+        if line.kind == "title":
+            if line.para_start:
+                current = doc.add_paragraph()
+                current.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            else:
+                current.runs[-1].add_break()
+            run = _run(current, line.text, TITLE_FONT, layout.TITLE_PT)
+            _cjk(run._element, TITLE_FONT, latin=TITLE_FONT)  # the title's digits in its face
+            _pitch(run._element, layout.TITLE_PT, 1, layout.TITLE_PT)  # no condensing
+        elif line.para_start or line.kind in ("blank", "sig", "docnum"):
+            current = doc.add_paragraph()
+            _no_auto_space(current._p)
+            current.alignment = WD_ALIGN_PARAGRAPH.RIGHT if line.kind in ("sig", "docnum") \
+                else WD_ALIGN_PARAGRAPH.LEFT
+            if line.indent:
+                current.paragraph_format.first_line_indent = Pt(2 * pitch)
+            if line.kind == "sig":
+                current.paragraph_format.right_indent = Pt(line.right_em * pitch)
+            if line.text:
+                _spaced(_run(current, line.text), line.spacing_pt)
+        else:
+            current.runs[-1].add_break()
+            _spaced(_run(current, line.text), line.spacing_pt)
+        if first and letter.letterhead_mm:
+            current.paragraph_format.space_before = Mm(letter.letterhead_mm)
+        first = False
+        if line.page_break and line.para_start:
+            current.paragraph_format.page_break_before = True
     if body is not None:
         body._element.getparent().remove(body._element)
     _even_and_odd(doc)
     _letter_footer(section.footer, stamp, "right")
     _letter_footer(section.even_page_footer, stamp, "left")
     return _save(doc)
+
+
+def _autospaces(text: str) -> int:
+    """Where LibreOffice puts its Asian/Western space (1/5 em) in a line: between a Chinese
+    character and a Latin letter or digit, either way round (not beside punctuation). It
+    ignores w:autoSpaceDE="0", which Word and WPS honour."""
+    def ideograph(ch):
+        return unicodedata.category(ch) == "Lo" and unicodedata.east_asian_width(ch) in "WF"
+
+    def western(ch):
+        return ch.isascii() and ch.isalnum()
+
+    return sum(1 for a, b in zip(text, text[1:])
+               if (ideograph(a) and western(b)) or (western(a) and ideograph(b)))
+
+
+def _spaced(run, spacing_pt: float) -> None:
+    """Character spacing after every character (CSS letter-spacing), in whole twentieths of
+    a point, rounded down so a full line never wraps; less by LibreOffice's Asian/Western
+    spaces in the line, so that its render keeps the PDF's lines too (Word and WPS, which add
+    none, print such a line a few points short of the margin)."""
+    text = run.text
+    if text:  # (and a point and a half of slack: LibreOffice rounds each advance to twips)
+        spacing_pt -= (_autospaces(text) * 0.2 * layout.BODY_PT + 1.5) / len(text)
+    _cjk(run._element, BODY_FONT, latin=BODY_FONT)  # digits and letters as the PDF has them
+    _set_spacing(run._element.get_or_add_rPr(), math.floor(spacing_pt * 20 + 1e-6))
+
+
+def _no_auto_space(style_element) -> None:
+    """No space added between Chinese and Latin letters or digits (LibreOffice's “推荐 5 家”):
+    the lines' widths are the PDF's."""
+    ppr = style_element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = ppr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            ppr.append(el)
+        el.set(qn("w:val"), "0")
 
 
 def _fixed_widths(table, widths_mm) -> None:

@@ -115,9 +115,129 @@ def break_paragraph(text: str, indent: bool = True) -> list[Line]:
         piece, rest = rest[:cut], rest[cut:]
         lines.append(Line(piece, first, bool(rest), 0.0))
         first = False
+    _no_lone_character(lines)
     for line in lines:
         line.spacing_pt = _spacing(line.text, line.indent, line.justify)
     return lines
+
+
+def _no_lone_character(lines: list[Line]) -> None:
+    """A paragraph's last line never holds one character alone (“司”): one or two more come
+    down from the line above, keeping the 禁则 at the new break."""
+    if len(lines) < 2 or len(lines[-1].text) != 1:
+        return
+    above = lines[-2].text
+    k = 1
+    while k < 3 and k < len(above) - 1 and (above[-k] in NO_START or above[-k - 1] in NO_END):
+        k += 1
+    if len(above) - k < 2:
+        return
+    lines[-2].text, lines[-1].text = above[:-k], above[-k:] + lines[-1].text
+
+
+@dataclass
+class PrintLine:
+    """One printed line of a letter, as both the PDF and the DOCX writer print it."""
+
+    kind: str               # docnum, title, blank, text, sig
+    text: str = ""
+    indent: bool = False    # the two-character first-line indent
+    spacing_pt: float = 0.0
+    right_em: float = 0.0   # sig: right indent, in characters of the 28-per-line pitch
+    para_start: bool = True  # the first line of a paragraph (or of its part on a new page)
+    page_break: bool = False  # the first line of a new page
+
+
+def _page_capacity(first: bool, letterhead_mm: float) -> int:
+    line_mm = LINE_PT / MM
+    room = BLOCK_HEIGHT_MM - (letterhead_mm if first else 0)
+    return max(4, int(room / line_mm + 1e-6))
+
+
+def letter_lines(letter) -> list[PrintLine]:
+    """Every printed line of a letter and where its pages break (GB/T 9704-2012): 发文字号,
+    two blank lines, the title, a blank line, the addressee, the body (28 characters a line),
+    two blank lines for the seal, the unit's name centred over the date, the 附注.
+
+    Pages hold 22 lines. A paragraph split over two pages leaves at least two lines on each;
+    the signature never stands on a page without body text (§7.3.5): when it does not fit
+    after the last body line, one blank line of the seal's room goes, or else the last lines
+    of the body (two, or its whole last paragraph when that is shorter than four lines) go
+    over with it."""
+    pitch_spacing = round(BLOCK_WIDTH_PT / CHARS_PER_LINE - BODY_PT, 3)
+    head: list[PrintLine] = []
+    if letter.doc_number:
+        head += [PrintLine("docnum", letter.doc_number), PrintLine("blank"), PrintLine("blank")]
+    head += [PrintLine("title", text, para_start=i == 0)
+             for i, text in enumerate(letter.title_lines)]
+    head.append(PrintLine("blank"))
+    body: list[list[PrintLine]] = []
+    texts = [(f"{letter.addressee}：", False), (letter.opening, True)] + \
+        [(text, True) for text in letter.item_lines()] + [(t, True) for t in letter.closing]
+    for text, indent in texts:
+        body.append([PrintLine("text", ln.text, ln.indent, ln.spacing_pt, para_start=i == 0)
+                     for i, ln in enumerate(break_paragraph(text, indent))])
+    name_right, date_right = signature_offsets(letter.signer, letter.date)
+    seal = [PrintLine("blank"), PrintLine("blank")]
+    signature = [PrintLine("sig", letter.signer, spacing_pt=pitch_spacing, right_em=name_right),
+                 PrintLine("sig", letter.date, spacing_pt=pitch_spacing, right_em=date_right)]
+    note = [PrintLine("text", ln.text, ln.indent, ln.spacing_pt, para_start=i == 0)
+            for i, ln in enumerate(break_paragraph(letter.note))] if letter.note else []
+
+    # the head and the body, page by page: a paragraph never leaves one line alone
+    pages: list[list[PrintLine]] = [[]]
+    cap = [_page_capacity(True, letter.letterhead_mm)]
+
+    def room() -> int:
+        return cap[-1] - len(pages[-1])
+
+    def new_page() -> None:
+        pages.append([])
+        cap.append(_page_capacity(False, 0))
+
+    pages[-1].extend(head)
+    for para in body:
+        rest = list(para)
+        while rest:
+            if room() <= 0:
+                new_page()
+            take = min(room(), len(rest))
+            if take < len(rest):  # split: two lines at least on each side
+                if len(rest) - take < 2:
+                    take = len(rest) - 2
+                if take < 2 and pages[-1]:
+                    take = 0
+            if take == 0:
+                new_page()
+                continue
+            pages[-1].extend(rest[:take])
+            rest = rest[take:]
+    # the signature with body text on its page
+    block = seal + signature + note
+    if len(block) > room() and len(block) - 1 <= room():
+        block = block[1:]  # one line of the seal's room is enough
+    elif len(block) > room():
+        last = pages[-1]
+        tail = [i for i, ln in enumerate(last) if ln.kind == "text"]
+        start = next((i for i in reversed(tail) if last[i].para_start), None)
+        para_len = len(last) - start if start is not None else 0
+        move = para_len if para_len < 4 else 2
+        moved = last[len(last) - move:] if move else []
+        del last[len(last) - len(moved):]
+        new_page()
+        if moved:
+            if not moved[0].para_start:
+                moved[0].para_start = True  # the paragraph's part on the new page
+            pages[-1].extend(moved)
+    pages[-1].extend(block)
+    out: list[PrintLine] = []
+    for number, page in enumerate(pages):
+        for i, line in enumerate(page):
+            if i == 0 and number > 0:
+                line.page_break = True
+                line.para_start = True
+            out.append(line)
+    return out
 
 
 def balanced_title(segments: list[str], max_em: float = TITLE_MAX_EM) -> list[str]:

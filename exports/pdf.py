@@ -112,16 +112,8 @@ def _page(template: str, stamp: Stamp, **context) -> bytes:
 
 
 def letter_pdf(letter: Letter, stamp: Stamp) -> bytes:
-    pitch = layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE
-    paragraphs = [layout.break_paragraph(f"{letter.addressee}：", indent=False),
-                  layout.break_paragraph(letter.opening)] + \
-        [layout.break_paragraph(line) for line in letter.item_lines()] + \
-        [layout.break_paragraph(text) for text in letter.closing]
-    name_right, date_right = layout.signature_offsets(letter.signer, letter.date)
-    return _page("letter.html", stamp, letter=letter, paragraphs=paragraphs,
-                 signature=(round(name_right * pitch, 2), round(date_right * pitch, 2)),
-                 pitch_spacing=round(pitch - layout.BODY_PT, 3),
-                 note=layout.break_paragraph(letter.note) if letter.note else [])
+    return _page("letter.html", stamp, letter=letter, lines=layout.letter_lines(letter),
+                 pitch=layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE)
 
 
 def form_pdf(form: ApplicationForm, stamp: Stamp, draft: bool = False) -> bytes:
