@@ -12,6 +12,17 @@ def _digest(obj) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_heading(number: int) -> str:
+    """The numbering of a Chinese form's first-level heading: 一、 二、 … 十、 十一、 … 九十九、"""
+    tens, ones = divmod(number, 10)
+    text = (("" if tens == 1 else CN_DIGITS[tens]) + "十" if tens else "") + \
+        (CN_DIGITS[ones] if ones else "")
+    return text + "、"
+
+
 @dataclass
 class Stamp:
     """The verification line printed on every document."""

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from . import fonts, layout, verify
-from .content import ApplicationForm, FieldTable, Letter, RowTable, Stamp
+from .content import ApplicationForm, FieldTable, Letter, RowTable, Stamp, cn_heading
 
 BODY_FONT = fonts.BODY.docx         # 仿宋_GB2312
 TITLE_FONT = fonts.TITLE.docx       # 方正小标宋简体
@@ -477,7 +477,7 @@ def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
     pair = (LABEL_MM, FORM_WIDTH_MM - LABEL_MM)
     _table(doc, info, widths=pair)
     for i, section in enumerate(form.sections, 1):
-        _heading(doc, f"{i}．{section.title}", HEADING_FONT, 14)
+        _heading(doc, f"{cn_heading(i)}{section.title}", HEADING_FONT, 14)
         for block in section.blocks:
             if isinstance(block, RowTable):
                 if block.label != section.title:
@@ -489,7 +489,7 @@ def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
                 _table(doc, [[row.label, row.value] for row in block.rows], widths=pair)
             else:
                 _table(doc, [[block.label], [block.value]], widths=(FORM_WIDTH_MM,))
-    _heading(doc, f"{len(form.sections) + 1}．推荐单位意见", HEADING_FONT, 14)
+    _heading(doc, f"{cn_heading(len(form.sections) + 1)}推荐单位意见", HEADING_FONT, 14)
     _table(doc, [[row.label, row.value] for row in form.contact], widths=pair)
     table = _table(doc, [["推荐意见"], [form.opinion]], widths=(FORM_WIDTH_MM,))
     cell = table.rows[1].cells[0]

@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import fonts, layout, verify
-from .content import ApplicationForm, Letter, Stamp, Summary
+from .content import ApplicationForm, Letter, Stamp, Summary, cn_heading
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BASE_URL = "kczg-print:///"
@@ -24,6 +24,7 @@ BASE_URL = "kczg-print:///"
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                          autoescape=jinja2.select_autoescape(["html"]),
                          undefined=jinja2.StrictUndefined)
+env.globals["cn_heading"] = cn_heading
 
 
 def css_string(text: str) -> str:

@@ -26,6 +26,7 @@ from docx.shared import Pt, RGBColor
 from kczg.parsing import parse_amount
 
 from . import docx as dx
+from .content import cn_heading
 
 SUBJECT = "kczg-form:"
 IGNORED_LABELS = {"榜单", "推荐单位", "推荐编号", "提交时间", "序号"}
@@ -96,7 +97,7 @@ def template_docx(form, code: str, list_name: str, heading: str, year: int | str
     number = 0
     pair = (dx.LABEL_MM, dx.FORM_WIDTH_MM - dx.LABEL_MM)
     for index, (title, names) in enumerate(form.sections(), 1):
-        dx._heading(doc, f"{index}．{title}", dx.HEADING_FONT, 14)
+        dx._heading(doc, f"{cn_heading(index)}{title}", dx.HEADING_FONT, 14)
         for name in names:
             f = form[name]
             number += 1

@@ -18,7 +18,7 @@ from playhouse.flask_utils import get_object_or_404
 from exports.verify import normalize_code
 from kczg.campaigns import scope
 from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
-from kczg.rules import calendar, shape
+from kczg.rules import calendar, outcomes, shape
 from kczg.services import documents as docs
 from kczg.parsing import clean_filename
 from kczg.services import files, signing
@@ -116,7 +116,23 @@ def verify(code=None):
             scope.switch(year)  # the record's list, body and nomination are of its year
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
-                           campaign=scope.campaign()), status
+                           stage=_public_stage(record), campaign=scope.campaign()), status
+
+
+def _public_stage(record) -> str:
+    """Where a 申报书's nomination stands, as the public may know it: 已提交 / 已撤回 / 已送达初评机构
+    during the review (its internal results stay internal), 入选 / 未入选 once its list is
+    published."""
+    nomination = record.nomination if record is not None and record.nomination_id else None
+    if nomination is None:
+        return ""
+    stage = outcomes.stages([nomination])[nomination.id]
+    if nomination.status == "submitted" and Publication.select().where(
+            Publication.list == nomination.list_id).exists():
+        return outcomes.stage_name("selected" if stage == "selected" else "not_selected")
+    if stage in ("shortlisted", "not_shortlisted", "selected", "not_selected"):
+        stage = "delivered"
+    return outcomes.stage_name(stage)
 
 
 @bp.route("/verify/file", methods=["POST"])
@@ -146,6 +162,7 @@ def verify_file():
     status = 200 if result.status == "unaltered" else 422
     return render_template("public/verify.html", code=result.code or None, record=record,
                            checked=result, file_name=clean_filename(upload.filename),
+                           stage=_public_stage(record),
                            campaign=scope.campaign()), status
 
 

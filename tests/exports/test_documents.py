@@ -89,7 +89,8 @@ def test_application_form_pdf_and_docx(unit_a, db, tmp_path):
     for typed in ("量子<b>粗体</b>芯片技术", "北京示例微电子科技有限公司", "91110108551385082Q", "张伟",
                   "稀疏计算单元与编译器协同优化", "ZL201910000001.X", "2020年6月18日",
                   "TRL7实际环境中原型演示", "18500.50", "该成果创新性突出", "推荐单位（盖章）",
-                  "2021“科创中国”先导技术榜申报书", "先导技术榜-电子信息-01", "第1页共"):
+                  "2021“科创中国”先导技术榜申报书", "先导技术榜-电子信息-01", "第1页共",
+                  "一、基本信息", "二、主要完成人"):
         assert flat(typed) in text, typed
     fonts = embedded_fonts(r.data, tmp_path)
     for face in ("FandolFang", "FandolHei", "FandolKai", "KCZG-Title-Heavy"):  # 仿宋 黑体 楷体 小标宋

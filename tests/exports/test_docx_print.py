@@ -87,8 +87,10 @@ def test_form_docx_tables(unit_a, db):
     assert widths == [45, 123]  # the PDF's 45 mm label column, the rest of the 168 mm block
     rows = [t for t in tables if t.rows[0].cells[0].text == "序号"]
     assert rows and all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in rows)
-    headings = [p for p in d.paragraphs if re.match(r"\d+．", p.text)]
+    headings = [p for p in d.paragraphs if re.match(r"[一二三四五六七八九十]+、", p.text)]
     assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    assert [p.text for p in headings][:2] == ["一、基本信息", "二、主要完成人"]  # a Chinese form's
+    assert headings[-1].text.endswith("推荐单位意见")
     qr = picture_paragraphs(d.element.body)
     assert len(qr) == 1 and line_rule(qr[0], d.styles)[0] == "auto"
 

@@ -98,3 +98,26 @@ def test_the_root_certificate_is_offered(client, letter):
     assert r.status_code == 200 and r.data.startswith(b"-----BEGIN CERTIFICATE-----")
     page = client.get("/verify").get_data(as_text=True)
     assert "本平台根证书（kczg-root.crt）" in page and "可信任证书" in page
+
+
+def test_the_verify_page_tells_a_nominations_public_stage(client, db):
+    """During the review its internal results stay internal; once the list is published a
+    not-shortlisted 申报书 says 未入选, not 已提交."""
+    from kczg.models import Nomination, Publication, User
+
+    login(client, "unit-a")
+    nid = submit(client, "xdjs", "dzxx")
+    assert client.get(f"/unit/documents/nominations/{nid}.pdf").status_code == 200
+    code = DocumentRecord.get(DocumentRecord.nomination == nid).code
+
+    def stage():
+        page = client.get(f"/verify/{code}").get_data(as_text=True)
+        return re.search(r"当前状态：([^）]+)）", page).group(1)
+
+    assert stage() == "已提交"
+    n = Nomination.get_by_id(nid)
+    Nomination.update(outcome="not_shortlisted").where(Nomination.id == nid).execute()
+    assert stage() == "已送达初评机构"  # the body's results are not public
+    Publication.create(list=n.list, published_by=User.get(User.username == "secretariat"),
+                       campaign=n.campaign_id)
+    assert stage() == "未入选"
