@@ -414,12 +414,28 @@ def _repeat_header(row) -> None:
 
 FORM_WIDTH_MM = 168          # the 申报书's text block (margins 22/20 mm), as in print.css
 LABEL_MM = 45                # label column; the value takes the rest
-NUMBER_MM = 12               # 序号 column of repeating rows
+NUMBER_MM = 14               # 序号 column of repeating rows (two characters and the padding)
 
 
-def _table(doc, rows: list[list[str]], header: list[str] | None = None, widths=None):
+FORM_PT = 12.0               # the 申报书's text (小四), as in print.css
+FORM_LINE_PT = 20.0          # and its exact line pitch: the PDF and the DOCX fill pages alike
+
+
+def _cell_margins(table, top_mm: float, side_mm: float) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side, mm in (("top", top_mm), ("left", side_mm), ("bottom", top_mm), ("right", side_mm)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
+
+
+def _table(doc, rows: list[list[str]], header: list[str] | None = None, widths=None,
+           size: float = 10.5, split: bool = False):
     """A bordered table with fixed widths (default: equal shares of the block, 序号 narrow),
-    rows never split across pages, the header row repeated on each page."""
+    rows never split across pages (but a long text's, `split`), the header row repeated on
+    each page."""
     cols = len(rows[0]) if rows else len(header or [1])
     if widths is None:
         if header and header[0] == "序号" and cols > 1:
@@ -432,13 +448,14 @@ def _table(doc, rows: list[list[str]], header: list[str] | None = None, widths=N
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, values in enumerate(([header] if header else []) + rows):
         row = table.add_row()
-        _cant_split(row)
+        if not split:
+            _cant_split(row)
         if header and r == 0:
             _repeat_header(row)
         for c, (cell, value) in enumerate(zip(row.cells, values)):
             para = cell.paragraphs[0]
             label = (header and r == 0) or (widths[0] == LABEL_MM and c == 0)
-            _run(para, str(value), HEADING_FONT if label else BODY_FONT, 10.5)
+            _run(para, str(value), HEADING_FONT if label else BODY_FONT, size)
     _fixed_widths(table, widths)
     return table
 
@@ -453,7 +470,10 @@ def _heading(doc, text: str, font: str, size: float, before: float = 10):
 
 
 def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
-    doc = _document(12, (25, 20, 22, 22))
+    doc = _document(FORM_PT, (25, 20, 22, 22))
+    normal = doc.styles["Normal"].paragraph_format
+    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.line_spacing, normal.space_after, normal.space_before = Pt(FORM_LINE_PT), Pt(0), Pt(0)
     header = doc.sections[0].header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(header, f"{form.running_header} · {form.organisation}", HEADING_FONT, 9)
@@ -467,32 +487,51 @@ def form_docx(form: ApplicationForm, stamp: Stamp) -> bytes:
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing = Pt(22 * 1.4)  # print.css .form h1
+    p.paragraph_format.space_before, p.paragraph_format.space_after = Mm(4), Mm(2)
     _run(p, form.heading, TITLE_FONT, 22)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Mm(6)
     _run(p, form.title, size=14)
     info = [["榜单", form.list_name]] + ([["所属领域", form.domain_name]] if form.domain_name
                                         else []) + \
         [["推荐单位", form.organisation], ["推荐编号", form.number], ["提交时间", form.submitted]]
     pair = (LABEL_MM, FORM_WIDTH_MM - LABEL_MM)
-    _table(doc, info, widths=pair)
+
+    def table(rows, split=False, **kw):
+        t = _table(doc, rows, size=FORM_PT, split=split, **kw)
+        _cell_margins(t, 1.6, 2)  # print.css: padding 1.6mm 2mm
+        gap = doc.add_paragraph()  # print.css: 2 mm below each table (and no merged tables)
+        gap.paragraph_format.line_spacing = Mm(2)
+        return t
+
+    def heading(text, font, size, before_mm, after_mm):  # print.css h2, h3
+        p = _heading(doc, text, font, size, before=before_mm * 72 / 25.4)
+        p.paragraph_format.space_after = Mm(after_mm)
+        return p
+
+    table(info, widths=pair)
     for i, section in enumerate(form.sections, 1):
-        _heading(doc, f"{cn_heading(i)}{section.title}", HEADING_FONT, 14)
+        heading(f"{cn_heading(i)}{section.title}", HEADING_FONT, 14, 6, 2)
         for block in section.blocks:
             if isinstance(block, RowTable):
                 if block.label != section.title:
-                    _heading(doc, block.label, SUBHEADING_FONT, 12, before=4)
+                    heading(block.label, SUBHEADING_FONT, 12, 3, 1)
                 rows = [[str(n), *row] for n, row in enumerate(block.rows, 1)] or \
                     [["无"] + [""] * len(block.headers)]
-                _table(doc, rows, header=["序号", *block.headers])
+                table(rows, header=["序号", *block.headers])
             elif isinstance(block, FieldTable):
-                _table(doc, [[row.label, row.value] for row in block.rows], widths=pair)
-            else:
-                _table(doc, [[block.label], [block.value]], widths=(FORM_WIDTH_MM,))
-    _heading(doc, f"{cn_heading(len(form.sections) + 1)}推荐单位意见", HEADING_FONT, 14)
-    _table(doc, [[row.label, row.value] for row in form.contact], widths=pair)
-    table = _table(doc, [["推荐意见"], [form.opinion]], widths=(FORM_WIDTH_MM,))
-    cell = table.rows[1].cells[0]
+                table([[row.label, row.value] for row in block.rows], widths=pair)
+            else:  # a long text may run over pages, as in the PDF
+                before = doc.paragraphs[-1]
+                if before.paragraph_format.keep_with_next:  # LibreOffice would keep the heading
+                    before.paragraph_format.keep_with_next = False  # with the whole long row
+                table([[block.label], [block.value]], split=True, widths=(FORM_WIDTH_MM,))
+    heading(f"{cn_heading(len(form.sections) + 1)}推荐单位意见", HEADING_FONT, 14, 6, 2)
+    table([[row.label, row.value] for row in form.contact], widths=pair)
+    opinion = table([["推荐意见"], [form.opinion]], widths=(FORM_WIDTH_MM,))
+    cell = opinion.rows[1].cells[0]
     for text in ("", "", f"推荐单位（盖章）：{form.organisation}", "", "年　　月　　日"):
         para = cell.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -66,7 +66,8 @@ def css() -> str:
         # on html, not body: the page-margin boxes inherit it (shared/FINDINGS.md)
         f"html {{ {rule.format(css_family(BODY), BODY.weight)} }}",
         f".letter h1, .form h1, .summary h1 {{ {rule.format(css_family(TITLE), TITLE.weight)} }}",
-        f".form h2, .form th, .summary th {{ {rule.format(css_family(HEADING), HEADING.weight)} }}",
+        f".form h2, .form th, .form .long-label, .summary th "
+        f"{{ {rule.format(css_family(HEADING), HEADING.weight)} }}",
         f".form h3 {{ {rule.format(css_family(SUBHEADING), SUBHEADING.weight)} }}",
     ])
 
