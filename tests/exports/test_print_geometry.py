@@ -1,6 +1,7 @@
 """The paper copies measured as printed: text block position and width, characters a line,
 lines a page, page count and fonts, read back from the PDFs with poppler (pdftotext's word boxes,
 pdffonts, and table rules found in a 300 dpi render)."""
+import io
 import re
 import subprocess
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from html import unescape
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from exports import content as c
 from exports import layout, pdf
@@ -280,3 +282,25 @@ def test_summary_block_top_on_continued_pages(tmp_path):
     assert abs(min(ys) - 15) < TOL, min(ys)
     assert abs(min(xs) - 12) < TOL and abs(max(xs) - 285) < TOL
     assert "序号" in [ln.text for ln in lines(data, tmp_path, 2)]
+
+
+@pytest.mark.parametrize("rows,signoff", [(10, False), (12, False), (13, True), (30, False)])
+def test_summary_qr_shares_the_last_page_with_the_table(rows, signoff, tmp_path):
+    """The QR and code sit in the bottom margin of the table's last page: never a page of
+    their own, whatever the number of rows."""
+    columns = ["序号", "榜单", "名称", "推荐单位", "统一社会信用代码", "联系人", "联系电话", "验证码"]
+    summary = c.Summary("推荐汇总表", "初评材料", columns,
+                        [[i, "先导技术榜", f"面向边缘计算的低功耗人工智能芯片架构{i}", "中国电子学会",
+                          "91110108551385082Q", "王明", "010-68283463", f"ROW{i:02d}-CODE"]
+                         for i in range(1, rows + 1)], [4, 8, 24, 14, 18, 6, 12, 14],
+                        signoff=signoff)
+    data = pdf.summary_pdf(summary, STAMP)
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(data)
+    count = len(PdfReader(io.BytesIO(data)).pages)
+    last = subprocess.run(["pdftotext", "-f", str(count), "-l", str(count), str(path), "-"],
+                          capture_output=True, text=True).stdout
+    assert f"ROW{rows:02d}-CODE" in last and STAMP.code in last, (count, last[-300:])
+    earlier = subprocess.run(["pdftotext", "-l", str(max(count - 1, 1)), str(path), "-"],
+                             capture_output=True, text=True).stdout if count > 1 else ""
+    assert STAMP.code not in earlier
