@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -117,13 +118,55 @@ def letter_pdf(letter: Letter, stamp: Stamp) -> bytes:
                  pitch=layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE)
 
 
-def form_pdf(form: ApplicationForm, stamp: Stamp, draft: bool = False) -> bytes:
-    """`draft`: a preview, marked 草稿 across every page and carrying no verification code."""
+def _page_texts(document) -> list[str]:
+    """Each laid-out page's own text (its margin boxes left out), for its page code."""
+    def walk(box, out):
+        if isinstance(box, boxes.MarginBox):
+            return
+        if isinstance(box, boxes.TextBox):
+            out.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child, out)
+
+    texts = []
+    for page in document.pages:
+        out: list[str] = []
+        walk(page._page_box, out)
+        texts.append(verify.page_text("".join(out)))
+    return texts
+
+
+def _paged(template: str, page_name: str, stamp: Stamp, pages_out: list | None,
+           **context) -> bytes:
+    """A document whose every page carries its own code (document code, page number, a digest
+    of that page's text) in the bottom right margin: laid out once to read each page's text,
+    then again with the codes, which sit in the margin and move nothing."""
+    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_svg_data_uri(stamp.url),
+                                             **context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
+    texts = _page_texts(document.render(stylesheets=_stylesheets(), font_config=_fonts))
+    rules = "\n".join(
+        f"@page {page_name}:nth({n}) {{ @bottom-right {{ content: "
+        f"{css_string('页码核验 ' + verify.page_code(stamp.code, n, text))} !important; "
+        f"font-size: 8pt; color: #555; }} }}"
+        for n, text in enumerate(texts, 1))
+    final = document.render(stylesheets=_stylesheets() + [CSS(string=rules,
+                                                                font_config=_fonts)],
+                            font_config=_fonts)
+    if pages_out is not None:
+        pages_out[:] = texts
+    return final.write_pdf()
+
+
+def form_pdf(form: ApplicationForm, stamp: Stamp, draft: bool = False,
+             pages_out: list | None = None) -> bytes:
+    """`draft`: a preview, marked 草稿 across every page and carrying no verification code.
+    `pages_out` receives each page's text (the page codes are made from it)."""
     if draft:
         html = env.get_template("form.html").render(stamp=stamp, qr="", form=form, draft=True)
         return render_html(html)
-    return _page("form.html", stamp, form=form, draft=False)
+    return _paged("form.html", "form", stamp, pages_out, form=form, draft=False)
 
 
-def summary_pdf(summary: Summary, stamp: Stamp) -> bytes:
-    return _page("summary.html", stamp, summary=summary)
+def summary_pdf(summary: Summary, stamp: Stamp, pages_out: list | None = None) -> bytes:
+    return _paged("summary.html", "summary", stamp, pages_out, summary=summary)

@@ -27,6 +27,43 @@ def normalize_code(code: str) -> str:
     return raw[:20]
 
 
+def page_text(text: str) -> str:
+    """A page's text as it is compared: no whitespace, full-width forms folded (NFKC)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def page_digest(text: str) -> str:
+    """Four characters of the alphabet above from the SHA-256 of a page's text."""
+    import hashlib
+
+    number = int.from_bytes(hashlib.sha256(page_text(text).encode()).digest()[:4], "big")
+    out = ""
+    for _ in range(4):
+        number, digit = divmod(number, len(ALPHABET))
+        out += ALPHABET[digit]
+    return out
+
+
+def page_code(code: str, number: int, text: str) -> str:
+    """The code printed on one page: the document's, the page number, the page's digest."""
+    return f"{code}-{number}-{page_digest(text)}"
+
+
+def parse_page_code(typed: str) -> tuple[str, int, str] | None:
+    """(document code, page number, digest) of a page code as typed off paper, or None."""
+    import re
+    import unicodedata
+
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", typed or "").upper() if ch.isalnum())
+    m = re.fullmatch(rf"([{ALPHABET}]{{12}})(\d{{1,3}})([{ALPHABET}]{{4}})", raw)
+    if not m:
+        return None
+    c = m.group(1)
+    return f"{c[:4]}-{c[4:8]}-{c[8:]}", int(m.group(2)), m.group(3)
+
+
 def verify_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{code}"
 

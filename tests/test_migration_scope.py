@@ -67,7 +67,10 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
                                                         "duplicate_dismissal", "criterion"))
 
     r = router()
-    r.rollback()  # 020 (scans per letter) undone, then 019: no campaign on those tables
+    r.rollback()  # 021 (page codes), 020 (scans per letter) undone, then 019
+    with database.connection_context():
+        assert "pages" not in {c.name for c in database.get_columns("document_record")}
+    r.rollback()
     with database.connection_context():
         assert "retired_at" not in {c.name for c in database.get_columns("attachment")}
     r.rollback()

@@ -36,6 +36,8 @@ class DocumentRecord(YearOwned, BaseModel):
     # what the document says that a reader can compare with the paper: [[label, value], ...]
     downloaded_at = peewee.DateTimeField(null=True)  # first downloaded by its unit
     facts = JSONField(default=lambda: [])  # (not default=list: `list` is the field above)
+    # each printed page's text (whitespace removed), as the PDF was generated: page codes
+    pages = JSONField(default=lambda: [])
 
     @property
     def kind_name(self) -> str:

@@ -15,10 +15,11 @@ from flask import (
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
+from exports import verify as codes
 from exports.verify import normalize_code
 from kczg.campaigns import scope
 from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
-from kczg.rules import calendar, outcomes, shape
+from kczg.rules import calendar, outcomes, permissions, shape
 from kczg.services import documents as docs
 from kczg.parsing import clean_filename
 from kczg.services import files, signing
@@ -164,6 +165,59 @@ def verify_file():
                            checked=result, file_name=clean_filename(upload.filename),
                            stage=_public_stage(record),
                            campaign=scope.campaign()), status
+
+
+@bp.route("/verify/page", methods=["POST"])
+def verify_page():
+    """核验单页: the code printed on one page of a 申报书 or a summary, and a line typed off
+    that page: does the page exist, and does the platform's original of it hold that line? The
+    public learns only yes or no; a reader who may see the document (its unit, the body it is
+    routed to, the secretariat) sees the whole page to compare."""
+    typed = request.form.get("page_code", "")[:60]
+    line = codes.page_text(request.form.get("line", "")[:200])
+    parsed = codes.parse_page_code(typed)
+    result = {"typed": typed, "line": request.form.get("line", "")[:200]}
+    record = None
+    if parsed is not None:
+        code, number, digest = parsed
+        with unscoped():
+            record = DocumentRecord.get_or_none(DocumentRecord.code == code)
+            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
+        if year is not None:
+            scope.switch(year)
+        pages = record.pages if record is not None else []
+        if record is None or not 1 <= number <= len(pages) or \
+                codes.page_digest(pages[number - 1]) != digest:
+            result["status"] = "unknown"
+        else:
+            text = pages[number - 1]
+            result.update(status="valid", number=number, total=len(pages), record=record)
+            if len(line) >= 6:
+                result["line_status"] = "match" if line in text else "mismatch"
+            if _may_read(record):
+                result["text"] = text
+    else:
+        result["status"] = "malformed"
+    log.info("verify page %s: %s %s", typed, result["status"], result.get("line_status", ""))
+    status = 200 if result["status"] == "valid" and result.get("line_status") != "mismatch" \
+        else 422
+    return render_template("public/verify.html", code=None, record=None, page_result=result,
+                           stage="", campaign=scope.campaign()), status
+
+
+def _may_read(record) -> bool:
+    """Whether the logged-in reader may see a document's content in full."""
+    user = current_user
+    if not user.is_authenticated:
+        return False
+    if user.role == "secretariat":
+        return True
+    if record.nomination_id:
+        return permissions.can_view_nomination(user, record.nomination)
+    if user.role == "unit":
+        return record.organisation_id == user.organisation_id
+    return user.role == "review" and record.review_body_id is not None and \
+        permissions.is_body_of(user, record.review_body)
 
 
 @bp.route("/verify/root.crt")

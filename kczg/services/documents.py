@@ -478,6 +478,16 @@ RENDERERS = {
 }
 
 
+PAGED = {("form", "pdf"), ("summary", "pdf")}
+
+
+def keep_pages(record: DocumentRecord, pages: list[str]) -> None:
+    """What each printed page of a document says, for its page codes (verify page)."""
+    if record.pages != pages:
+        record.pages = pages
+        record.save(only=[DocumentRecord.pages])
+
+
 def rendered(prepared: Prepared, fmt: str) -> Path:
     """The document's file in this format, rendered once per content (code) and kept."""
     render = RENDERERS.get((prepared.kind, fmt))
@@ -486,7 +496,12 @@ def rendered(prepared: Prepared, fmt: str) -> Path:
     path = cache_dir() / f"{prepared.record.code}-{base_url_tag()}.{fmt}"
     if not path.exists():
         stamp = c.Stamp(prepared.record.code, verify.verify_url(base_url(), prepared.record.code))
-        data = render(prepared.content, stamp)
+        if (prepared.kind, fmt) in PAGED:  # each page carries its own code: keep its text
+            pages: list[str] = []
+            data = render(prepared.content, stamp, pages_out=pages)
+            keep_pages(prepared.record, pages)
+        else:
+            data = render(prepared.content, stamp)
         if fmt == "pdf":  # every PDF the platform generates carries its signature
             data = signing.sign(data, prepared.record.code)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

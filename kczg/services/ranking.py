@@ -62,4 +62,7 @@ def ranking_file(body, groups, result, fmt: str) -> bytes:
     record = docs.issue("ranking", f"ranking:{body.id}", summary.digest(), title,
                         review_body=body)
     stamp = c.Stamp(record.code, verify.verify_url(docs.base_url(), record.code))
-    return signing.sign(pdf_writer.summary_pdf(summary, stamp), record.code)
+    pages: list[str] = []
+    data = pdf_writer.summary_pdf(summary, stamp, pages_out=pages)
+    docs.keep_pages(record, pages)
+    return signing.sign(data, record.code)

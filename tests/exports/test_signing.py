@@ -121,3 +121,38 @@ def test_the_verify_page_tells_a_nominations_public_stage(client, db):
     Publication.create(list=n.list, published_by=User.get(User.username == "secretariat"),
                        campaign=n.campaign_id)
     assert stage() == "未入选"
+
+
+def test_a_page_code_of_a_申报书_verifies_and_an_edited_pages_text_does_not(client, db,
+                                                                          tmp_path):
+    login(client, "unit-a")
+    nid = submit(client, "xdjs", "dzxx")
+    data = client.get(f"/unit/documents/nominations/{nid}.pdf").data
+    path = tmp_path / "form.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
+                          capture_output=True, text=True).stdout
+    page_code = re.search(r"页码核验\s+([A-Z0-9-]+-2-[A-Z0-9]{4})", text).group(1)
+    assert "18500.50" in text
+    line = "18500.50"  # what a reviewer types off page 2: the figure in 近三年新增销售额
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
+
+    def check(code, typed):
+        r = client.post("/verify/page", data={"csrf_token": csrf_token(client, "/verify"),
+                                              "page_code": code, "line": typed})
+        m = re.search(r'id="verify-page-status"[^>]*>(.*?)</p>', r.get_data(as_text=True), re.S)
+        return r.status_code, re.sub(r"<[^>]+>", "", m.group(1)), r.get_data(as_text=True)
+
+    status, said, page = check(page_code.lower().replace("-", " "), line)  # as typed off paper
+    assert status == 200 and said.startswith("一致") and "第2页" in said
+    assert 'id="verify-page-text"' not in page  # the public sees no content
+    status, said, _ = check(page_code, line.replace("18500.50", "28500.50"))  # an edited page
+    assert status == 422 and said.startswith("不一致")
+    wrong = page_code[:-4] + ("2222" if not page_code.endswith("2222") else "3333")
+    assert "平台上没有这一页" in check(wrong, line)[1]
+    assert "格式不正确" in check("ABCD", line)[1]
+    # the unit (who may read its 申报书) sees the page's original text to compare
+    login(client, "unit-a")
+    _, said, page = check(page_code, "")
+    assert "请再输入该页上的一行文字" in said and 'id="verify-page-text"' in page
+    assert "18500.50" in page
