@@ -11,6 +11,8 @@ added after signing), or unknown (no signature, or another signer's).
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
@@ -24,6 +26,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 log = logging.getLogger(__name__)
+_thread = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="kczg-sign")
+
+
+def _outside_any_loop(fn, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions (each runs asyncio.run) where no event
+    loop is running: at once in a plain thread; in a thread of its own where a loop runs in
+    this one (a caller inside Playwright's sync API, or any asyncio server)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    return _thread.submit(fn, *args, **kwargs).result()
 
 ROOT_FILE, CERT_FILE, KEY_FILE = "root.pem", "signing.pem", "signing.key"
 FIELD = "kczg-signature"
@@ -109,8 +123,8 @@ class Signer:
             location="中国", subfilter=fields.SigSeedSubFilter.PADES,
             md_algorithm="sha256")
         out = io.BytesIO()
-        signers.PdfSigner(meta, signer=self._signer, timestamper=self._timestamper).sign_pdf(
-            writer, output=out)
+        pdf_signer = signers.PdfSigner(meta, signer=self._signer, timestamper=self._timestamper)
+        _outside_any_loop(pdf_signer.sign_pdf, writer, output=out)
         return out.getvalue()
 
 
@@ -160,7 +174,7 @@ def check(pdf: bytes, root_pem: bytes) -> Check:
         trust_roots=[asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))],
         allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = _outside_any_loop(validate_pdf_signature, sig, context)
     except PathBuildingError:
         return Check("unknown", code, "该文件的签名证书不是本平台签发的：可能来自其他平台。")
     signed_at = status.signer_reported_dt

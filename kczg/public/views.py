@@ -191,7 +191,8 @@ def verify_page():
             result["status"] = "unknown"
         else:
             text = pages[number - 1]
-            result.update(status="valid", number=number, total=len(pages), record=record)
+            result |= {"status": "valid", "number": number, "total": len(pages),
+                       "record": record}
             if len(line) >= 6:
                 result["line_status"] = "match" if line in text else "mismatch"
             if _may_read(record):
