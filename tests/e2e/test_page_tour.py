@@ -94,7 +94,7 @@ def test_tour(page, live_server, app):
         code = DocumentRecord.get(DocumentRecord.kind == "form").code
     page.goto(b + "/verify")
     page.get_by_label("验证码").fill(code.lower().replace("-", ""))  # as typed off paper
-    page.get_by_role("button", name="核验").click()
+    page.get_by_role("button", name="核验", exact=True).click()
     expect(page.locator("#verify-status")).to_contain_text("该文件由本平台生成，且为最新版本")
     expect(page.locator(".verify-facts")).to_contain_text("预置的submitted技术")
     expect(page.locator(".verify-facts")).to_contain_text("91110108551385082Q")
