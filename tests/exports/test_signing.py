@@ -156,3 +156,25 @@ def test_a_page_code_of_a_申报书_verifies_and_an_edited_pages_text_does_not(c
     _, said, page = check(page_code, "")
     assert "请再输入该页上的一行文字" in said and 'id="verify-page-text"' in page
     assert "18500.50" in page
+
+
+def test_an_institutions_certificate_replaces_the_instance_ca(client, app, letter, tmp_path):
+    """KCZG_SIGNING_KEY / _CERT / _CHAIN: documents signed by the institution's key, its root
+    offered on the verify page, the instance's own CA no longer trusted."""
+    from kczg.services import documents
+
+    pure.make_ca(tmp_path / "institution", organisation="某省科协信息中心")
+    folder = tmp_path / "institution"
+    app.config.update(KCZG_SIGNING_KEY=str(folder / pure.KEY_FILE),
+                      KCZG_SIGNING_CERT=str(folder / pure.CERT_FILE),
+                      KCZG_SIGNING_CHAIN=str(folder / pure.ROOT_FILE))
+    try:
+        assert client.get("/verify/root.crt").data == (folder / pure.ROOT_FILE).read_bytes()
+        assert "不是本平台签发的" in status_of(send(client, letter))  # signed by the old CA
+        for old in documents.cache_dir().glob("*.pdf"):
+            old.unlink()  # rendered again, signed by the institution
+        fresh = client.get("/unit/documents/letters/xdjs/dzxx.pdf").data
+        assert status_of(send(client, fresh)).startswith("由本平台签发，签名之后未被修改。")
+    finally:
+        for key in ("KCZG_SIGNING_KEY", "KCZG_SIGNING_CERT", "KCZG_SIGNING_CHAIN"):
+            app.config[key] = ""
