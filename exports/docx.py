@@ -88,9 +88,10 @@ def _document(size_pt: float, margins_mm: tuple[float, float, float, float],
 
 
 def _run(paragraph, text: str, font: str = BODY_FONT, size: float | None = None,
-         bold: bool = False):
+         bold: bool = False, latin: str = LATIN_FONT):
+    """A run in `font` (its digits and Latin letters in `latin`)."""
     run = paragraph.add_run(text)
-    _cjk(run._element, font)
+    _cjk(run._element, font, latin)
     if size:
         run.font.size = Pt(size)
     run.bold = bold
@@ -261,7 +262,7 @@ def _letter_footer(footer, stamp: Stamp, outer: str) -> None:
     else:
         _fixed_widths(table, (46, 22, 88))
         number_cell, qr_cell, text_cell = cells
-    _no_cell_margins(table)  # so the number sits one character in from the block's edge
+    _cell_margins(table, 0, 0)  # so the number sits one character in from the block's edge
     _page_number(number_cell.paragraphs[0], outer)
     _qr(qr_cell.paragraphs[0], stamp, 18)
     _stamp_text(text_cell, stamp, first=text_cell.paragraphs[0])
@@ -300,12 +301,11 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
                 current.alignment = WD_ALIGN_PARAGRAPH.CENTER
             else:
                 current.runs[-1].add_break()
-            run = _run(current, line.text, TITLE_FONT, layout.TITLE_PT)
-            _cjk(run._element, TITLE_FONT, latin=TITLE_FONT)  # the title's digits in its face
+            # the title's digits in its own face
+            run = _run(current, line.text, TITLE_FONT, layout.TITLE_PT, latin=TITLE_FONT)
             _pitch(run._element, layout.TITLE_PT, 1, layout.TITLE_PT)  # no condensing
         elif line.para_start or line.kind in ("blank", "sig", "docnum"):
             current = doc.add_paragraph()
-            _no_auto_space(current._p)
             current.alignment = WD_ALIGN_PARAGRAPH.RIGHT if line.kind in ("sig", "docnum") \
                 else WD_ALIGN_PARAGRAPH.LEFT
             if line.indent:
@@ -313,10 +313,10 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
             if line.kind == "sig":
                 current.paragraph_format.right_indent = Pt(line.right_em * pitch)
             if line.text:
-                _spaced(_run(current, line.text), line.spacing_pt)
+                _spaced(_run(current, line.text, latin=BODY_FONT), line.spacing_pt)
         else:
             current.runs[-1].add_break()
-            _spaced(_run(current, line.text), line.spacing_pt)
+            _spaced(_run(current, line.text, latin=BODY_FONT), line.spacing_pt)
         if first and letter.letterhead_mm:
             current.paragraph_format.space_before = Mm(letter.letterhead_mm)
         first = False
@@ -352,7 +352,6 @@ def _spaced(run, spacing_pt: float) -> None:
     text = run.text
     if text:  # (and a point and a half of slack: LibreOffice rounds each advance to twips)
         spacing_pt -= (_autospaces(text) * 0.2 * layout.BODY_PT + 1.5) / len(text)
-    _cjk(run._element, BODY_FONT, latin=BODY_FONT)  # digits and letters as the PDF has them
     _set_spacing(run._element.get_or_add_rPr(), math.floor(spacing_pt * 20 + 1e-6))
 
 
@@ -390,16 +389,6 @@ def _fixed_widths(table, widths_mm) -> None:
             cell.width = Mm(w)
 
 
-def _no_cell_margins(table) -> None:
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), "0")
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    table._tbl.tblPr.append(margins)
-
-
 def _cant_split(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
@@ -422,6 +411,7 @@ FORM_LINE_PT = 20.0          # and its exact line pitch: the PDF and the DOCX fi
 
 
 def _cell_margins(table, top_mm: float, side_mm: float) -> None:
+    """The table's cell margins, above and below, left and right."""
     margins = OxmlElement("w:tblCellMar")
     for side, mm in (("top", top_mm), ("left", side_mm), ("bottom", top_mm), ("right", side_mm)):
         el = OxmlElement(f"w:{side}")

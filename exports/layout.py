@@ -218,17 +218,14 @@ def letter_lines(letter) -> list[PrintLine]:
         block = block[1:]  # one line of the seal's room is enough
     elif len(block) > room():
         last = pages[-1]
-        tail = [i for i, ln in enumerate(last) if ln.kind == "text"]
-        start = next((i for i in reversed(tail) if last[i].para_start), None)
-        para_len = len(last) - start if start is not None else 0
+        start = next((i for i in range(len(last) - 1, -1, -1)
+                      if last[i].kind == "text" and last[i].para_start), len(last))
+        para_len = len(last) - start  # the last paragraph's lines on this page
         move = para_len if para_len < 4 else 2
-        moved = last[len(last) - move:] if move else []
-        del last[len(last) - len(moved):]
+        moved = last[len(last) - move:]
+        del last[len(last) - move:]
         new_page()
-        if moved:
-            if not moved[0].para_start:
-                moved[0].para_start = True  # the paragraph's part on the new page
-            pages[-1].extend(moved)
+        pages[-1].extend(moved)  # (its first line starts the new page: marked below)
     pages[-1].extend(block)
     out: list[PrintLine] = []
     for number, page in enumerate(pages):

@@ -103,15 +103,14 @@ def make_ca(directory: Path, organisation: str = "“科创中国”榜单征集
 class Signer:
     """Signs PDFs with one key and certificate chain (loaded once)."""
 
-    def __init__(self, key: Path, cert: Path, chain: list[Path], root: Path | None,
-                 tsa_url: str = "", passphrase: bytes | None = None):
+    def __init__(self, key: Path, cert: Path, chain: list[Path], tsa_url: str = "",
+                 passphrase: bytes | None = None):
         from pyhanko.sign import signers, timestamps
 
         self._signer = signers.SimpleSigner.load(
             str(key), str(cert), ca_chain_files=[str(p) for p in chain] or None,
             key_passphrase=passphrase)
         self._timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-        self.root = root
 
     def sign(self, pdf: bytes, code: str = "") -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -2,42 +2,46 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import re
 import secrets
+import unicodedata
 
 import segno
 
 # Crockford-like alphabet: no 0/O, 1/I/L, so a code read off paper is typed back right
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PAGE_CODE = re.compile(rf"([{ALPHABET}]{{12}})(\d{{1,3}})([{ALPHABET}]{{4}})")
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    return _hyphenated("".join(secrets.choice(ALPHABET) for _ in range(12)))
+
+
+def _typed(code: str) -> str:
+    """What was typed off paper, letters and digits only: any case, with or without hyphens
+    or spaces (full-width ones included)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
+
+
+def _hyphenated(raw: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def normalize_code(code: str) -> str:
-    """A code as typed off paper: any case, with or without hyphens or spaces (full-width ones
-    included) -> ABCD-EFGH-JKMN."""
-    import unicodedata
-
-    raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
-    if len(raw) == 12:
-        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-    return raw[:20]
+    """A code as typed off paper -> ABCD-EFGH-JKMN."""
+    raw = _typed(code)
+    return _hyphenated(raw) if len(raw) == 12 else raw[:20]
 
 
 def page_text(text: str) -> str:
     """A page's text as it is compared: no whitespace, full-width forms folded (NFKC)."""
-    import unicodedata
-
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def page_digest(text: str) -> str:
     """Four characters of the alphabet above from the SHA-256 of a page's text."""
-    import hashlib
-
     number = int.from_bytes(hashlib.sha256(page_text(text).encode()).digest()[:4], "big")
     out = ""
     for _ in range(4):
@@ -53,15 +57,8 @@ def page_code(code: str, number: int, text: str) -> str:
 
 def parse_page_code(typed: str) -> tuple[str, int, str] | None:
     """(document code, page number, digest) of a page code as typed off paper, or None."""
-    import re
-    import unicodedata
-
-    raw = "".join(ch for ch in unicodedata.normalize("NFKC", typed or "").upper() if ch.isalnum())
-    m = re.fullmatch(rf"([{ALPHABET}]{{12}})(\d{{1,3}})([{ALPHABET}]{{4}})", raw)
-    if not m:
-        return None
-    c = m.group(1)
-    return f"{c[:4]}-{c[4:8]}-{c[8:]}", int(m.group(2)), m.group(3)
+    m = PAGE_CODE.fullmatch(_typed(typed))
+    return (_hyphenated(m.group(1)), int(m.group(2)), m.group(3)) if m else None
 
 
 def verify_url(base_url: str, code: str) -> str:

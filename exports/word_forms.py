@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.table import Table
 
 from kczg.parsing import parse_amount
 
@@ -176,8 +177,6 @@ def _tables(document) -> list:
     """The document's tables in reading order, also those inside a content control (w:sdt),
     which python-docx's Document.tables leaves out; a table inside a table's cell is read as
     part of that cell."""
-    from docx.table import Table
-
     body = document.element.body
     return [Table(tbl, document._body) for tbl in body.iter(qn("w:tbl"))
             if not any(a.tag == qn("w:tbl") for a in tbl.iterancestors())]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import peewee
 from flask import Flask, g, render_template, request
-from markupsafe import escape
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 
 from . import config, security, throttle
 from .db import BUSY_MESSAGE, database, init_database, is_busy
@@ -45,8 +45,8 @@ def _support() -> str:
     from .campaigns import scope
 
     try:
-        contacts = [c for c in scope.facts().contacts if "技术" in c.kind]
-    except Exception:  # noqa: BLE001 - no campaign loaded: the plain words still help
+        contacts = scope.contacts(technical=True)
+    except Exception:  # noqa: BLE001 - the campaign unreadable: the plain words still help
         contacts = []
     phones = "、".join(p for c in contacts for p in c.phone_list)
     return f"技术支持（{phones}）" if phones else "技术支持"

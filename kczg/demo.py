@@ -18,7 +18,6 @@ from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import (
     Assignment,
-    Attachment,
     Filing,
     Nomination,
     Organisation,

@@ -13,10 +13,10 @@ import time_machine
 from huey.signals import SIGNAL_ENQUEUED
 from playhouse.db_url import connect
 
+from kczg import queue
 from kczg.db import database
 from kczg.demo_data import sample
 from kczg.models import Message, User
-from kczg import queue
 from kczg.queue import huey
 from kczg.services import outbox
 from tests.conftest import IN_COLLECTION, login, new_nomination, post_nomination

@@ -23,11 +23,11 @@ from forms.accounts import (
 )
 from kczg import throttle
 from kczg.access import bind_body, home_url
+from kczg.campaigns import scope as campaign_scope
 from kczg.models import AccountApplication, Message, UnitType, User
 from kczg.operations import accounts
 from kczg.operations.accounts import AccountError, apply_for_account
 from kczg.passwords import dummy_verify, password_problem, verify_password
-from kczg.campaigns import scope as campaign_scope
 from kczg.services import health, listing, password_reset
 
 bp = Blueprint("auth", __name__)
@@ -112,15 +112,11 @@ def forgot():
             return render_template("auth/forgot_sent.html",
                                    minutes=current_app.config["PASSWORD_RESET_MINUTES"])
         return render_template("auth/forgot.html", form=form, mail=mail, asked=True,
-                               contacts=_work_contacts()), 503
+                               contacts=campaign_scope.contacts(technical=False)), 503
+    # (the 工作咨询 lines: who can reset a password by hand)
     return render_template("auth/forgot.html", form=form, mail=mail,
-                           contacts=_work_contacts()), 422 if form.errors else 200
-
-
-def _work_contacts() -> list:
-    """工作咨询 lines of the current campaign (who can reset a password by hand)."""
-    facts = campaign_scope.facts()
-    return [c for c in facts.contacts if "技术" not in c.kind] if facts else []
+                           contacts=campaign_scope.contacts(technical=False)), \
+        422 if form.errors else 200
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -141,6 +141,13 @@ def facts() -> Facts | None:
     return facts_of(c) if c is not None else None
 
 
+def contacts(technical: bool) -> list:
+    """The year's 申报系统技术咨询 lines (technical) or its 工作咨询 lines, as the notice gives
+    them."""
+    f = facts()
+    return [c for c in f.contacts if ("技术" in c.kind) == technical] if f else []
+
+
 def lists() -> list:
     """The year's lists in order, each with .domain_rows and its review body (no query)."""
     f = facts()

@@ -287,13 +287,17 @@ def resolve_conflict(user: User, nomination: Nomination, conflict_id: int) -> No
 PREFILLED = {"contact_name", "contact_phone", "contact_email"}
 
 
+def _word_may_fill(nomination: Nomination) -> None:
+    check_open(nomination.list, organisation=nomination.organisation)
+    if nomination.status != "draft":
+        raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+
+
 def read_word(nomination: Nomination, data: bytes):
     """What a Word file would put into the draft, without writing: (the file's reading, the new
     raw data, the changes over what the draft holds). Refused when the draft cannot change or
     the file is not a form of this list and year."""
-    check_open(nomination.list, organisation=nomination.organisation)
-    if nomination.status != "draft":
-        raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+    _word_may_fill(nomination)
     lst = nomination.list
     blank = forms_svc.build_form(nomination, MultiDict())
     try:
@@ -327,9 +331,7 @@ def word_changes(nomination: Nomination, data: dict) -> tuple[dict, list[dict]]:
 def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_version: int):
     """上传Word填报, confirmed: the draft takes the file's values (read_word); returns (the
     saved nomination, the form bound to what is now stored, validated)."""
-    check_open(nomination.list, organisation=nomination.organisation)
-    if nomination.status != "draft":
-        raise Refused("已提交的推荐不能导入；如需修改，请先点击“重新编辑”。")
+    _word_may_fill(nomination)
     cls = form_class(nomination.list)
     formdata = forms_svc.form_input(MultiDict([(k, v) for k, vs in new_raw.items()
                                                for v in (vs if isinstance(vs, list) else [])]),

@@ -19,9 +19,9 @@ from exports import verify as codes
 from exports.verify import normalize_code
 from kczg.campaigns import scope
 from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
+from kczg.parsing import clean_filename
 from kczg.rules import calendar, outcomes, permissions, shape
 from kczg.services import documents as docs
-from kczg.parsing import clean_filename
 from kczg.services import files, signing
 from kczg.services.notice import parse
 
@@ -110,14 +110,21 @@ def verify(code=None):
         normal = normalize_code(code[:40])
         if normal and normal != code:  # abcdefghjkmn -> /verify/ABCD-EFGH-JKMN, one address
             return redirect(url_for(".verify", code=normal))
-        with unscoped():  # a printed copy of any year
-            record = DocumentRecord.get_or_none(DocumentRecord.code == normal) if normal else None
-            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
-        if year is not None:
-            scope.switch(year)  # the record's list, body and nomination are of its year
+        record = _record_of(normal) if normal else None
     status = 404 if code and record is None else 200
     return render_template("public/verify.html", code=code, record=record,
                            stage=_public_stage(record), campaign=scope.campaign()), status
+
+
+def _record_of(code: str):
+    """The document a code names, of any year (a printed copy of an earlier year too); the
+    request goes on in that year's scope: its list, body and nomination are of that year."""
+    with unscoped():
+        record = DocumentRecord.get_or_none(DocumentRecord.code == code)
+        year = Campaign.get_by_id(record.campaign_id) if record is not None else None
+    if year is not None:
+        scope.switch(year)
+    return record
 
 
 def _public_stage(record) -> str:
@@ -153,11 +160,7 @@ def verify_file():
     result = signing.check(data)
     record = None
     if result.code:
-        with unscoped():
-            record = DocumentRecord.get_or_none(DocumentRecord.code == result.code)
-            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
-        if year is not None:
-            scope.switch(year)
+        record = _record_of(result.code)
     log.info("verify upload %s: %s %s", clean_filename(upload.filename), result.status,
              result.code)
     status = 200 if result.status == "unaltered" else 422
@@ -180,11 +183,7 @@ def verify_page():
     record = None
     if parsed is not None:
         code, number, digest = parsed
-        with unscoped():
-            record = DocumentRecord.get_or_none(DocumentRecord.code == code)
-            year = Campaign.get_by_id(record.campaign_id) if record is not None else None
-        if year is not None:
-            scope.switch(year)
+        record = _record_of(code)
         pages = record.pages if record is not None else []
         if record is None or not 1 <= number <= len(pages) or \
                 codes.page_digest(pages[number - 1]) != digest:

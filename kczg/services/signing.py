@@ -50,7 +50,7 @@ def _files() -> tuple[Path, Path, list[Path], Path]:
 
 @functools.lru_cache(maxsize=8)
 def _signer(key: Path, cert: Path, chain: tuple, tsa: str, password: str) -> signing.Signer:
-    return signing.Signer(key, cert, list(chain), None, tsa, password.encode() or None)
+    return signing.Signer(key, cert, list(chain), tsa, password.encode() or None)
 
 
 def sign(pdf: bytes, code: str = "") -> bytes:

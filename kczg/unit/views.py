@@ -359,13 +359,18 @@ def nomination_autosave(nomination_id):
                                nomination=nomination), 423
     saved_at = calendar.format_local(saved.updated_at, fmt="%H:%M:%S")
     if over:  # the rest saved; the over-long text stays in the page and the browser's copy
-        form = form_class(nomination.list)(formdata=None, meta={"csrf": False})
-        names = "、".join(_input_label(form, k) + f"（{n}字）" for k, n in over.items())
+        names = _over_long_names(form_class(nomination.list)(formdata=None, meta={"csrf": False}),
+                                 over)
         return render_template("unit/_save_status.html", nomination=saved, saved_at=saved_at,
                                error=f"未保存：{names}超过平台可保存的{svc.MAX_VALUE_CHARS}个字，"
                                      "请删减；其余内容已保存。", partial=True), 422
     return render_template("unit/_save_status.html", nomination=saved, error=None,
                            saved_at=saved_at)
+
+
+def _over_long_names(form, over: dict[str, int]) -> str:
+    """技术简介（25000字）、… : the inputs not saved for their length, in the unit's words."""
+    return "、".join(f"{_input_label(form, k)}（{n}字）" for k, n in over.items())
 
 
 def _input_label(form, name: str) -> str:
@@ -529,8 +534,7 @@ def _keep_typed(nomination) -> str | None:
     except (Stale, Refused) as e:
         return f"填写的内容未保存：{e}"
     if over:
-        return "有内容超过平台可保存的长度，未保存：" + "、".join(
-            f"{_input_label(form, k)}（{n}字）" for k, n in over.items())
+        return "有内容超过平台可保存的长度，未保存：" + _over_long_names(form, over)
     return None
 
 
@@ -601,7 +605,7 @@ def nomination_word(nomination_id):
     return _import_word(nomination, _upload("word-file"))
 
 
-def _import_word(nomination, upload, ask=True):
+def _import_word(nomination, upload):
     """Read the file; where it would overwrite what the draft holds, show the changes and ask
     (word_confirm.html), else fill the draft at once."""
     if upload is None or not upload.filename:
@@ -611,7 +615,7 @@ def _import_word(nomination, upload, ask=True):
         reading, new_raw, changes = ops.read_word(nomination, upload.read())
     except Refused as e:
         return _page(nomination, svc.shown_form(nomination), 422, str(e))
-    if changes and ask:
+    if changes:
         payload = json.dumps({"raw": new_raw, "read": reading.read, "unknown": reading.unknown,
                               "unreadable": reading.unreadable}, ensure_ascii=False)
         return render_template("unit/word_confirm.html", nomination=nomination, changes=changes,

@@ -206,6 +206,7 @@ document.addEventListener("DOMContentLoaded", function () {
 (function () {
   var form, key, target, changes = 0, sentAt = 0, failed = false, leaving = false, timer = null;
 
+  // what the unit typed: every input a post of the form would send, but the page's own keys
   function values() {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -214,6 +215,20 @@ document.addEventListener("DOMContentLoaded", function () {
       (out[el.name] = out[el.name] || []).push(el.value);
     });
     return out;
+  }
+  // the typed values into `post` as hidden inputs, with the page's `keys` (version, editor…)
+  function carry(post, fields, keys) {
+    var add = function (name, value) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.value = value;
+      input.dataset.copied = "1";
+      post.appendChild(input);
+    };
+    post.querySelectorAll("input[data-copied]").forEach(function (el) { el.remove(); });
+    keys.forEach(function (name) { var el = form.elements[name]; if (el) add(name, el.value); });
+    Object.keys(fields).forEach(function (name) {
+      fields[name].forEach(function (value) { add(name, value); });
+    });
   }
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
   function keep() {
@@ -247,17 +262,7 @@ document.addEventListener("DOMContentLoaded", function () {
     restore.addEventListener("click", function () {
       var post = document.createElement("form");
       post.method = "post"; post.action = target; post.hidden = true;
-      var add = function (name, value) {
-        var input = document.createElement("input");
-        input.type = "hidden"; input.name = name; input.value = value; post.appendChild(input);
-      };
-      ["csrf_token", "version", "editor"].forEach(function (name) {
-        var el = form.elements[name]; if (el) add(name, el.value);
-      });
-      Object.keys(copy.fields).forEach(function (name) {
-        copy.fields[name].forEach(function (value) { add(name, value); });
-      });
-      add("action", "save");
+      carry(post, Object.assign({action: ["save"]}, copy.fields), ["csrf_token", "version", "editor"]);
       document.body.appendChild(post);
       leaving = true;
       post.submit();  // saved as typed; the copy is dropped once the page shows the same
@@ -282,16 +287,7 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-with-form]").forEach(function (other) {
       other.addEventListener("submit", function (evt) {
         if (evt.defaultPrevented) return;
-        other.querySelectorAll("input[data-copied]").forEach(function (el) { el.remove(); });
-        Array.prototype.forEach.call(form.elements, function (el) {
-          if (!el.name || el.name === "csrf_token" || el.name === "action" ||
-              /^(file|submit|button|reset)$/.test(el.type)) return;
-          if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
-          var copy = document.createElement("input");
-          copy.type = "hidden"; copy.name = el.name; copy.value = el.value;
-          copy.dataset.copied = "1";
-          other.appendChild(copy);
-        });
+        carry(other, values(), ["version", "editor"]);  // (its own form has the CSRF token)
         keep();
         leaving = true;
       });
@@ -319,8 +315,8 @@ document.addEventListener("DOMContentLoaded", function () {
       sentAt = Math.max(sentAt, evt.detail.requestConfig.kczgChanges || 0);
       if (changes <= sentAt) drop();  // the server has all of it
     } else if (mark && xhr && xhr.status >= 400 && xhr.status < 500 && mark.dataset.partial) {
+      // part refused (too long): the rest is saved; the copy stays until a save succeeds
       sentAt = Math.max(sentAt, evt.detail.requestConfig.kczgChanges || 0);
-      failed = true;  // part refused (too long): kept here until a later save succeeds
     }
   });
   window.addEventListener("beforeunload", function (evt) {

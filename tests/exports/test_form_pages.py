@@ -1,14 +1,14 @@
 """The 申报书 in PDF and as LibreOffice prints its DOCX: the same number of pages, for a short
 form and for one whose long texts are at their 2,000-character limit (they run on over pages
 instead of leaving a page nearly empty); headings numbered 一、二、."""
-import subprocess
 import re
+import subprocess
 
 import pytest
 
 from tests.conftest import login
-from tests.exports.test_docx_print import soffice
 from tests.exports.test_documents import submit
+from tests.exports.test_docx_print import soffice
 
 pytestmark = pytest.mark.usefixtures("collection_open")
 PARA = "本技术提出一种存算一体的神经网络加速架构，在28纳米工艺下实现每瓦10万亿次运算，支持主流深度学习模型在端侧设备上的实时推理。"

@@ -77,7 +77,7 @@ def test_the_verify_upload_tells_original_altered_foreign_and_superseded(client,
     pure.make_ca(tmp_path / "other-ca", organisation="另一个平台")
     forger = pure.Signer(tmp_path / "other-ca" / pure.KEY_FILE,
                          tmp_path / "other-ca" / pure.CERT_FILE,
-                         [tmp_path / "other-ca" / pure.ROOT_FILE], None)
+                         [tmp_path / "other-ca" / pure.ROOT_FILE])
     r = send(client, forger.sign(other, code))
     assert r.status_code == 422 and "不是本平台签发的" in status_of(r)
     r = send(client, b"not a pdf at all")

@@ -39,8 +39,8 @@ def test_email():
 def test_malformed_missing_and_out_of_list_values_each_get_their_own_message(app):
     from werkzeug.datastructures import MultiDict
 
-    from forms.new_enterprise import NewEnterpriseForm
     from forms.industry_academia import IndustryAcademiaForm
+    from forms.new_enterprise import NewEnterpriseForm
 
     with app.test_request_context():
         form = NewEnterpriseForm(formdata=MultiDict({"employees": "abc", "rd_staff": ""}),
