@@ -108,7 +108,7 @@ def render_html(html: str) -> bytes:
 
 
 def _page(template: str, stamp: Stamp, **context) -> bytes:
-    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_svg_data_uri(stamp.url),
+    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_data_uri(stamp.url),
                                              **context)
     return render_html(html)
 
@@ -141,7 +141,7 @@ def _paged(template: str, page_name: str, stamp: Stamp, pages_out: list | None,
     """A document whose every page carries its own code (document code, page number, a digest
     of that page's text) in the bottom right margin: laid out once to read each page's text,
     then again with the codes, which sit in the margin and move nothing."""
-    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_svg_data_uri(stamp.url),
+    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_data_uri(stamp.url),
                                              **context)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
     texts = _page_texts(document.render(stylesheets=_stylesheets(), font_config=_fonts))

@@ -136,14 +136,26 @@ class Check:
     code: str = ""
     reason: str = ""
     signed_at: dt.datetime | None = None
+    # an RFC 3161 timestamp in the signature (KCZG_TSA_URL): its time, and whether its
+    # authority's certificate leads to a root this instance trusts for timestamps (KCZG_TSA_ROOT)
+    timestamped_at: dt.datetime | None = None
+    timestamp_trusted: bool = False
 
 
-def check(pdf: bytes, root_pem: bytes) -> Check:
+def _context(pems):
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(
+        serialization.Encoding.DER)) for pem in pems]
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+
+
+def check(pdf: bytes, root_pem: bytes, tsa_root_pems: tuple[bytes, ...] = ()) -> Check:
     """Is `pdf` a file this platform signed, unaltered? (see the module's docstring)"""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
     from pyhanko_certvalidator.errors import PathBuildingError
 
     if not pdf.startswith(b"%PDF-"):
@@ -166,17 +178,16 @@ def check(pdf: bytes, root_pem: bytes) -> Check:
     reason = str(sig.sig_object.get("/Reason", ""))
     found = CODE_IN_REASON.search(reason)
     code = found.group(1) if found else ""
-    root = x509.load_pem_x509_certificate(root_pem)
-    from asn1crypto import x509 as asn1_x509
-
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))],
-        allow_fetching=False, revocation_mode="soft-fail")
+    # the timestamp authority is trusted on its own roots, never for the document's signer
     try:
-        status = _outside_any_loop(validate_pdf_signature, sig, context)
+        status = _outside_any_loop(validate_pdf_signature, sig, _context([root_pem]),
+                                   _context(tsa_root_pems))
     except PathBuildingError:
         return Check("unknown", code, "该文件的签名证书不是本平台签发的：可能来自其他平台。")
     signed_at = status.signer_reported_dt
+    stamp = status.timestamp_validity
+    if stamp is not None:
+        signed_at = stamp.timestamp
     if not status.intact or not status.valid:
         return Check("altered", code, "签名校验失败：文件内容在签名之后被修改过。", signed_at)
     if not status.trusted:
@@ -187,4 +198,7 @@ def check(pdf: bytes, root_pem: bytes) -> Check:
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return Check("altered", code, "签名之后文件被追加修改（例如增加或替换了页面、批注）："
                                       "打开时看到的内容不一定是本平台签发的内容。", signed_at)
-    return Check("unaltered", code, "由本平台签发，签名之后未被修改。", signed_at)
+    return Check("unaltered", code, "由本平台签发，签名之后未被修改。", signed_at,
+                 timestamped_at=stamp.timestamp if stamp is not None else None,
+                 timestamp_trusted=bool(stamp is not None and stamp.intact and stamp.valid
+                                        and stamp.trusted))

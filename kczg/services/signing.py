@@ -5,7 +5,8 @@ Default: a CA of the instance's own under instance/signing/ (made by `flask kczg
 first time a PDF is signed). In production an institution's certificate can be used instead:
 KCZG_SIGNING_KEY, KCZG_SIGNING_CERT, KCZG_SIGNING_CHAIN (PEM files; the chain's last one is
 the root offered on the verify page), KCZG_SIGNING_KEY_PASSWORD; KCZG_TSA_URL adds an RFC 3161
-timestamp from that authority."""
+timestamp from that authority, and KCZG_TSA_ROOT (its root certificate, PEM) lets the verify page
+say the timestamp is the authority's."""
 from __future__ import annotations
 
 import functools
@@ -65,4 +66,5 @@ def root_pem() -> bytes:
 
 
 def check(pdf: bytes) -> signing.Check:
-    return signing.check(pdf, root_pem())
+    tsa_root = current_app.config.get("KCZG_TSA_ROOT", "")
+    return signing.check(pdf, root_pem(), (Path(tsa_root).read_bytes(),) if tsa_root else ())

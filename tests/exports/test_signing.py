@@ -178,3 +178,120 @@ def test_an_institutions_certificate_replaces_the_instance_ca(client, app, lette
     finally:
         for key in ("KCZG_SIGNING_KEY", "KCZG_SIGNING_CERT", "KCZG_SIGNING_CHAIN"):
             app.config[key] = ""
+
+
+@pytest.fixture
+def timestamp_authority(tmp_path):
+    """An RFC 3161 timestamp authority on loopback (pyHanko's own test TSA behind HTTP): what
+    KCZG_TSA_URL points at in production. Yields (url, its root certificate's PEM file)."""
+    import datetime as dt
+    import http.server
+    import threading
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    root_key, tsa_key = (rsa.generate_private_key(65537, 2048) for _ in range(2))
+    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试时间戳根证书")])
+    root = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
+            .public_key(root_key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(root_key, hashes.SHA256()))
+    tsa = (x509.CertificateBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试时间戳服务")]))
+           .issuer_name(root_name).public_key(tsa_key.public_key()).serial_number(2)
+           .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+           .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                          critical=True)
+           .sign(root_key, hashes.SHA256()))
+    der = serialization.Encoding.DER
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(der)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
+            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = self.rfile.read(int(self.headers["Content-Length"]))
+            asked.append(self.headers["Content-Type"])
+            body = stamper.request_tsa_response(tsp.TimeStampReq.load(request)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pem = serialization.Encoding.PEM
+    root_file = tmp_path / "tsa-root.pem"
+    root_file.write_bytes(root.public_bytes(pem))
+    # a document signer under the same root: a forger who holds such a certificate
+    forger_key = rsa.generate_private_key(65537, 2048)
+    forger = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "冒名签发")]))
+              .issuer_name(root_name).public_key(forger_key.public_key()).serial_number(3)
+              .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+              .sign(root_key, hashes.SHA256()))
+    (tmp_path / "forger.pem").write_bytes(forger.public_bytes(pem))
+    (tmp_path / "forger-key.pem").write_bytes(forger_key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", root_file, asked
+    finally:
+        server.shutdown()
+
+
+def test_with_a_timestamp_authority_signatures_carry_its_timestamp(client, app, db,
+                                                                   timestamp_authority,
+                                                                   tmp_path):
+    """KCZG_TSA_URL: each signature asks the authority for an RFC 3161 timestamp; pdfsig and the
+    verify page read it; KCZG_TSA_ROOT makes the page call it checked, and without it the page
+    says the time is only for reference. The authority is never trusted as a signer."""
+    url, root_file, asked = timestamp_authority
+    app.config.update(KCZG_TSA_URL=url)
+    try:
+        login(client, "unit-a")
+        submit(client, "xdjs", "dzxx")
+        letter = client.get("/unit/documents/letters/xdjs/dzxx.pdf").data
+    finally:
+        app.config["KCZG_TSA_URL"] = ""
+    assert asked and asked[0] == "application/timestamp-query"
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(letter)
+    if shutil.which("pdfsig"):
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert "Signature Validation: Signature is Valid." in out, out
+
+    r = send(client, letter)
+    assert status_of(r).startswith("由本平台签发，签名之后未被修改。")
+    page = r.get_data(as_text=True)
+    assert "时间戳服务机构的证书未被本平台信任，时间仅供参考" in page, page[-3000:]
+
+    app.config.update(KCZG_TSA_ROOT=str(root_file))
+    try:
+        r = send(client, letter)
+        page = r.get_data(as_text=True)
+        assert status_of(r).startswith("由本平台签发，签名之后未被修改。")
+        assert re.search(r"时间戳：20\d\d-\d\d-\d\d \d\d:\d\d:\d\d（由时间戳服务机构签发，已核验）",
+                         page), page[-3000:]
+
+        # a document signed by a key the timestamp authority's root issued is not the platform's
+        forger = pure.Signer(tmp_path / "forger-key.pem", tmp_path / "forger.pem", [root_file])
+        forged = forger.sign(render_html('<html lang="zh-CN"><body><p>伪造</p></body></html>'))
+        assert "不是本平台签发的" in status_of(send(client, forged))
+    finally:
+        app.config["KCZG_TSA_ROOT"] = ""
