@@ -13,6 +13,7 @@ class IndustryAcademiaForm(NominationForm):
     UNIT_FIELD = "lead_unit"
     TITLE_FIELD = "org_name"
     DEDUPE_FIELD = "lead_uscc"
+    PARTY_FIELDS = (("lead_unit", "牵头单位"), ("org_name", "被推荐组织"), ("members.name", "成员单位"))
     SECTIONS = [
         ("组织基本信息", ["org_name", "org_type", "founded", "lead_unit", "lead_uscc"]),
         ("成员单位", ["members"]),

@@ -13,6 +13,7 @@ class KeyTechForm(NominationForm):
     UNIT_FIELD = "unit"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "unit_uscc"
+    PARTY_FIELDS = (("unit", "完成单位"),)
     DEDUPE_KIND = "technology"
     SECTIONS = [
         ("基本信息", ["tech_name", "unit", "unit_uscc", "weak_link"]),

@@ -13,6 +13,8 @@ class LeadingTechForm(NominationForm):
     UNIT_FIELD = "first_unit"
     TITLE_FIELD = "tech_name"
     DEDUPE_FIELD = "first_unit_uscc"
+    PARTY_FIELDS = (("first_unit", "第一完成单位"), ("other_units.name", "其他完成单位"),
+                    ("people.unit", "主要完成人所在单位"))
     DEDUPE_KIND = "technology"
     DOMAIN_FIELD = "domain"
     SECTIONS = [

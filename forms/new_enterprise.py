@@ -28,6 +28,7 @@ class NewEnterpriseForm(NominationForm):
     LIST_CODE = "xrqy"
     TITLE_FIELD = "company_name"
     DEDUPE_FIELD = "uscc"
+    PARTY_FIELDS = (("company_name", "被推荐企业"), ("financing.investors", "投资方"))
     SECTIONS = [
         ("企业基本信息", ["company_name", "uscc", "founded", "registered_capital", "province",
                     "city", "legal_rep", "employees", "rd_staff"]),

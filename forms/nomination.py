@@ -9,6 +9,10 @@ class NominationForm(RecommenderBlock, BaseForm):
     DEDUPE_FIELD = ""         # 统一社会信用代码 or repository URL: the same from two units is flagged
     DOMAIN_FIELD = ""         # set on per-domain lists (先导技术榜)
     UNIT_FIELD = ""           # the item's own organisation, printed beside it in the letter
+    # the organisations the nomination names, as (field or "rows.sub-field", what it is): an
+    # expert employed by one of them has a conflict of interest (kczg/rules/conflicts.py); the
+    # first is the nominee's own organisation (its USCC is the DEDUPE_FIELD's)
+    PARTY_FIELDS: tuple[tuple[str, str], ...] = ()
     # how duplicates are told: "key" (the same USCC or repository is the same nominee), or
     # "technology" (the key is the completing unit's: the same unit plus a similar title or
     # shared key people is a duplicate, kczg/rules/duplicates.py)

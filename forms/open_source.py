@@ -23,6 +23,7 @@ class OpenSourceForm(NominationForm):
     UNIT_FIELD = "maintainer"
     TITLE_FIELD = "project_name"
     DEDUPE_FIELD = "repo_url"
+    PARTY_FIELDS = (("maintainer", "主要维护单位"),)
     SECTIONS = [
         ("项目基本信息", ["project_name", "category", "repo_url", "license", "first_release",
                     "maintainer"]),

@@ -205,7 +205,10 @@ def build(code: str, list_name: str, spec: dict) -> type[NominationForm]:
     choices = {**BUILT_IN_CHOICES, **(spec.get("choices") or {})}
     attrs: dict = {"LIST_CODE": code, "TITLE_FIELD": spec["title_field"],
                    "DEDUPE_FIELD": spec.get("key_field", ""),
-                   "UNIT_FIELD": spec.get("unit_field", "")}
+                   "UNIT_FIELD": spec.get("unit_field", ""),
+                   # conflicts of interest: the item's own organisation (unit_field)
+                   "PARTY_FIELDS": ((spec["unit_field"], "完成单位"),)
+                   if spec.get("unit_field") else ()}
     sections = []
     for s in spec["sections"]:
         names = []

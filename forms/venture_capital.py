@@ -12,6 +12,7 @@ class VentureCapitalForm(NominationForm):
     LIST_CODE = "kjtz"
     TITLE_FIELD = "org_name"
     DEDUPE_FIELD = "uscc"
+    PARTY_FIELDS = (("org_name", "被推荐机构"), ("cases.company", "被投企业"))
     SECTIONS = [
         ("机构基本信息", ["org_name", "uscc", "founded", "aum", "funds", "projects",
                     "early_ratio"]),

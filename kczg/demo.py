@@ -123,7 +123,7 @@ def load(today: date | None = None, move_calendar: bool = True,
                          review_body=body, email=f"review-{short_id}@example.org")
         for username, short_id, name in EXPERTS:
             _ensure_user(username, role="expert", display_name=name, review_body=bodies[short_id],
-                         affiliation="清华大学", email=f"{username}@example.org")
+                         affiliation="北京航空航天大学", email=f"{username}@example.org")
 
 
 
@@ -231,7 +231,7 @@ def _submit(user, code, domain_code, overrides, material: bytes) -> None:
         attachments.add_scan(user, lst, domain, _upload(material, f"{letter}推荐函盖章扫描件.pdf"))
 
 
-REVIEW_AFFILIATIONS = ["清华大学", "北京大学", "中国科学院", "上海交通大学", "浙江大学", "复旦大学"]
+REVIEW_AFFILIATIONS = ["北京航空航天大学", "北京大学", "西安交通大学", "南京大学", "浙江大学", "复旦大学"]
 CRITERIA = [("创新性", 30), ("先进性", 25), ("产业带动", 25), ("转化应用", 20)]
 ACKNOWLEDGED = ("it", "im", "mat", "eco", "gei", "oss", "inv", "sec")
 
@@ -257,7 +257,9 @@ def load_review() -> str:
         nominations = submitted_for_body(body)
         for lst in {n.list_id: n.list for n in nominations}.values():
             review.set_criteria(reviewer, body, lst, CRITERIA)
-        review.auto_assign(reviewer, body, nominations, 2)
+        plan = review.plan_auto(reviewer, body, nominations, 2)
+        if plan.pairs:
+            review.confirm_auto(reviewer, body, plan.pairs)
         everyone = body.short_id in ("it", "gei")
         for i, a in enumerate(Assignment.select().join(Nomination)
                               .where(Nomination.id.in_([n.id for n in nominations]))

@@ -67,7 +67,10 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
                                                         "duplicate_dismissal", "criterion"))
 
     r = router()
-    r.rollback()  # 021 (page codes), 020 (scans per letter) undone, then 019
+    r.rollback()  # 022 (review panel), 021 (page codes), 020 (scans per letter), then 019
+    with database.connection_context():
+        assert "conflict_clearance" not in database.get_tables()
+    r.rollback()
     with database.connection_context():
         assert "pages" not in {c.name for c in database.get_columns("document_record")}
     r.rollback()

@@ -22,11 +22,14 @@ from .review import (
     Assignment,
     AuditEvent,
     BodyResult,
+    ConflictClearance,
     Criterion,
     Decision,
+    DiscussionPost,
     Extension,
     Filing,
     Message,
+    PanelSummary,
     Publication,
     Score,
 )
@@ -37,7 +40,8 @@ ALL_MODELS = [
     Organisation, User, AccountApplication, UserSession, LetterNumber,
     Nomination, NominationHistory, NominationConflict, Attachment, DuplicateDismissal,
     DocumentRecord, BundleBuild, NoticeFile,
-    Filing, Criterion, Assignment, Score, BodyResult, Extension, Decision, Publication, Message,
+    Filing, Criterion, Assignment, Score, BodyResult, ConflictClearance, DiscussionPost,
+    PanelSummary, Extension, Decision, Publication, Message,
     AuditEvent,
 ]
 

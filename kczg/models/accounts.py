@@ -60,6 +60,8 @@ class User(UserMixin, BaseModel):
     role = peewee.CharField(index=True)
     display_name = peewee.CharField(default="")
     affiliation = peewee.CharField(default="")  # an expert's own employer: conflicts of interest
+    affiliation_uscc = peewee.CharField(null=True, max_length=18)  # that employer's, where known
+    review_capacity = peewee.IntegerField(null=True)  # the most nominations an expert takes
     email = peewee.CharField(default="")
     organisation = peewee.ForeignKeyField(Organisation, null=True, backref="users")
     review_body = peewee.ForeignKeyField(ReviewBody, null=True, backref="users")

@@ -89,11 +89,49 @@ class BodyResult(YearOwned, BaseModel):
     blind = peewee.BooleanField(default=False)   # hide the recommending unit from experts
     comment = peewee.CharField(default="")        # the secretariat's, when it returns them
     note = peewee.CharField(default="", max_length=600)  # reported with unscored assignments
+    chair = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")  # 组长
     submitted_at = peewee.DateTimeField(null=True)
 
     @property
     def status_name(self) -> str:
         return self.STATUS[self.status]
+
+
+class ConflictClearance(YearOwned, BaseModel):
+    """A conflict the platform derived from the data (kczg/rules/conflicts.py), cleared by the
+    body with its reason: the expert may then be assigned. Declared conflicts are never
+    cleared."""
+
+    campaign = year_owned_by()
+    nomination = peewee.ForeignKeyField(Nomination, backref="+", on_delete="CASCADE")
+    expert = peewee.ForeignKeyField(User, backref="+")
+    reason = peewee.CharField()
+    cleared_by = peewee.ForeignKeyField(User, backref="+")
+    cleared_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("nomination", "expert"), True),)
+
+
+class DiscussionPost(YearOwned, BaseModel):
+    """评审讨论: one message of the panel's thread on a nomination (its experts and its body)."""
+
+    campaign = year_owned_by()
+    nomination = peewee.ForeignKeyField(Nomination, backref="+", on_delete="CASCADE")
+    author = peewee.ForeignKeyField(User, backref="+")
+    text = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow, index=True)
+
+
+class PanelSummary(YearOwned, BaseModel):
+    """组长意见: the panel chair's conclusion on a nomination, required before results go."""
+
+    campaign = year_owned_by()
+    nomination = peewee.ForeignKeyField(Nomination, unique=True, backref="+",
+                                        on_delete="CASCADE")
+    text = peewee.TextField()
+    author = peewee.ForeignKeyField(User, backref="+")
+    updated_at = peewee.DateTimeField(default=utcnow)
 
 
 class Extension(YearOwned, BaseModel):

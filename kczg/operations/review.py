@@ -16,6 +16,7 @@ from kczg.db import database
 from kczg.models import (
     Assignment,
     BodyResult,
+    ConflictClearance,
     Criterion,
     Filing,
     Nomination,
@@ -25,9 +26,11 @@ from kczg.models import (
     User,
     utcnow,
 )
+from kczg.rules import assignment as assignment_rules
 from kczg.rules import calendar, gates, permissions, years
 from kczg.rules import review as rules
 from kczg.services import audit, outbox
+from kczg.services import review as review_reads
 from kczg.services.review import criteria_for, filing_of, result_of
 
 from . import Refused, refuse_if
@@ -151,9 +154,9 @@ def assign(user: User, body: ReviewBody, nomination: Nomination, expert: User,
     _check_assignable(user, body, nomination, now)
     if expert.role != "expert" or expert.body_key != body.short_id:  # (stable across years)
         raise Refused("只能分配给本机构的评审专家。")
-    reason = rules.conflict_reason(expert, nomination)
-    if reason:
-        raise Refused(f"存在利益冲突，不能分配：{reason}。")
+    conflict = review_reads.conflicts([nomination], [expert]).get((nomination.id, expert.id))
+    if conflict:
+        raise Refused(f"存在利益冲突，不能分配：{conflict.reason}。")
     if Assignment.select().where(Assignment.nomination == nomination,
                                  Assignment.expert == expert).exists():
         raise Refused("该专家已分配或已声明回避此项目。")
@@ -186,30 +189,98 @@ def unassign(user: User, body: ReviewBody, assignment: Assignment) -> None:
                       f"初评机构取消了“{nomination.display_title}”的评审任务。")
 
 
-def auto_assign(user: User, body: ReviewBody, nominations: list[Nomination],
-                per_nomination: int, now: datetime | None = None) -> rules.AssignmentPlan:
+def _body_experts(body: ReviewBody) -> list[User]:
+    return list(User.select().where(User.role == "expert", User.body_key == body.short_id,
+                                    User.active == True).order_by(User.id))  # noqa: E712
+
+
+def plan_auto(user: User, body: ReviewBody, nominations: list[Nomination], per_nomination: int,
+              now: datetime | None = None) -> assignment_rules.Plan:
+    """自动分配, previewed: each nomination `per_nomination` experts of the body (those it has
+    count), never a conflicted pair, loads as even as the conflicts and capacities allow
+    (rules/assignment.py). Nothing is written: confirm_auto writes what the body confirms."""
     if not 1 <= per_nomination <= 15:
         raise Refused("每个项目的评审专家人数应在1到15之间。")
     for n in nominations:
         _check_assignable(user, body, n, now)
-    experts = list(User.select().where(User.role == "expert", User.body_key == body.short_id,
-                                       User.active == True))  # noqa: E712
+    experts = _body_experts(body)
     if not experts:
         raise Refused("本机构还没有评审专家账号。")
-    existing = list(Assignment.select().where(
-        Assignment.nomination.in_([n.id for n in nominations]))) if nominations else []
-    plan = rules.plan_assignments(nominations, experts, per_nomination, existing)
+    ids = [n.id for n in nominations]
+    have: dict[int, set[int]] = {}
+    for a in Assignment.select(Assignment.nomination, Assignment.expert).where(
+            Assignment.nomination.in_(ids), Assignment.status != "conflict") if ids else []:
+        have.setdefault(a.nomination_id, set()).add(a.expert_id)
+    load = {e.id: 0 for e in experts}
+    for a in Assignment.select(Assignment.expert).where(
+            Assignment.expert.in_(list(load)), Assignment.status != "conflict"):
+        load[a.expert_id] += 1
+    return assignment_rules.solve(
+        ids, list(load), per_nomination, have,
+        set(review_reads.conflicts(nominations, experts)), load,
+        {e.id: e.review_capacity for e in experts})
+
+
+def confirm_auto(user: User, body: ReviewBody, pairs: list[tuple[int, int]],
+                 now: datetime | None = None) -> int:
+    """Write the previewed assignments the body confirmed: each pair checked again (routed to
+    the body, its expert, no conflict, not made meanwhile); refused whole if one fails."""
+    experts = {e.id: e for e in _body_experts(body)}
+    nominations = {n.id: n for n in Nomination.select().where(
+        Nomination.id.in_(sorted({n for n, _ in pairs})))} if pairs else {}
+    if not pairs:
+        raise Refused("没有需要新增的评审任务。")
+    for n_id, e_id in pairs:
+        if n_id not in nominations or e_id not in experts:
+            raise Refused("分配方案已失效（项目或专家已变化），请重新预览。")
+        _check_assignable(user, body, nominations[n_id], now)
+    conflicted = review_reads.conflicts(list(nominations.values()), list(experts.values()))
+    made = {(a.nomination_id, a.expert_id) for a in Assignment.select(
+        Assignment.nomination, Assignment.expert).where(
+        Assignment.nomination.in_(list(nominations)))}
+    for pair in pairs:
+        if pair in conflicted:
+            raise Refused(f"分配方案已失效：{conflicted[pair].reason}。请重新预览。")
+        if pair in made:
+            raise Refused("分配方案已失效：部分项目已有新的分配，请重新预览。")
     with database.atomic():
-        for n, e in plan.pairs:
-            Assignment.create(nomination=n, expert=e, assigned_by=user, campaign=n.campaign_id)
-            record_history(n, user, "assigned", n.version, [e.display_name])
+        Assignment.insert_many([{"nomination": n_id, "expert": e_id, "assigned_by": user.id,
+                                 "campaign": nominations[n_id].campaign_id,
+                                 "assigned_at": utcnow()} for n_id, e_id in pairs]).execute()
+        for n_id, e_id in pairs:
+            n = nominations[n_id]
+            record_history(n, user, "assigned", n.version, [experts[e_id].display_name])
         audit.record("auto_assigned", f"body:{body.short_id}",
-                     f"{len(plan.pairs)} assignments, {per_nomination} per nomination",
-                     actor=user)
-        for expert in {e.id: e for _, e in plan.pairs}.values():
-            count = sum(1 for _, e in plan.pairs if e.id == expert.id)
-            outbox.notify([expert], "您有新的评审任务", f"新分配{count}个项目，请登录专家工作台评审。")
-    return plan
+                     f"{len(pairs)} assignments", actor=user)
+        counts: dict[int, int] = {}
+        for _, e_id in pairs:
+            counts[e_id] = counts.get(e_id, 0) + 1
+        for e_id, count in counts.items():
+            outbox.notify([experts[e_id]], "您有新的评审任务",
+                          f"新分配{count}个项目，请登录专家工作台评审。")
+    return len(pairs)
+
+
+def clear_conflict(user: User, body: ReviewBody, nomination: Nomination, expert: User,
+                   reason: str) -> None:
+    """The body clears a conflict the platform derived from the data (the names coincide, the
+    expert has left that unit, …), with its reason: audited, and the expert may be assigned.
+    A conflict the expert declared is never cleared."""
+    own_body(user, body)
+    if permissions.routed_body_id(nomination) != body.id or expert.body_key != body.short_id:
+        raise Refused("该推荐或专家不属于本机构。")
+    if not reason.strip():
+        raise Refused("请填写解除利益冲突的理由。")
+    conflict = review_reads.conflicts([nomination], [expert]).get((nomination.id, expert.id))
+    if conflict is None:
+        raise Refused("该专家与此项目之间没有需要解除的利益冲突。")
+    if conflict.declared:
+        raise Refused("专家本人声明的回避不能解除。")
+    with database.atomic():
+        ConflictClearance.create(nomination=nomination, expert=expert, reason=reason.strip()[:250],
+                                 cleared_by=user, campaign=nomination.campaign_id)
+        audit.record("conflict_cleared", f"nomination:{nomination.id}:expert:{expert.username}",
+                     f"{conflict.reason}；解除理由：{reason.strip()[:250]}", actor=user)
 
 
 # --- the expert's work --------------------------------------------------------------------------

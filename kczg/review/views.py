@@ -6,6 +6,7 @@ An account is bound to its body's stable id: it works on the current year's body
 A body the current year does not name has an empty current workspace that says so, and its
 earlier years read-only in its archive (往年评审)."""
 import io
+import json
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -28,6 +29,7 @@ from kczg.services import documents as docs
 from kczg.services import files, listing
 from kczg.services import nominations as svc
 from kczg.services import ranking as ranking_export_service
+from kczg.services import review as review_reads
 from kczg.services.review import criteria_for, filing_of, result_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -282,9 +284,13 @@ def nominations(body):
     experts_ = list(User.select().where(User.role == "expert", User.body_key == body.short_id,
                                         User.active == True).order_by(User.id))  # noqa: E712
     lists = _routed_lists(body)
+    conflicted: dict[int, dict[int, str]] = {}  # nomination -> expert -> reason
+    for (n_id, e_id), c in review_reads.conflicts(result.rows, experts_).items():
+        conflicted.setdefault(n_id, {})[e_id] = c.reason
     return render_template(
         "review/nominations.html", body=body, page=result, rows=result.rows,
         assignments=result.extra["assignments"], experts=experts_, f=f, lists=lists,
+        conflicted=conflicted,
         domains=[(d.code, d.name) for lst in lists for d in lst.domain_rows
                  if d.review_body_id == body.id],
         review_open=review_rules.review_open(body.campaign), campaign=body.campaign,
@@ -296,7 +302,14 @@ def nominations(body):
 def nomination(nomination_id):
     n = _visible_nomination(nomination_id)
     campaign = n.list.campaign
+    user = current_user._get_current_object()
+    if user.role == "review":
+        panel = list(User.select().where(User.role == "expert", User.body_key == user.body_key,
+                                         User.active == True).order_by(User.id))  # noqa: E712
+    else:
+        panel = [user]
     return render_template("review/nomination.html", n=n, form=svc.build_form(n),
+                           conflicts=review_reads.derived_conflicts(n, panel),
                            blind=permissions.blind_for(current_user),
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="review.attachment_download",
@@ -348,16 +361,53 @@ def unassign(body, assignment_id):
 @role_required("review")
 @with_body
 def assign_auto(body):
+    """自动分配, step one: the plan previewed (who gets what, each expert's load); nothing is
+    written until the body confirms it."""
     per = parse_int(request.form.get("per"), 0, 50) or 0
+    nominations_ = docs.submitted_for_body(body)
     try:
-        plan = ops.auto_assign(current_user, body, docs.submitted_for_body(body), per)
-        msg = f"自动分配完成：新增{len(plan.pairs)}个评审任务。"
-        if plan.short:
-            msg += f"有{len(plan.short)}个项目因可用专家不足（回避或人数不够）未配满{per}人。"
-        flash(msg, "success" if not plan.short else "warning")
+        plan = ops.plan_auto(current_user, body, nominations_, per)
     except Refused as e:
         flash(str(e), "error")
+        return redirect(url_for(".nominations"))
+    experts_ = {e.id: e for e in User.select().where(User.id.in_(list(plan.loads)))}
+    by_id = {n.id: n for n in nominations_}
+    given: dict[int, list] = {}
+    for n_id, e_id in plan.pairs:
+        given.setdefault(n_id, []).append(experts_[e_id])
+    return render_template("review/assign_preview.html", body=body, plan=plan, per=per,
+                           experts=experts_, nominations=by_id, given=given,
+                           pairs=json.dumps(plan.pairs, separators=(",", ":")),
+                           campaign=body.campaign)
+
+
+@bp.route("/assign-auto/confirm", methods=["POST"])
+@role_required("review")
+@with_body
+def assign_auto_confirm(body):
+    try:
+        raw = json.loads(request.form.get("pairs", "[]"))
+        pairs = [(int(n), int(e)) for n, e in raw]
+    except (ValueError, TypeError):
+        flash("分配方案无法读取，请重新预览。", "error")
+        return redirect(url_for(".nominations"))
+    attempt(lambda: ops.confirm_auto(current_user, body, pairs),
+            f"自动分配完成：新增{len(pairs)}个评审任务。")
     return redirect(url_for(".nominations"))
+
+
+@bp.route("/nominations/<int:nomination_id>/conflicts/<int:expert_id>/clear", methods=["POST"])
+@role_required("review")
+@with_body
+def clear_conflict(body, nomination_id, expert_id):
+    n = Nomination.get_or_none(Nomination.id == nomination_id)
+    expert = User.get_or_none(User.id == expert_id)
+    if n is None or expert is None or permissions.routed_body_id(n) != body.id:
+        abort(404)
+    attempt(lambda: ops.clear_conflict(current_user, body, n, expert,
+                                       request.form.get("reason", "")),
+            f"已解除{expert.display_name}与该项目的利益冲突标记，理由已记录。")
+    return redirect(url_for(".nomination", nomination_id=n.id) + "#conflicts")
 
 
 def _ranking_groups(body):

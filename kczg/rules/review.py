@@ -1,9 +1,10 @@
 """The review's rules as plain functions: when review and results are open, the weight rule,
-the conflict-of-interest rule, balanced assignment, weighted scores and rankings, list sizes."""
+weighted scores and rankings, list sizes. (Conflicts of interest: rules/conflicts.py; automatic
+assignment: rules/assignment.py.)"""
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from kczg.models import (
@@ -16,7 +17,6 @@ from kczg.models import (
     NominationList,
     ReviewBody,
     Score,
-    User,
 )
 from kczg.rules import calendar, shape
 
@@ -73,57 +73,6 @@ def _norm(name: str) -> str:
 def nominee_organisation(nomination: Nomination) -> str:
     data = nomination.clean or {}
     return next((data[f] for f in NOMINEE_FIELDS if data.get(f)), "")
-
-
-def conflict_reason(expert: User, nomination: Nomination) -> str | None:
-    """Detected conflict: the expert works for the recommending unit or for the nominee."""
-    own = _norm(expert.affiliation)
-    if not own:
-        return None
-    if own == _norm(nomination.organisation.name):
-        return f"专家所在单位与推荐单位相同（{nomination.organisation.name}）"
-    nominee = nominee_organisation(nomination)
-    if nominee and own == _norm(nominee):
-        return f"专家所在单位与被推荐对象所在单位相同（{nominee}）"
-    return None
-
-
-# --- assignment ------------------------------------------------------------------------------
-
-@dataclass
-class AssignmentPlan:
-    pairs: list[tuple[Nomination, User]] = field(default_factory=list)
-    short: list[Nomination] = field(default_factory=list)  # could not get enough experts
-
-
-def plan_assignments(nominations: list[Nomination], experts: list[User], per_nomination: int,
-                     existing: list[Assignment]) -> AssignmentPlan:
-    """Give each nomination `per_nomination` experts (counting those it has), never one with a
-    conflict (declared or detected), always the least loaded eligible expert first."""
-    load = {e.id: 0 for e in experts}
-    have: dict[int, set[int]] = {}
-    declared: dict[int, set[int]] = {}
-    for a in existing:
-        if a.status == "conflict":
-            declared.setdefault(a.nomination_id, set()).add(a.expert_id)
-        else:
-            have.setdefault(a.nomination_id, set()).add(a.expert_id)
-            if a.expert_id in load:
-                load[a.expert_id] += 1
-    plan = AssignmentPlan()
-    for n in nominations:
-        taken = have.get(n.id, set())
-        needed = per_nomination - len(taken)
-        candidates = sorted((e for e in experts if e.id not in taken
-                             and e.id not in declared.get(n.id, set())
-                             and conflict_reason(e, n) is None),
-                            key=lambda e: (load[e.id], e.id))
-        for e in candidates[:max(needed, 0)]:
-            plan.pairs.append((n, e))
-            load[e.id] += 1
-        if needed > len(candidates):
-            plan.short.append(n)
-    return plan
 
 
 # --- scores and rankings ---------------------------------------------------------------------

@@ -37,6 +37,7 @@ ACTIONS = {  # action: what the log page calls it
     "filing_returned": "退回备案",
     "criteria_set": "设置评分指标",
     "auto_assigned": "自动分配",
+    "conflict_cleared": "解除利益冲突",
     "results_submitted": "报送初评结果",
     "results_returned": "退回初评结果",
     "extension_granted": "延期",

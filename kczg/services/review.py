@@ -3,15 +3,21 @@ list would be published with. Nothing here writes: a body without a filing or re
 an unsaved empty one to show."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kczg.models import (
+    Assignment,
     BodyResult,
+    ConflictClearance,
     Criterion,
     Decision,
     Filing,
     Nomination,
     NominationList,
     ReviewBody,
+    User,
 )
+from kczg.rules import conflicts as conflict_rules
 from kczg.rules import review as rules
 
 
@@ -38,3 +44,42 @@ def publication_preview(lst: NominationList) -> list[dict]:
     return [{"domain": n.domain.name if n.domain_id else "", "title": n.display_title,
              "unit": n.organisation.name, "nominee": rules.nominee_organisation(n)}
             for n in rows]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    reason: str
+    declared: bool  # the expert's own 回避 (never cleared); else derived from the data
+
+
+def conflicts(nominations: list[Nomination], experts: list[User]) -> dict[tuple[int, int],
+                                                                         Conflict]:
+    """(nomination id, expert id) -> the conflict that keeps the pair apart: declared ones, and
+    those derived from the data that the body has not cleared. Two queries."""
+    ids = [n.id for n in nominations]
+    if not ids or not experts:
+        return {}
+    declared = {(a.nomination_id, a.expert_id): Conflict(f"专家已声明回避：{a.conflict_reason}",
+                                                         True)
+                for a in Assignment.select().where(
+                    Assignment.nomination.in_(ids), Assignment.status == "conflict",
+                    Assignment.expert.in_([e.id for e in experts]))}
+    cleared = {(c.nomination_id, c.expert_id) for c in ConflictClearance.select(
+        ConflictClearance.nomination, ConflictClearance.expert).where(
+        ConflictClearance.nomination.in_(ids))}
+    derived = conflict_rules.matrix(experts, nominations, cleared)
+    return {**{pair: Conflict(why, False) for pair, why in derived.items()}, **declared}
+
+
+def derived_conflicts(nomination: Nomination, experts: list[User]) -> list[tuple[User, str, bool]]:
+    """For the nomination's page: each expert the data says conflicts with it, the reason, and
+    whether the body has cleared it."""
+    cleared = {c.expert_id for c in ConflictClearance.select(ConflictClearance.expert)
+               .where(ConflictClearance.nomination == nomination)}
+    found = conflict_rules.parties(nomination)
+    out = []
+    for e in experts:
+        why = conflict_rules.reason(conflict_rules.employer(e), found)
+        if why:
+            out.append((e, why, e.id in cleared))
+    return out

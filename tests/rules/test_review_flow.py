@@ -73,7 +73,7 @@ def test_weights_must_add_up_to_100_and_lock_once_scoring_starts(world):
 def test_conflicts_detected_and_declared(world):
     w = world
     n = w["ns"][0]  # 中国电子学会 recommends 北京示例微电子科技有限公司's technology
-    with pytest.raises(Refused, match="专家所在单位与被推荐对象所在单位相同"):
+    with pytest.raises(Refused, match="专家所在单位与第一完成单位相同"):
         review_ops.assign(w["reviewer"], w["body"], n, w["experts"][1])
     with pytest.raises(Refused, match="专家所在单位与推荐单位相同"):
         review_ops.assign(w["reviewer"], w["body"], n, w["experts"][2])
@@ -85,23 +85,30 @@ def test_conflicts_detected_and_declared(world):
     with pytest.raises(Refused, match="已声明回避"):
         review_ops.assign(w["reviewer"], w["body"], n, w["experts"][3])
     # the rule as a plain function
-    assert rules.conflict_reason(w["experts"][0], n) is None
+    assert review_reads.conflicts([n], [w["experts"][0]]) == {}
 
 
 def test_auto_assignment_is_balanced_and_avoids_conflicts(world):
     w = world
     dzxx = [n for n in w["ns"] if n.list.code == "xdjs"]
-    plan = review_ops.auto_assign(w["reviewer"], w["body"], dzxx, per_nomination=2)
-    pairs = [(n.id, e.username) for n, e in plan.pairs]
-    assert len(pairs) == 6 and plan.short == []
-    for n, e in plan.pairs:
-        assert rules.conflict_reason(e, n) is None
-    load = {}
-    for _, e in pairs:
-        load[e] = load.get(e, 0) + 1
-    assert max(load.values()) - min(load.values()) <= 1
+    plan = review_ops.plan_auto(w["reviewer"], w["body"], dzxx, per_nomination=2)
+    assert len(plan.pairs) == 6 and plan.short == {}
+    assert not Assignment.select().exists()  # a preview writes nothing
+    barred = review_reads.conflicts(dzxx, w["experts"])
+    assert barred and not set(plan.pairs) & set(barred)
+    # the loads are as even as the conflicts allow: no other choice of two eligible experts per
+    # nomination has a smaller spread (every choice tried)
+    import itertools
+
+    experts = [e.id for e in w["experts"]]
+    choices = [list(itertools.combinations([e for e in experts if (n.id, e) not in barred], 2))
+               for n in dzxx]
+    best = min(max(c) - min(c) for pick in itertools.product(*choices)
+               for c in [[sum(e in p for p in pick) for e in experts]])
+    assert plan.spread == best
+    assert review_ops.confirm_auto(w["reviewer"], w["body"], plan.pairs) == 6
     # a second run adds nothing: every nomination has its two experts
-    assert review_ops.auto_assign(w["reviewer"], w["body"], dzxx, per_nomination=2).pairs == []
+    assert review_ops.plan_auto(w["reviewer"], w["body"], dzxx, per_nomination=2).pairs == []
 
 
 def test_assignment_only_after_the_deadline_and_within_the_body(world):

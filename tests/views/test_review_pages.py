@@ -65,6 +65,10 @@ def test_the_whole_cycle(cycle):
     post(client, "/review/experts", username="li-e", display_name="李专家",
          affiliation="浙江大学")  # the nominee of ns[2]: never assigned to it
     r = post(client, "/review/assign-auto", per="2")
+    assert "自动分配预览" in text(r) and "确认分配" in text(r)
+    assert not Assignment.select().exists()
+    pairs = re.search(r'name="pairs" value="([^"]+)"', r.get_data(as_text=True)).group(1)
+    r = post(client, "/review/assign-auto/confirm", pairs=pairs.replace("&#34;", '"'))
     assert "自动分配完成" in text(r)
     li = User.get(User.username == "li-e")
     assert not Assignment.select().where(Assignment.expert == li,
