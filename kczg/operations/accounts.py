@@ -11,8 +11,9 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from forms.validators import email_error, phone_error, username_error
+from forms.validators import email_error, normalize_uscc, phone_error, username_error, uscc_error
 from kczg import queue
+from kczg.parsing import parse_int
 from kczg.db import database
 from kczg.models import (
     AccountApplication,
@@ -259,11 +260,16 @@ def create_account(username: str, role: str, password: str, body: ReviewBody | N
 
 
 def create_expert(by: User, body: ReviewBody, username: str, name: str, affiliation: str,
-                  email: str) -> tuple[User, str]:
-    """An expert account of the body (its 工作单位 is used for conflict checks); returns the
-    account and its one-time password, shown once."""
+                  email: str, uscc: str = "", capacity: str = "") -> tuple[User, str]:
+    """An expert account of the body (its 工作单位, and that unit's 统一社会信用代码 where known,
+    are used for conflict checks; `capacity`: the most nominations the expert takes in
+    automatic assignment); returns the account and its one-time password, shown once."""
+    uscc = normalize_uscc(uscc) if uscc.strip() else ""
+    most = parse_int(capacity, 1, 1000) if capacity.strip() else None
     problem = username_error(username) or (not name and "请填写专家姓名") or \
         (not affiliation and "请填写专家工作单位（用于利益冲突检查）") or \
+        (uscc and uscc_error(uscc)) or \
+        (capacity.strip() and most is None and "最多评审项目数应为1到1000之间的整数") or \
         (email and email_error(email)) or \
         (User.select().where(User.username == username).exists() and "该登录名已被使用")
     if problem:
@@ -272,6 +278,7 @@ def create_expert(by: User, body: ReviewBody, username: str, name: str, affiliat
     with database.atomic():
         user = User.create(username=username, role="expert", review_body=body,
                            display_name=name, affiliation=affiliation, email=email,
+                           affiliation_uscc=uscc, review_capacity=most,
                            password_hash=hash_password(password), must_change_password=True)
         audit.record("account_created", username, f"评审专家（{body.name}）", actor=by)
     return user, password

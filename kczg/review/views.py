@@ -263,7 +263,8 @@ def experts(body):
                 request.form.get("username", "").strip(),
                 request.form.get("display_name", "").strip()[:50],
                 request.form.get("affiliation", "").strip()[:100],
-                request.form.get("email", "").strip()[:100])
+                request.form.get("email", "").strip()[:100],
+                request.form.get("affiliation_uscc", "")[:40], request.form.get("capacity", "")[:10])
         except account_ops.AccountError as e:
             flash(str(e), "error")
     q = request.args.get("q", "").strip()[:100]

@@ -121,3 +121,22 @@ def test_automatic_assignment_keeps_pins_and_capacities(panel):
     User.update(affiliation="浙江大学").where(User.id == new.id).execute()
     with pytest.raises(Refused, match="已失效.*浙江大学"):
         review_ops.confirm_auto(w["reviewer"], w["body"], [(dzxx[2].id, new.id)])
+
+
+def test_a_body_gives_an_experts_unit_uscc_and_capacity(client, db):
+    from tests.conftest import csrf_token, login
+
+    login(client, "review-it")
+
+    def create(**extra):
+        return client.post("/review/experts", data={
+            "csrf_token": csrf_token(client, "/review/experts"), "username": "wang-e",
+            "display_name": "王专家", "affiliation": "示例科技（深圳）", **extra},
+            follow_redirects=True).get_data(as_text=True)
+
+    assert "统一社会信用代码" in create(affiliation_uscc="12345", capacity="8")
+    assert not User.select().where(User.username == "wang-e").exists()
+    assert "最多评审项目数应为1到1000之间的整数" in create(capacity="八")
+    create(affiliation_uscc="91110108551385082q", capacity="8")  # a valid check digit
+    wang = User.get(User.username == "wang-e")
+    assert (wang.affiliation_uscc, wang.review_capacity) == ("91110108551385082Q", 8)
