@@ -11,9 +11,8 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from forms.validators import email_error, normalize_uscc, phone_error, username_error, uscc_error
+from forms.validators import email_error, normalize_uscc, phone_error, uscc_error, username_error
 from kczg import queue
-from kczg.parsing import parse_int
 from kczg.db import database
 from kczg.models import (
     AccountApplication,
@@ -24,6 +23,7 @@ from kczg.models import (
     User,
     utcnow,
 )
+from kczg.parsing import parse_int
 from kczg.passwords import hash_password
 from kczg.services import audit, password_reset, sessions
 from kczg.services.accounts import (
