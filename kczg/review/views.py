@@ -411,8 +411,9 @@ def clear_conflict(body, nomination_id, expert_id):
     return redirect(url_for(".nomination", nomination_id=n.id) + "#conflicts")
 
 
-def _ranking_groups(body):
-    """Per list (and domain) the ranking rows and the criteria they were scored against."""
+def _ranking_groups(body, order: str = "raw"):
+    """Per list (and domain) the ranking rows (by weighted mean or calibrated score), the
+    criteria they were scored against and the calibration (each expert's lenience)."""
     groups = []
     nominations_ = docs.submitted_for_body(body)
     for lst in _routed_lists(body):
@@ -422,8 +423,9 @@ def _ranking_groups(body):
         for domain in keys:
             ns = [n for n in nominations_ if n.list_id == lst.id
                   and (domain is None or n.domain_id == domain.id)]
+            ranked = review_rules.ranked(ns, crit, order)
             groups.append({"list": lst, "domain": domain, "criteria": crit,
-                           "rows": review_rules.ranking(ns, crit)})
+                           "rows": ranked.rows, "calibration": ranked.calibration})
     return groups
 
 
@@ -431,7 +433,12 @@ def _ranking_groups(body):
 @role_required("review")
 @with_body
 def ranking(body):
-    return render_template("review/ranking.html", body=body, groups=_ranking_groups(body),
+    order = "calibrated" if request.args.get("order") == "calibrated" else "raw"
+    groups = _ranking_groups(body, order)
+    names = {e.id: e.display_name or e.username for e in User.select().where(
+        User.role == "expert", User.body_key == body.short_id)}
+    return render_template("review/ranking.html", body=body, groups=groups, order=order,
+                           expert_names=names,
                            result=result_of(body), filing=filing_of(body),
                            unscored=gates.unscored_assignments(
                                body, [n.id for n in docs.submitted_for_body(body)]),
@@ -445,7 +452,9 @@ def ranking(body):
 def ranking_export(body, fmt):
     if fmt not in ("xlsx", "pdf"):
         abort(404)
-    data = ranking_export_service.ranking_file(body, _ranking_groups(body), result_of(body), fmt)
+    order = "calibrated" if request.args.get("order") == "calibrated" else "raw"
+    data = ranking_export_service.ranking_file(body, _ranking_groups(body, order),
+                                               result_of(body), fmt)
     return files.send_download(io.BytesIO(data), docs.FORMATS[fmt], f"{body.name}初评排名.{fmt}",
                                f"kczg-ranking-{body.short_id}.{fmt}")
 

@@ -19,6 +19,7 @@ from kczg.models import (
     Score,
 )
 from kczg.rules import calendar, shape
+from kczg.rules import calibration as calibration_rules
 
 EXPERT_PLEDGE = ("本人承诺：对评审材料和评审结果严格保密，不复制、不外传、不用于评审以外的用途；"
                  "与被评项目或其完成单位存在利益关系时主动声明回避；独立、客观、公正地评审，"
@@ -107,10 +108,29 @@ class RankRow:
         return self.assigned > 0 and self.scored == self.assigned
 
     rank: int | None = None  # equal means, equal rank (1, 2, 2, 4); none without a score
+    calibrated: float | None = None  # the mean with each expert's lenience taken out
+    by_expert: dict[int, float] | None = None  # expert id -> weighted total
+
+    def value(self, order: str) -> float | None:
+        return self.calibrated if order == "calibrated" else self.mean
 
 
-def ranking(nominations: list[Nomination], criteria: list[Criterion]) -> list[RankRow]:
-    """Nominations by weighted mean, best first (unscored ones last), in three queries."""
+@dataclass
+class Ranking:
+    rows: list[RankRow]
+    calibration: calibration_rules.Calibration
+
+
+def ranking(nominations: list[Nomination], criteria: list[Criterion],
+            order: str = "raw") -> list[RankRow]:
+    return ranked(nominations, criteria, order).rows
+
+
+def ranked(nominations: list[Nomination], criteria: list[Criterion],
+           order: str = "raw") -> Ranking:
+    """Nominations by weighted mean ("raw") or by calibrated score ("calibrated",
+    rules/calibration.py), best first (unscored ones last), in three queries; equal values
+    share a rank."""
     ids = [n.id for n in nominations]
     assignments = list(Assignment.select().where(Assignment.nomination.in_(ids),
                                                  Assignment.status != "conflict")) if ids else []
@@ -125,12 +145,18 @@ def ranking(nominations: list[Nomination], criteria: list[Criterion]) -> list[Ra
         per = {c.id: round(statistics.fmean(values.get(a.id, {}).get(c.id, 0) for a in mine), 2)
                for c in criteria} if mine else {}
         rows.append(RankRow(n, totals, per, sum(1 for a in assignments
-                                                 if a.nomination_id == n.id)))
-    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.nomination.id))
+                                                 if a.nomination_id == n.id),
+                            by_expert={a.expert_id: t for a, t in zip(mine, totals)}))
+    calibration = calibration_rules.calibrate(
+        [(r.nomination.id, e, t) for r in rows for e, t in r.by_expert.items()])
+    for r in rows:
+        r.calibrated = calibration.quality.get(r.nomination.id)
+    rows.sort(key=lambda r: (r.value(order) is None, -(r.value(order) or 0), r.nomination.id))
     for i, row in enumerate(rows):
-        if row.mean is not None:
-            row.rank = rows[i - 1].rank if i and rows[i - 1].mean == row.mean else i + 1
-    return rows
+        if row.value(order) is not None:
+            row.rank = rows[i - 1].rank if i and rows[i - 1].value(order) == row.value(order) \
+                else i + 1
+    return Ranking(rows, calibration)
 
 
 # --- final review ----------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from kczg.services import documents as docs
 from kczg.services import signing
 
 
-def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str]]]:
-    """nomination id -> [(expert name, {criterion id: score}, comment)] for submitted scores."""
+def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str, int]]]:
+    """nomination id -> [(expert name, {criterion id: score}, comment, expert id)] for submitted
+    scores."""
     ids = [r.nomination.id for r in rows]
     assignments = list(Assignment.select(Assignment, User).join(User, on=Assignment.expert)
                        .where(Assignment.nomination.in_(ids), Assignment.status == "submitted")
@@ -23,31 +24,40 @@ def _detail(rows) -> dict[int, list[tuple[str, dict[int, int], str]]]:
     out: dict[int, list] = {}
     for a in assignments:
         out.setdefault(a.nomination_id, []).append(
-            (a.expert.display_name or a.expert.username, values.get(a.id, {}), a.comment))
+            (a.expert.display_name or a.expert.username, values.get(a.id, {}), a.comment,
+             a.expert_id))
     return out
 
 
 def ranking_table(groups, result) -> tuple[list[str], list[list], list[int]]:
     max_criteria = max((len(g["criteria"]) for g in groups), default=0)
-    columns = ["榜单", "领域", "排名", "名称", "推荐单位", "已评/已分配", "加权均分", "离差", "初评入围",
-               "专家", "专家加权分"] + [f"指标{i + 1}" for i in range(max_criteria)] + ["评审意见"]
+    """Every expert's scores of every nomination, with the raw and the calibrated mean and each
+    expert's lenience (rules/calibration.py); the rank is the page's (equal values, equal
+    rank)."""
+    columns = ["榜单", "领域", "排名", "名称", "推荐单位", "已评/已分配", "加权均分", "校准分", "离差",
+               "初评入围", "专家", "专家加权分", "专家宽严（分）"] + \
+        [f"指标{i + 1}" for i in range(max_criteria)] + ["评审意见"]
     rows = []
     for g in groups:
         detail = _detail(g["rows"])
-        for rank, r in enumerate(g["rows"], 1):
-            base = [g["list"].name, g["domain"].name if g["domain"] else "", rank,
+        cal = g["calibration"]
+        for r in g["rows"]:
+            base = [g["list"].name, g["domain"].name if g["domain"] else "", r.rank or "",
                     r.nomination.display_title, r.nomination.organisation.name,
                     f"{r.scored}/{r.assigned}", r.mean if r.mean is not None else "",
+                    r.calibrated if r.calibrated is not None else "",
                     r.spread if r.spread is not None else "",
                     "是" if r.nomination.id in result.shortlist else ""]
-            experts = detail.get(r.nomination.id) or [("", {}, "")]
-            for name, values, comment in experts:
+            experts = detail.get(r.nomination.id) or [("", {}, "", 0)]
+            for name, values, comment, expert_id in experts:
                 per = [f"{crit.name} {values[crit.id]}" if crit.id in values else ""
                        for crit in g["criteria"]]
                 per += [""] * (max_criteria - len(per))
                 total = sum(crit.weight * values.get(crit.id, 0) for crit in g["criteria"]) / 100
-                rows.append(base + [name, total if name else ""] + per + [comment])
-    widths = [10, 5, 3, 20, 14, 5, 5, 4, 4, 8, 5] + [9] * max_criteria + [20]
+                lenience = (f"{cal.bias.get(expert_id, 0):+.1f} {cal.flag(expert_id)}".strip()
+                            if name else "")
+                rows.append(base + [name, total if name else "", lenience] + per + [comment])
+    widths = [10, 5, 3, 20, 14, 5, 5, 5, 4, 4, 8, 5, 7] + [9] * max_criteria + [20]
     return columns, rows, widths
 
 
