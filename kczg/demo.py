@@ -274,6 +274,15 @@ def load_review() -> str:
         if body.short_id == "gei":
             ranked = review_rules.ranking(nominations, criteria_for(body, nominations[0].list))
             results.set_shortlist(reviewer, body, [r.nomination.id for r in ranked[:2]])
+            chair = (User.select().where(User.role == "expert", User.body_key == body.short_id)
+                     .order_by(User.id).first())
+            review.set_chair(reviewer, body, chair)
+            for r in ranked[:2]:
+                first = (Assignment.select().where(Assignment.nomination == r.nomination)
+                         .order_by(Assignment.id).first())
+                review.post_discussion(first.expert, r.nomination,
+                                       "创新性突出，建议入围；转化数据请再核实。")
+                review.write_summary(chair, r.nomination, "经专家组讨论，同意初评入围。")
             results.submit_results(reviewer, body)
     return "review data: experts, 备案, criteria, assignments and scores loaded"
 

@@ -13,6 +13,7 @@ from kczg.models import BodyResult, Nomination, ReviewBody, User, utcnow
 from kczg.rules import gates, permissions, years
 from kczg.rules import review as rules
 from kczg.services import audit, outbox
+from kczg.services import review as review_reads
 from kczg.services.documents import submitted_for_body
 
 from . import Refused, refuse_if
@@ -57,6 +58,10 @@ def submit_results(user: User, body: ReviewBody, now: datetime | None = None,
                       "如需延期，请联系联合体秘书处。")
     if not result.shortlist:
         raise Refused("请先勾选初评入围项目。")
+    missing = review_reads.missing_summaries(result.shortlist)
+    if missing:
+        raise Refused(f"请先填写初评入围项目的组长意见（尚缺{len(missing)}项：{'、'.join(missing[:5])}"
+                      f"{'等' if len(missing) > 5 else ''}）。组长意见由组长填写，或由本机构代为录入。")
     routed = submitted_for_body(body)
     unscored = gates.unscored_assignments(body, [n.id for n in routed])
     reason = reason.strip()[:500]

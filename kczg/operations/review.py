@@ -18,9 +18,11 @@ from kczg.models import (
     BodyResult,
     ConflictClearance,
     Criterion,
+    DiscussionPost,
     Filing,
     Nomination,
     NominationList,
+    PanelSummary,
     ReviewBody,
     Score,
     User,
@@ -368,3 +370,74 @@ def set_blind(user: User, body: ReviewBody, blind: bool) -> BodyResult:
     result.save()
     audit.record("blind_on" if blind else "blind_off", f"body:{body.short_id}", actor=user)
     return result
+
+
+# --- the panel: discussion, 组长 and 组长意见 ------------------------------------------------------
+
+DISCUSSION_MAX = 2000
+
+
+def _panel_open(nomination: Nomination) -> ReviewBody:
+    """The routed body of a nomination whose panel may still write (results not reported)."""
+    body = scope.body_by_id(permissions.routed_body_id(nomination))
+    if body is None:
+        raise Refused("该推荐不在本年度的初评范围内。")
+    refuse_if(years.write_refusal(body.campaign))
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，讨论和组长意见不能再修改。")
+    return body
+
+
+def post_discussion(user: User, nomination: Nomination, text: str) -> DiscussionPost:
+    """评审讨论: the nomination's experts (not those who declared a conflict) and its body."""
+    if user.role not in ("review", "expert") or not permissions.can_view_nomination(user,
+                                                                                     nomination):
+        raise Refused("只有该项目的评审专家和初评机构可以参与讨论。")
+    text = text.strip()
+    if not text:
+        raise Refused("请填写讨论内容。")
+    if len(text) > DISCUSSION_MAX:
+        raise Refused(f"讨论内容最多{DISCUSSION_MAX}字（当前{len(text)}字），请精简后再发。")
+    _panel_open(nomination)
+    with database.atomic():
+        return DiscussionPost.create(nomination=nomination, author=user, text=text,
+                                     campaign=nomination.campaign_id)
+
+
+def set_chair(user: User, body: ReviewBody, expert: User | None) -> BodyResult:
+    """The body names its panel's 组长 (one of its experts), or none."""
+    own_body(user, body)
+    if expert is not None and (expert.role != "expert" or expert.body_key != body.short_id):
+        raise Refused("组长应为本机构的评审专家。")
+    if result_of(body).status == "submitted":
+        raise Refused("初评结果已报送，不能再更换组长。")
+    result = result_row(body)
+    result.chair = expert
+    result.save()
+    audit.record("chair_set", f"body:{body.short_id}",
+                 expert.display_name if expert else "（无）", actor=user)
+    return result
+
+
+def write_summary(user: User, nomination: Nomination, text: str) -> PanelSummary:
+    """组长意见 on a nomination: written by the panel's 组长, or entered by the body on the
+    组长's behalf (from a paper record); required for each 初评入围 item before the results
+    are reported (operations/results.py)."""
+    body = _panel_open(nomination)
+    chair_id = result_of(body).chair_id
+    is_body = user.role == "review" and permissions.is_body_of(user, body)
+    if not (is_body or (user.role == "expert" and chair_id == user.id)):
+        raise Refused("组长意见由本机构指定的组长填写，或由初评机构代为录入。")
+    text = text.strip()
+    if not text:
+        raise Refused("请填写组长意见。")
+    if len(text) > DISCUSSION_MAX:
+        raise Refused(f"组长意见最多{DISCUSSION_MAX}字（当前{len(text)}字）。")
+    with database.atomic():
+        summary = PanelSummary.get_or_none(PanelSummary.nomination == nomination)
+        if summary is None:
+            summary = PanelSummary(nomination=nomination, campaign=nomination.campaign_id)
+        summary.text, summary.author, summary.updated_at = text, user, utcnow()
+        summary.save()
+        audit.record("panel_summary", f"nomination:{nomination.id}", text[:200], actor=user)
+    return summary

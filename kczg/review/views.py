@@ -309,8 +309,14 @@ def nomination(nomination_id):
                                          User.active == True).order_by(User.id))  # noqa: E712
     else:
         panel = [user]
+    body = scope.body_by_id(permissions.routed_body_id(n))
+    result = result_of(body) if body is not None else None
     return render_template("review/nomination.html", n=n, form=svc.build_form(n),
                            conflicts=review_reads.derived_conflicts(n, panel),
+                           posts=review_reads.discussion_of([n.id]).get(n.id, []),
+                           summary=review_reads.summaries_of([n.id]).get(n.id),
+                           chair_id=result.chair_id if result else None,
+                           panel_closed=result is None or result.status == "submitted",
                            blind=permissions.blind_for(current_user),
                            files=permissions.nomination_files(current_user, n),
                            files_endpoint="review.attachment_download",
@@ -331,6 +337,35 @@ def assign(body, nomination_id):
     attempt(lambda: ops.assign(current_user, body, scope.attach(n), expert),
             f"已将“{n.display_title}”分配给{expert.display_name}。")
     return redirect(request.referrer or url_for(".nominations"))
+
+
+@bp.route("/nominations/<int:nomination_id>/discussion", methods=["POST"])
+@role_required("review", "expert")
+def discuss(nomination_id):
+    n = _visible_nomination(nomination_id)
+    attempt(lambda: ops.post_discussion(current_user._get_current_object(), n,
+                                        request.form.get("text", "")[:5000]), "已发表。")
+    return redirect(url_for(".nomination", nomination_id=n.id) + "#discussion")
+
+
+@bp.route("/nominations/<int:nomination_id>/summary", methods=["POST"])
+@role_required("review", "expert")
+def panel_summary(nomination_id):
+    n = _visible_nomination(nomination_id)
+    attempt(lambda: ops.write_summary(current_user._get_current_object(), n,
+                                      request.form.get("text", "")[:5000]), "组长意见已保存。")
+    return redirect(url_for(".nomination", nomination_id=n.id) + "#panel-summary")
+
+
+@bp.route("/chair", methods=["POST"])
+@role_required("review")
+@with_body
+def chair(body):
+    expert_id = parse_int(request.form.get("expert"), 1)
+    expert = User.get_or_none(User.id == expert_id) if expert_id else None
+    attempt(lambda: ops.set_chair(current_user._get_current_object(), body, expert),
+            f"已指定{expert.display_name}为组长。" if expert else "已取消组长。")
+    return redirect(url_for(".ranking"))
 
 
 @bp.route("/attachments/<int:attachment_id>/blind-safe", methods=["POST"])

@@ -40,10 +40,11 @@ def can_view_nomination(user: User, nomination: Nomination) -> bool:
         return user.organisation_id == nomination.organisation_id
     if user.role == "review":
         return nomination.status == "submitted" and is_body_of(user, routed_body(nomination))
-    if user.role == "expert":
-        return nomination.status == "submitted" and Assignment.select().where(
+    if user.role == "expert":  # assigned to it (not declined), or its body's 组长
+        return nomination.status == "submitted" and (Assignment.select().where(
             Assignment.nomination == nomination, Assignment.expert == user,
-            Assignment.status != "conflict").exists()
+            Assignment.status != "conflict").exists() or BodyResult.select().where(
+            BodyResult.body == routed_body_id(nomination), BodyResult.chair == user).exists())
     return False
 
 

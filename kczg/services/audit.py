@@ -38,6 +38,8 @@ ACTIONS = {  # action: what the log page calls it
     "criteria_set": "设置评分指标",
     "auto_assigned": "自动分配",
     "conflict_cleared": "解除利益冲突",
+    "chair_set": "指定组长",
+    "panel_summary": "组长意见",
     "results_submitted": "报送初评结果",
     "results_returned": "退回初评结果",
     "extension_granted": "延期",

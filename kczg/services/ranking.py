@@ -7,6 +7,7 @@ from exports import verify
 from exports import xlsx as xlsx_writer
 from kczg.models import Assignment, Score, User
 from kczg.services import documents as docs
+from kczg.services import review as review_reads
 from kczg.services import signing
 
 
@@ -35,11 +36,13 @@ def ranking_table(groups, result) -> tuple[list[str], list[list], list[int]]:
     expert's lenience (rules/calibration.py); the rank is the page's (equal values, equal
     rank)."""
     columns = ["榜单", "领域", "排名", "名称", "推荐单位", "已评/已分配", "加权均分", "校准分", "离差",
-               "初评入围", "专家", "专家加权分", "专家宽严（分）"] + \
+               "初评入围", "组长意见", "评审讨论", "专家", "专家加权分", "专家宽严（分）"] + \
         [f"指标{i + 1}" for i in range(max_criteria)] + ["评审意见"]
     rows = []
     for g in groups:
         detail = _detail(g["rows"])
+        ids = [r.nomination.id for r in g["rows"]]
+        summaries, posts = review_reads.summaries_of(ids), review_reads.discussion_of(ids)
         cal = g["calibration"]
         for r in g["rows"]:
             base = [g["list"].name, g["domain"].name if g["domain"] else "", r.rank or "",
@@ -47,7 +50,10 @@ def ranking_table(groups, result) -> tuple[list[str], list[list], list[int]]:
                     f"{r.scored}/{r.assigned}", r.mean if r.mean is not None else "",
                     r.calibrated if r.calibrated is not None else "",
                     r.spread if r.spread is not None else "",
-                    "是" if r.nomination.id in result.shortlist else ""]
+                    "是" if r.nomination.id in result.shortlist else "",
+                    summaries[r.nomination.id].text if r.nomination.id in summaries else "",
+                    "\n".join(f"{p.created_at:%m-%d %H:%M} {p.author.display_name or p.author.username}"
+                              f"：{p.text}" for p in posts.get(r.nomination.id, []))]
             experts = detail.get(r.nomination.id) or [("", {}, "", 0)]
             for name, values, comment, expert_id in experts:
                 per = [f"{crit.name} {values[crit.id]}" if crit.id in values else ""
@@ -57,7 +63,7 @@ def ranking_table(groups, result) -> tuple[list[str], list[list], list[int]]:
                 lenience = (f"{cal.bias.get(expert_id, 0):+.1f} {cal.flag(expert_id)}".strip()
                             if name else "")
                 rows.append(base + [name, total if name else "", lenience] + per + [comment])
-    widths = [10, 5, 3, 20, 14, 5, 5, 5, 4, 4, 8, 5, 7] + [9] * max_criteria + [20]
+    widths = [10, 5, 3, 20, 14, 5, 5, 5, 4, 4, 16, 20, 8, 5, 7] + [9] * max_criteria + [20]
     return columns, rows, widths
 
 

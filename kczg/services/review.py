@@ -11,9 +11,11 @@ from kczg.models import (
     ConflictClearance,
     Criterion,
     Decision,
+    DiscussionPost,
     Filing,
     Nomination,
     NominationList,
+    PanelSummary,
     ReviewBody,
     User,
 )
@@ -83,3 +85,27 @@ def derived_conflicts(nomination: Nomination, experts: list[User]) -> list[tuple
         if why:
             out.append((e, why, e.id in cleared))
     return out
+
+
+def discussion_of(nomination_ids: list[int]) -> dict[int, list[DiscussionPost]]:
+    """nomination id -> its panel's posts, oldest first (one query)."""
+    out: dict[int, list[DiscussionPost]] = {}
+    if nomination_ids:
+        for p in (DiscussionPost.select(DiscussionPost, User).join(User, on=DiscussionPost.author)
+                  .where(DiscussionPost.nomination.in_(nomination_ids))
+                  .order_by(DiscussionPost.created_at, DiscussionPost.id)):
+            out.setdefault(p.nomination_id, []).append(p)
+    return out
+
+
+def summaries_of(nomination_ids: list[int]) -> dict[int, PanelSummary]:
+    return {s.nomination_id: s for s in PanelSummary.select().where(
+        PanelSummary.nomination.in_(nomination_ids))} if nomination_ids else {}
+
+
+def missing_summaries(nomination_ids: list[int]) -> list[str]:
+    """The titles of the nominations among these that have no 组长意见 yet."""
+    have = summaries_of(nomination_ids)
+    return [n.display_title for n in Nomination.select().where(
+        Nomination.id.in_([i for i in nomination_ids if i not in have] or [0]))
+        .order_by(Nomination.id)]

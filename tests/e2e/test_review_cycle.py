@@ -19,6 +19,7 @@ def _other_bodies_report(but: str) -> list:
     """Every other body that 先导技术榜 nominations went to shortlists one and reports."""
     from kczg.models import Nomination, NominationList, User
     from kczg.operations import results as results_ops
+    from kczg.operations import review as review_ops
     from kczg.rules import gates
     from kczg.rules.permissions import routed_body_id
 
@@ -32,6 +33,7 @@ def _other_bodies_report(but: str) -> list:
                      .order_by(Nomination.id) if routed_body_id(n) == body.id)
         reviewer = User.get(User.username == f"review-{body.short_id}")
         results_ops.set_shortlist(reviewer, body, [first.id])
+        review_ops.write_summary(reviewer, first, "组长意见：同意初评入围。")
         results_ops.submit_results(reviewer, body, reason="（演示：未安排专家）")
         shortlisted.append(first)
     return shortlisted

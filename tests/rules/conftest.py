@@ -65,4 +65,7 @@ def reported(nominations, reason="（测试：未安排专家）"):
         body = ReviewBody.get_by_id(body_id)
         reviewer = User.get(User.username == f"review-{body.short_id}")
         results_ops.set_shortlist(reviewer, body, ids)
+        for n in nominations:  # each 初评入围 item's 组长意见, entered by the body
+            if n.id in ids:
+                review_ops.write_summary(reviewer, n, "组长意见：同意初评入围。")
         results_ops.submit_results(reviewer, body, reason=reason)

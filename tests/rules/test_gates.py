@@ -100,6 +100,7 @@ def test_results_with_unscored_assignments_need_a_reason(world):
     review_ops.decide_filing(w["sec"], w["body"], True)
     review_ops.assign(w["reviewer"], w["body"], w["ns"][0], w["experts"][0])
     results_ops.set_shortlist(w["reviewer"], w["body"], [w["ns"][0].id])
+    review_ops.write_summary(w["reviewer"], w["ns"][0], "同意初评入围。")
     with pytest.raises(Refused, match="尚有1个评审任务未评分"):
         results_ops.submit_results(w["reviewer"], w["body"])
     result = results_ops.submit_results(w["reviewer"], w["body"], reason="专家出差，秘书处同意先报送")

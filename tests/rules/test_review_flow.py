@@ -161,7 +161,15 @@ def test_results_are_read_only_after_submission_and_refused_after_the_deadline(w
     with time_machine.travel(AFTER_RESULTS):
         with pytest.raises(Refused, match="初评结果报送已于2021年11月30日截止"):
             results_ops.submit_results(w["reviewer"], w["body"])
+    with pytest.raises(Refused, match="请先填写初评入围项目的组长意见（尚缺1项：面向边缘计算"):
+        results_ops.submit_results(w["reviewer"], w["body"])
+    with pytest.raises(Refused, match="组长意见由本机构指定的组长填写"):
+        review_ops.write_summary(w["experts"][0], w["ns"][0], "同意")  # not the 组长
+    review_ops.set_chair(w["reviewer"], w["body"], w["experts"][0])
+    review_ops.write_summary(w["experts"][0], w["ns"][0], "经专家组讨论，同意初评入围。")
     results_ops.submit_results(w["reviewer"], w["body"])
+    with pytest.raises(Refused, match="不能再修改"):
+        review_ops.write_summary(w["reviewer"], w["ns"][0], "改")
     with pytest.raises(Refused, match="只读"):
         results_ops.set_shortlist(w["reviewer"], w["body"], [])
     results_ops.return_results(w["sec"], w["body"], "请补充排名说明")
@@ -173,6 +181,7 @@ def test_a_body_extension_moves_its_results_deadline(world):
     w = world
     results_ops.set_shortlist(w["reviewer"], w["body"], [w["ns"][0].id])
     calendar_ops.grant_extension(w["sec"], datetime(2021, 12, 5, 16), "专家集中评审延后", body=w["body"])
+    review_ops.write_summary(w["reviewer"], w["ns"][0], "同意初评入围。")
     with time_machine.travel(AFTER_RESULTS):
         results_ops.submit_results(w["reviewer"], w["body"])
     assert Message.select().where(Message.user == w["reviewer"],

@@ -117,11 +117,16 @@ def test_the_whole_cycle(cycle):
     assert "76.5" in page and "加权均分" in page  # every expert gave 90/80/70/60
     r = client.get("/review/ranking.xlsx")
     ws = load_workbook(io.BytesIO(r.data)).active
-    assert ws["A3"].value == "榜单" and any(row[9].value == "张专家" for row in ws.iter_rows(min_row=4))
+    assert ws["A3"].value == "榜单" and any(row[12].value == "张专家" for row in ws.iter_rows(min_row=4))
     r = client.get("/review/ranking.pdf")
     assert "初评排名及专家评分" in PdfReader(io.BytesIO(r.data)).pages[0].extract_text()
     # 李专家 has not scored: reporting needs a reason, which the secretariat will see
     assert "个评审任务未评分。如需提前报送，请填写理由" in page
+    r = post(client, "/review/results", action="submit", shortlist=[str(ns[0].id), str(ns[2].id)])
+    assert "请先填写初评入围项目的组长意见（尚缺2项" in text(r)
+    for n in (ns[0], ns[2]):  # the body enters the 组长's conclusions from the meeting
+        r = post(client, f"/review/nominations/{n.id}/summary", text="经专家组讨论，同意初评入围。")
+        assert "组长意见已保存" in text(r)
     r = post(client, "/review/results", action="submit", shortlist=[str(ns[0].id), str(ns[2].id)])
     assert "个评审任务未评分。请等专家评完，或填写提前报送的理由" in text(r)
     r = post(client, "/review/results", action="submit", shortlist=[str(ns[0].id), str(ns[2].id)],
