@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peewee import Value
+
 from kczg.models import (
     Assignment,
     BodyResult,
@@ -57,18 +59,25 @@ class Conflict:
 def conflicts(nominations: list[Nomination], experts: list[User]) -> dict[tuple[int, int],
                                                                          Conflict]:
     """(nomination id, expert id) -> the conflict that keeps the pair apart: declared ones, and
-    those derived from the data that the body has not cleared. Two queries."""
+    those derived from the data that the body has not cleared. One query: the declared
+    conflicts and the body's clearances as one UNION ALL."""
     ids = [n.id for n in nominations]
     if not ids or not experts:
         return {}
-    declared = {(a.nomination_id, a.expert_id): Conflict(f"专家已声明回避：{a.conflict_reason}",
-                                                         True)
-                for a in Assignment.select().where(
-                    Assignment.nomination.in_(ids), Assignment.status == "conflict",
-                    Assignment.expert.in_([e.id for e in experts]))}
-    cleared = {(c.nomination_id, c.expert_id) for c in ConflictClearance.select(
-        ConflictClearance.nomination, ConflictClearance.expert).where(
-        ConflictClearance.nomination.in_(ids))}
+    declared_q = Assignment.select(
+        Assignment.nomination, Assignment.expert, Assignment.conflict_reason,
+        Value(1).alias("declared")).where(
+        Assignment.nomination.in_(ids), Assignment.status == "conflict",
+        Assignment.expert.in_([e.id for e in experts]))
+    cleared_q = ConflictClearance.select(
+        ConflictClearance.nomination, ConflictClearance.expert, ConflictClearance.reason,
+        Value(0)).where(ConflictClearance.nomination.in_(ids))
+    declared, cleared = {}, set()
+    for n_id, e_id, reason, is_declared in (declared_q + cleared_q).tuples():
+        if is_declared:
+            declared[(n_id, e_id)] = Conflict(f"专家已声明回避：{reason}", True)
+        else:
+            cleared.add((n_id, e_id))
     derived = conflict_rules.matrix(experts, nominations, cleared)
     return {**{pair: Conflict(why, False) for pair, why in derived.items()}, **declared}
 
