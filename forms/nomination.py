@@ -1,4 +1,7 @@
 """What every nomination form class has, whichever list it is for."""
+from wtforms import TextAreaField
+from wtforms.fields.core import UnboundField
+
 from .common import BaseForm, RecommenderBlock, Rows
 
 
@@ -13,10 +16,18 @@ class NominationForm(RecommenderBlock, BaseForm):
     # expert employed by one of them has a conflict of interest (kczg/rules/conflicts.py); the
     # first is the nominee's own organisation (its USCC is the DEDUPE_FIELD's)
     PARTY_FIELDS: tuple[tuple[str, str], ...] = ()
-    # how duplicates are told: "key" (the same USCC or repository is the same nominee), or
-    # "technology" (the key is the completing unit's: the same unit plus a similar title or
-    # shared key people is a duplicate, kczg/rules/duplicates.py)
+    # what the DEDUPE_FIELD is: "key" (the nominee's own USCC or repository: the same from two
+    # units is the same nominee), or "technology" (the completing unit's: one university
+    # completes many technologies, so only similar texts make a duplicate, kczg/rules/duplicates.py)
     DEDUPE_KIND = "key"
+
+    @classmethod
+    def text_fields(cls) -> list[str]:
+        """The descriptive texts (简介, 创新点, …), not the unit's 推荐意见: what duplicate
+        detection compares and search reads."""
+        return sorted(name for name in dir(cls) if name != "opinion"
+                      and isinstance(getattr(cls, name, None), UnboundField)
+                      and issubclass(getattr(cls, name).field_class, TextAreaField))
 
     @classmethod
     def sections(cls):

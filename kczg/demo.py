@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from exports.pdf import render_html
+from forms.registry import form_class
 from kczg.campaigns import scope
 from kczg.campaigns.files import DEFAULT_CAMPAIGN, read_campaign_file
 from kczg.db import database
-from kczg.demo_data import sample
+from kczg.demo_data import sample, varied_text
 from kczg.models import (
     Assignment,
     Filing,
@@ -214,10 +215,12 @@ def _submit(user, code, domain_code, overrides, material: bytes) -> None:
     a stamped scan of the list."""
     lst = scope.list_by_code(code)
     domain = scope.domain(lst, domain_code)
-    data = MultiDict(sample(code, year=lst.campaign.year,
+    texts = {name: varied_text(f"{user.username}/{code}/{domain_code}/{name}/{overrides}")
+             for name in form_class(lst).text_fields()}  # unlike the other units' nominations
+    data = MultiDict(sample(code, year=lst.campaign.year, **{**texts, **overrides},
                             contact_name=user.organisation.contact,
                             contact_phone=user.organisation.phone,
-                            contact_email=user.organisation.email, **overrides))
+                            contact_email=user.organisation.email))
     n = ops.create_draft(user, lst, domain)
     form = svc.build_form(n, data)
     if not form.validate():

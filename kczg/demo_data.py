@@ -137,3 +137,33 @@ def sample(code: str, year: int = 2021, **overrides) -> dict[str, str]:
             data.update({f"{kind}_{y}": v for y, v in zip(recent_years(year), figures)})
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+# the demo's descriptive texts differ from one nomination to the next (identical texts from two
+# units are what the 疑似重复 page flags): sentences drawn from these by a seeded generator
+TERMS = ["存算一体芯片", "时间敏感网络", "激光增材制造", "固态电解质", "基因测序", "机器视觉",
+         "工业软件", "碳化硅功率器件", "高速电主轴", "柔性显示", "量子通信", "光刻胶", "航空发动机叶片",
+         "智能网联汽车", "储能电池管理", "氢燃料电池", "生物可降解材料", "无人机集群", "卫星遥感",
+         "海洋监测浮标", "精准农业传感", "种业育种平台", "污水深度处理", "土壤修复", "数字孪生工厂",
+         "工业互联网标识", "毫米波雷达", "脑机接口", "手术机器人", "核磁共振成像", "疫苗递送系统",
+         "分布式数据库", "开源操作系统", "边缘计算网关", "区块链存证", "高精度地图", "超导材料",
+         "钙钛矿光伏", "风电齿轮箱", "特高压输电", "轨道交通信号", "盾构装备", "智能电网调度",
+         "医用影像算法", "细胞治疗", "合成生物", "稀土永磁", "碳纤维复合材料", "半导体清洗设备"]
+SENTENCES = ["围绕{a}，突破了{b}的核心工艺，{c}指标优于同类产品。",
+             "项目将{a}、{b}与{c}结合。", "成果在{a}、{b}和{c}等场景落地，服务用户{n}家。",
+             "针对{a}依赖进口，研制了{b}和{c}样机。", "依托{a}平台建成{b}中试线，年产{c}{n}套。",
+             "牵头制定{a}标准{k}项，带动{b}与{c}协同发展。", "{a}的良率由{k}成提高到九成，{b}成本下降。",
+             "与{a}企业共建{b}联合实验室，孵化{c}项目{k}个。", "获{a}发明专利{n}件，{b}软件著作权{k}项。",
+             "{a}实现批量应用，{b}替代进口，{c}出口{k}个国家。", "培养{a}人才{n}名，{b}团队入选国家计划。",
+             "{a}与{b}数据贯通，{c}响应时间缩短{k}成。"]
+
+
+def varied_text(seed: str, sentences: int = 2) -> str:
+    """A plausible descriptive text, the same for the same seed and unlike another seed's."""
+    import random
+
+    rng = random.Random(seed)
+    terms = rng.sample(TERMS, 3 * sentences)
+    return "".join(pattern.format(a=terms[3 * i], b=terms[3 * i + 1], c=terms[3 * i + 2],
+                                  n=rng.randint(20, 900), k=rng.randint(2, 9))
+                   for i, pattern in enumerate(rng.sample(SENTENCES, sentences)))

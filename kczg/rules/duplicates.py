@@ -1,108 +1,161 @@
-"""Cross-unit duplicates, by the kind of list (the form's DEDUPE_KIND):
+"""Suspected duplicates: the same nominee or the same work put forward by two or more units
+for one list. Two kinds of evidence, each shown as the reason:
 
-- "key": the same 统一社会信用代码 or repository URL nominated for one list by two or more units
-  is the same enterprise, organisation or project.
-- "technology": the key is the completing unit's, and one university completes many different
-  technologies; two nominations are duplicates only if, besides the same completing unit, their
-  titles are similar (rapidfuzz, ≥ TITLE_SIMILARITY) or they share key people.
+- the same key: the same 统一社会信用代码 or repository URL, on lists whose key is the
+  nominee's own (DEDUPE_KIND "key"). A technology list's key is its completing unit's, and one
+  university completes many technologies: there the key alone proves nothing;
+- the same text: the name and the descriptive texts (简介, 创新点, …) cut into words
+  (jieba, kczg/rules/text.py); the words most of the list's nominations use (the field's
+  vocabulary) left out; candidate pairs found by MinHash LSH (datasketch) and each confirmed
+  by the exact share of words the two have in common (Jaccard), or the share of the shorter
+  text found in the longer one (an abridged copy). Reworded, reordered and abridged copies are
+  caught; the same field is not a duplicate.
 
-Allowed, but flagged for the secretariat, with the reason; a group it marks 非重复 is not shown
-again (DuplicateDismissal).
+Shared key people alone never make a duplicate (a team works on several technologies); they
+are named beside a textual match. Pairs of one unit are not flagged (a unit's own quota and
+review see those). `bench/duplicates.py` measures precision and recall on planted copies and
+hard negatives. Allowed, but flagged for the secretariat, with the reason; a group it marks
+非重复 is not shown again (DuplicateDismissal).
 """
 from __future__ import annotations
 
-from itertools import combinations
+from collections import Counter
+from dataclasses import dataclass
 
-from peewee import fn
-from rapidfuzz import fuzz
+from datasketch import MinHash, MinHashLSH
 
 from forms.registry import form_class
 from kczg.models import DuplicateDismissal, Nomination, NominationList, Organisation
+from kczg.rules import text
 
-TITLE_SIMILARITY = 80  # rapidfuzz ratio (0–100) of two technology names
+NUM_PERM = 128         # MinHash permutations
+LSH_THRESHOLD = 0.25   # candidate pairs: estimated Jaccard from about this
+JACCARD = 0.45         # confirmed: this share of the two texts' words in common
+CONTAINMENT = 0.70     # … or this share of the shorter text's words in the longer one
+MIN_WORDS = 12         # texts with fewer distinctive words are compared by key only
+COMMON_SHARE = 0.05    # a word in more than this share of the list's texts is vocabulary
+COMMON_MIN = 8         # (and in more than this many: small lists keep every word)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One nomination as duplicate detection sees it."""
+    id: int
+    unit: int                      # the recommending unit
+    words: frozenset[str]
+    people: frozenset[str] = frozenset()
+
+
+def text_pairs(docs: list[Doc]) -> dict[tuple[int, int], str]:
+    """(smaller id, larger id) -> why, for every pair of two units' texts that look like the
+    same work."""
+    df = Counter(w for d in docs for w in d.words)
+    common = {w for w, c in df.items() if c > max(COMMON_MIN, COMMON_SHARE * len(docs))}
+    kept = {d.id: d.words - common for d in docs}
+    compared = [d for d in docs if len(kept[d.id]) >= MIN_WORDS]
+    if len(compared) < 2:
+        return {}
+    hashes = MinHash.bulk([[w.encode() for w in kept[d.id]] for d in compared],
+                          num_perm=NUM_PERM, seed=2021)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    for d, m in zip(compared, hashes):
+        lsh.insert(d.id, m)
+    by_id = {d.id: d for d in compared}
+    out = {}
+    for d, m in zip(compared, hashes):
+        for other in lsh.query(m):
+            if other <= d.id or by_id[other].unit == d.unit:
+                continue
+            a, b = kept[d.id], kept[other]
+            shared = len(a & b)
+            jaccard, contained = shared / len(a | b), shared / min(len(a), len(b))
+            if jaccard >= JACCARD or contained >= CONTAINMENT:
+                why = (f"名称和简介用词重合{round(jaccard * 100)}%" if jaccard >= JACCARD else
+                       f"较短一份的用词{round(contained * 100)}%见于另一份（疑为删节）")
+                people = d.people & by_id[other].people
+                if people:
+                    why += f"；另有共同主要完成人：{'、'.join(sorted(people))}"
+                out[(d.id, other)] = why
+    return out
 
 
 def group_key(nominations) -> str:
     return ",".join(str(i) for i in sorted(n.id for n in nominations))
 
 
-def _people(n: Nomination) -> set[str]:
-    raw = n.raw or {}
-    return {v[0].strip() for k, v in raw.items()
-            if k.startswith("people-") and k.endswith("-name") and v and v[0].strip()}
+_WORDS: dict[tuple[int, int], frozenset[str]] = {}  # (id, version) -> words; a page's cache
 
 
-def _similar(a: Nomination, b: Nomination) -> str | None:
-    """Why two technologies of one completing unit look like the same one, or None."""
-    ratio = fuzz.ratio(a.title or "", b.title or "")
-    if ratio >= TITLE_SIMILARITY:
-        return f"技术名称相似度{round(ratio)}%"
-    shared = _people(a) & _people(b)
-    if shared:
-        return f"共同主要完成人：{'、'.join(sorted(shared))}"
-    return None
+def _doc(n: Nomination, cls) -> Doc:
+    key = (n.id, n.version)
+    data = n.clean or {}  # (submitted: validated)
+    if key not in _WORDS:
+        if len(_WORDS) > 100_000:
+            _WORDS.clear()
+        parts = [n.title] + [str(data.get(f) or "") for f in (cls.text_fields() if cls else [])]
+        _WORDS[key] = text.words("\n".join(parts))
+    people = frozenset(str(p.get("name") or "").strip() for p in data.get("people") or []
+                       if isinstance(p, dict) and str(p.get("name") or "").strip())
+    return Doc(n.id, n.organisation_id, _WORDS[key], people)
 
 
-def _technology_groups(group: dict) -> list[dict]:
-    """Split one completing unit's technologies into groups of look-alikes from two units."""
-    nominations = group["nominations"]
-    parent = {n.id: n.id for n in nominations}
-    reasons: dict[int, list[str]] = {}
+def _union(groups: list[list[int]]) -> list[set[int]]:
+    parent: dict[int, int] = {}
 
     def root(i):
+        parent.setdefault(i, i)
         while parent[i] != i:
+            parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    for a, b in combinations(nominations, 2):
-        if a.organisation_id == b.organisation_id:
-            continue
-        why = _similar(a, b)
-        if why:
-            parent[root(b.id)] = root(a.id)
-            reasons.setdefault(root(a.id), []).append(f"“{a.display_title}”与“{b.display_title}”{why}")
-    members: dict[int, list[Nomination]] = {}
-    for n in nominations:
-        members.setdefault(root(n.id), []).append(n)
-    out = []
-    for r, ns in members.items():
-        if len(ns) > 1 and len({n.organisation_id for n in ns}) > 1:
-            why = [w for i in {root(n.id) for n in ns} for w in reasons.get(i, [])]
-            out.append({**group, "nominations": ns,
-                        "reason": "同一第一完成单位，且" + "；".join(why)})
-    return out
+    for g in groups:
+        for other in g[1:]:
+            parent[root(other)] = root(g[0])
+    out: dict[int, set[int]] = {}
+    for i in parent:
+        out.setdefault(root(i), set()).add(i)
+    return list(out.values())
 
 
 def duplicate_groups() -> list[dict]:
     """[{list, key, nominations, reason, ids}] of suspected duplicates in the scope's year
-    (3 queries)."""
-    keys = (Nomination.select(Nomination.list, Nomination.dedupe_key)
-            .where(Nomination.dedupe_key != "", Nomination.status == "submitted")
-            .group_by(Nomination.list, Nomination.dedupe_key)
-            .having(fn.COUNT(fn.DISTINCT(Nomination.organisation)) > 1).tuples())
-    wanted = set(keys)
-    if not wanted:
-        return []
-    rows = (Nomination.select(Nomination, Organisation, NominationList)
-            .join(Organisation).switch(Nomination).join(NominationList)
-            .where(Nomination.status == "submitted",
-                   Nomination.dedupe_key.in_([k for _, k in wanted]))
-            .order_by(NominationList.position, Nomination.dedupe_key, Nomination.submitted_at))
-    by_key: dict[tuple, dict] = {}
+    (two queries: the submitted nominations with unit and list, the dismissals)."""
+    rows = list(Nomination.select(Nomination, Organisation, NominationList)
+                .join(Organisation).switch(Nomination).join(NominationList)
+                .where(Nomination.status == "submitted")
+                .order_by(NominationList.position, Nomination.submitted_at, Nomination.id))
+    by_list: dict[int, list[Nomination]] = {}
     for n in rows:
-        if (n.list_id, n.dedupe_key) in wanted:
-            by_key.setdefault((n.list_id, n.dedupe_key),
-                              {"list": n.list, "key": n.dedupe_key, "nominations": []}
-                              )["nominations"].append(n)
+        by_list.setdefault(n.list_id, []).append(n)
     groups = []
-    for group in by_key.values():
-        cls = form_class(group["list"])
-        if cls is not None and cls.DEDUPE_KIND == "technology":
-            groups.extend(_technology_groups(group))
-        else:
-            same = "相同代码仓库地址" if "://" in group["key"] or "/" in group["key"] \
-                else "相同统一社会信用代码"
-            groups.append({**group, "reason": f"不同推荐单位提交了{same}"})
+    for members in by_list.values():
+        lst = members[0].list
+        cls = form_class(lst)
+        by_id = {n.id: n for n in members}
+        reasons: dict[int, list[str]] = {}   # a pair's smaller id -> reasons (joined per group)
+        links: list[list[int]] = []
+        if cls is None or cls.DEDUPE_KIND != "technology":
+            by_key: dict[str, list[Nomination]] = {}
+            for n in members:
+                if n.dedupe_key:
+                    by_key.setdefault(n.dedupe_key, []).append(n)
+            for key, same in by_key.items():
+                if len({n.organisation_id for n in same}) > 1:
+                    links.append([n.id for n in same])
+                    what = "代码仓库地址" if "/" in key else "统一社会信用代码"
+                    reasons.setdefault(same[0].id, []).append(
+                        f"不同推荐单位提交了相同{what}（{key}）")
+        for (a, b), why in text_pairs([_doc(n, cls) for n in members]).items():
+            links.append([a, b])
+            reasons.setdefault(a, []).append(
+                f"“{by_id[a].display_title}”与“{by_id[b].display_title}”{why}")
+        for ids in _union(links):
+            ns = sorted((by_id[i] for i in ids), key=lambda n: (n.submitted_at, n.id))
+            keys = {n.dedupe_key for n in ns if n.dedupe_key}
+            groups.append({"list": lst, "key": "、".join(sorted(keys)) if len(keys) == 1 else "",
+                           "nominations": ns,
+                           "reason": "；".join(r for i in sorted(ids) for r in reasons.get(i, []))})
     dismissed = {d for (d,) in DuplicateDismissal.select(DuplicateDismissal.ids).tuples()}
     for g in groups:
         g["ids"] = group_key(g["nominations"])

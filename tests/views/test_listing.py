@@ -43,7 +43,7 @@ def test_body_nominations_are_paged_and_filtered(app, client):
     by_unit = client.get("/review/nominations?unit=浙江").get_data(as_text=True)
     assert "共15项" in by_unit and "中国电子学会" not in by_unit.split("<tbody>")[1]
     # every sample shares one completing unit's USCC: for a technology list that alone is no
-    # duplicate (the 疑似重复 page looks at names and people), so nothing is flagged here
+    # duplicate (the 疑似重复 page compares their texts), so nothing is flagged here
     dups = client.get("/review/nominations?dup=1").get_data(as_text=True)
     assert "共0项" in dups
     unassigned = client.get("/review/nominations?status=unassigned").get_data(as_text=True)
