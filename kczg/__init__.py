@@ -220,13 +220,16 @@ def _register_template_helpers(app: Flask) -> None:
 
     from .campaigns.scope import campaign_label
     from .rules import shape
+    from .services import search
 
     # the campaign every page names in its footer (the current one, whatever year the page
     # is about); the shape of a year in words
     app.jinja_env.globals.update(nomination_field=nomination_field, field_errors=field_errors,
                                  rows_group=rows_group, change_html=change_html,
                                  campaign_label=campaign_label,
-                                 domains_together=shape.domains_together)
+                                 domains_together=shape.domains_together,
+                                 search_snippet=search.snippet)
+    app.jinja_env.filters["mark"] = search.highlight
 
 
 def _check_static(app: Flask) -> None:

@@ -23,6 +23,7 @@ from kczg.db import database
 from kczg.migrate import migrate
 from kczg.models import ROLES, UnitType, User
 from kczg.operations import Refused, accounts, campaigns
+from kczg.operations import search as search_ops
 from kczg.passwords import password_problem
 from kczg.services import backup, housekeeping, signing
 from kczg.services.backup import BackupError
@@ -72,6 +73,9 @@ def init_command(campaign_file):
         click.echo(f"campaign {campaign.slug} loaded from {campaign_file}")
     else:
         click.echo(f"campaign {campaign.slug} already loaded (use load-campaign to reload)")
+    indexed = search_ops.index_missing()
+    if indexed:
+        click.echo(f"search: {indexed} nomination(s) indexed")
     if signing.ensure_ca():
         click.echo(f"signing: the platform's CA made in {signing.directory()} "
                    "(root certificate offered on the verify page)")

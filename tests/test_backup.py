@@ -17,7 +17,8 @@ SKIP = {"kczg.sqlite3", "kczg.sqlite3-wal", "kczg.sqlite3-shm", "huey.sqlite3"}
 
 def _rows() -> dict:
     with database.connection_context():
-        out = {m.__name__: list(m.select().order_by(m.id).tuples()) for m in ALL_MODELS}
+        out = {m.__name__: list(m.select().order_by(m._meta.primary_key).tuples())
+               for m in ALL_MODELS}
         out["migratehistory"] = database.execute_sql(
             "SELECT name FROM migratehistory ORDER BY id").fetchall()
     return out

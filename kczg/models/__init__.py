@@ -17,6 +17,7 @@ from .nominations import (
     Nomination,
     NominationConflict,
     NominationHistory,
+    SearchEntry,
 )
 from .review import (
     Assignment,
@@ -39,6 +40,7 @@ ALL_MODELS = [
     Campaign, ReviewBody, NominationList, Domain, Phase, Contact, UnitType,
     Organisation, User, AccountApplication, UserSession, LetterNumber,
     Nomination, NominationHistory, NominationConflict, Attachment, DuplicateDismissal,
+    SearchEntry,
     DocumentRecord, BundleBuild, NoticeFile,
     Filing, Criterion, Assignment, Score, BodyResult, ConflictClearance, DiscussionPost,
     PanelSummary, Extension, Decision, Publication, Message,

@@ -62,6 +62,23 @@ class Nomination(YearOwned, BaseModel):
         return self.title or "（未命名）"
 
 
+class SearchEntry(YearOwned, BaseModel):
+    """What search finds a nomination by (kczg/services/search.py): its typed text, normalised
+    (`content`: names, units, people, summaries; never contacts or the 推荐意见), and that text's
+    search terms (`terms`: Chinese bigrams and Latin words, space-separated). Indexed by SQLite
+    FTS5 (the search_fts table, kept by triggers) or a PostgreSQL GIN index (migration 023);
+    rewritten with every save of the nomination."""
+
+    nomination = peewee.ForeignKeyField(Nomination, primary_key=True, backref="+",
+                                        on_delete="CASCADE")
+    campaign = year_owned_by()
+    content = peewee.TextField(default="")
+    terms = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "search_entry"
+
+
 class DuplicateDismissal(YearOwned, BaseModel):
     """A group of nominations the secretariat marked 非重复 (not shown as duplicates again)."""
 

@@ -39,7 +39,7 @@ from kczg.rules import calendar, gates, quota, years
 from kczg.services import documents, outbox
 from kczg.services import nominations as forms_svc
 
-from . import Refused, Stale
+from . import Refused, Stale, search
 
 HISTORY_MERGE_WINDOW = timedelta(minutes=10)  # autosaves by one user within it share a row
 
@@ -179,6 +179,7 @@ def save_draft(nomination_id: int, user: User, raw: dict, based_on_version: int,
                           _current(based_on_version, editor)).execute())
         if updated:
             nomination = _reload(nomination_id, user)
+            search.index(nomination)
             if changed:
                 record_history(nomination, user, "saved", nomination.version, changed)
             return nomination
@@ -215,6 +216,7 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                               last_editor=editor, **derived) \
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id, user)
+            search.index(nomination)
             record_history(nomination, user, "submitted", nomination.version, changed)
             _tell_unit(nomination, f"推荐“{nomination.display_title}”已提交",
                        f"{nomination.list.name}：已提交，提交人 {user.username}。")

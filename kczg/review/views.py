@@ -26,7 +26,7 @@ from kczg.parsing import parse_int
 from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules import review as review_rules
 from kczg.services import documents as docs
-from kczg.services import files, listing
+from kczg.services import files, listing, search
 from kczg.services import nominations as svc
 from kczg.services import ranking as ranking_export_service
 from kczg.services import review as review_reads
@@ -291,7 +291,7 @@ def nominations(body):
     return render_template(
         "review/nominations.html", body=body, page=result, rows=result.rows,
         assignments=result.extra["assignments"], experts=experts_, f=f, lists=lists,
-        conflicted=conflicted,
+        conflicted=conflicted, query=search.parse(f["q"]),
         domains=[(d.code, d.name) for lst in lists for d in lst.domain_rows
                  if d.review_body_id == body.id],
         review_open=review_rules.review_open(body.campaign), campaign=body.campaign,

@@ -50,7 +50,7 @@ from kczg.parsing import clean_text, parse_datetime, parse_int
 from kczg.rules import calendar, earlier, gates, outcomes, permissions
 from kczg.rules.duplicates import duplicate_groups
 from kczg.services import accounts as account_reads
-from kczg.services import audit, files, health, listing, review_stats
+from kczg.services import audit, files, health, listing, review_stats, search
 from kczg.services import nominations as svc
 from kczg.services import overview as ov
 from kczg.services.review import filing_of, publication_preview, result_of
@@ -342,6 +342,7 @@ def nominations():
     lists = scope.lists()
     return render_template("secretariat/nominations.html", page=page, rows=page.rows,
                            filters=filters, lists=lists, campaign=campaign,
+                           query=search.parse(filters["q"]),
                            earlier=earlier.flags(page.rows, campaign),
                            unit_types=list(UnitType.select().order_by(UnitType.position)),
                            provinces=PROVINCES)

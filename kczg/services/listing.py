@@ -27,6 +27,7 @@ from kczg.models import (
 )
 from kczg.parsing import parse_int
 from kczg.services import documents as docs
+from kczg.services import search
 from kczg.services.review_stats import province_condition
 
 PER_PAGE = 50
@@ -80,8 +81,9 @@ def paged(query, page: int, per_page: int = PER_PAGE, shown=None) -> Page:
 
 
 def _filtered(query, filters: dict):
-    """Nominations (joined to list, domain and unit) by list, domain, unit name, search text
-    (title, unit, key) and duplicates: the filters every list of nominations offers."""
+    """Nominations (joined to list, domain and unit) by list, domain, unit name, a search
+    (kczg/services/search.py: names, units, people, summaries, key) and duplicates: the
+    filters every list of nominations offers."""
     if filters.get("list"):
         lst = scope.list_by_code(filters["list"])
         query = query.where(Nomination.list == (lst.id if lst else -1))
@@ -89,10 +91,9 @@ def _filtered(query, filters: dict):
         query = query.where(Domain.code == filters["domain"])
     if filters.get("unit"):
         query = query.where(Organisation.name.contains(filters["unit"]))
-    if filters.get("q"):
-        q = filters["q"]
-        query = query.where(Nomination.title.contains(q) | Organisation.name.contains(q)
-                            | Nomination.dedupe_key.contains(q.lower()))
+    q = search.parse(filters.get("q"))
+    if q is not None and q.words:
+        query = query.where(search.condition(q, units=filters.get("blind") != "1"))
     if filters.get("dup"):
         query = query.where(duplicate_flag())
     return query

@@ -53,7 +53,7 @@ from kczg.operations import nominations as ops
 from kczg.parsing import clean_filename, parse_int
 from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, years
 from kczg.services import documents as docs
-from kczg.services import files
+from kczg.services import files, search
 from kczg.services import nominations as svc
 
 bp = Blueprint("unit", __name__, url_prefix="/unit")
@@ -112,8 +112,16 @@ def dashboard():
         if n.status == "submitted" and pair not in letters:
             letters.append(pair)
     guides = _guides(campaign, rows, scans)
+    query = search.parse(request.args.get("q"))
+    shown = rows
+    if query is not None and query.words:  # 搜索 over the unit's own (drafts too)
+        found = {i for (i,) in Nomination.select(Nomination.id).where(
+            Nomination.organisation == current_user.organisation,
+            search.condition(query, units=False)).tuples()}
+        shown = [n for n in rows if n.id in found]
     return render_template("unit/dashboard.html", campaign=campaign, lists=lists, letters=letters,
                            organisation=current_user.organisation, nominations=rows,
+                           shown=shown, query=query,
                            stages=outcomes.stages(rows, campaign), stage_name=outcomes.stage_name,
                            quota_lines=quota.usage(current_user.organisation, lists, rows),
                            scans=scans, list_state=list_state, guides=guides,
