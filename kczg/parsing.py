@@ -31,6 +31,13 @@ def parse_int(value, minimum: int | None = None, maximum: int | None = None) -> 
     return number
 
 
+def parse_score(value) -> int | None:
+    """A score 0–100 as an expert types it, on a phone too: full-width digits (a Chinese
+    keyboard's "９０") read as ASCII; anything else None."""
+    text = unicodedata.normalize("NFKC", value if isinstance(value, str) else "").strip()
+    return parse_int(text, 0, 100)
+
+
 def parse_datetime(value, fmt: str = "%Y-%m-%dT%H:%M", first_year: int = 2000,
                    last_year: int = 2100) -> datetime | None:
     """A date and time in `fmt` between the years given, or None."""

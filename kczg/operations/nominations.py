@@ -234,10 +234,9 @@ def _change_status(nomination_id: int, user: User, expected: tuple[str, ...], ne
         check_open(nomination.list, now, nomination.organisation)
         if nomination.status not in expected:
             raise Refused(wrong_state)
-        if gates.delivered(nomination, now) and not years.reopened(
-                nomination.organisation, nomination.list.campaign, now):
-            raise Refused("这份推荐已送达初评机构，单位不能再撤回或修改；确需修改的，"
-                          "请联系初评机构或联合体秘书处退回。")
+        if not gates.unit_may_change(nomination, years.reopened(
+                nomination.organisation, nomination.list.campaign, now), now):
+            raise Refused(gates.DELIVERED)
         Nomination.update(status=new, outcome="", version=Nomination.version + 1,
                           updated_at=utcnow()).where(Nomination.id == nomination_id).execute()
         nomination = _reload(nomination_id, user)

@@ -22,7 +22,7 @@ from kczg.operations import attachments as attachment_ops
 from kczg.operations import results as results_ops
 from kczg.operations import review as ops
 from kczg.pages import attempt
-from kczg.parsing import parse_int
+from kczg.parsing import parse_int, parse_score
 from kczg.rules import calendar, earlier, gates, permissions
 from kczg.rules import review as review_rules
 from kczg.services import documents as docs
@@ -530,7 +530,7 @@ def score(body, assignment_id):
     n = scope.attach(a.nomination)
     crit = criteria_for(body, n.list)
     values = {s.criterion_id: s.value for s in a.scores}
-    comment = a.comment
+    comment, errors = a.comment, {}
     if request.method == "POST":
         action = request.form.get("action", "save")
         try:
@@ -544,14 +544,16 @@ def score(body, assignment_id):
                 ops.accept_pledge(current_user._get_current_object())
                 flash("已接受保密与回避承诺，可以开始评分。", "success")
                 return redirect(url_for(".score", assignment_id=a.id))
-            values = {}
+            values, errors = {}, {}
             for c in crit:
                 raw = request.form.get(f"c{c.id}", "").strip()
                 if raw:
-                    value = parse_int(raw, 0, 100)
+                    value = parse_score(raw)
                     if value is None:
-                        raise Refused(f"“{c.name}”的分数应为0到100之间的整数。")
+                        errors[c.id] = f"“{c.name}”的分数应为0到100之间的整数，您填的是“{raw[:10]}”。"
                     values[c.id] = value
+            if errors:
+                raise Refused("有分数不在0到100之间，请按提示修改（已填写的内容都保留）。")
             comment = request.form.get("comment", "")
             ops.save_scores(current_user, a, values, comment, submit=action == "submit")
             flash("评分已提交。" if action == "submit" else "评分草稿已保存。", "success")
@@ -561,7 +563,7 @@ def score(body, assignment_id):
             values = {c.id: request.form.get(f"c{c.id}", "") for c in crit}
             comment = request.form.get("comment", "")
     return render_template("review/score.html", a=a, n=n, criteria=crit, values=values,
-                           comment=comment, blind=result_of(body).blind, form=svc.build_form(n),
+                           comment=comment, errors=errors, blind=result_of(body).blind, form=svc.build_form(n),
                            pledge=review_rules.EXPERT_PLEDGE,
                            files=permissions.nomination_files(current_user, n),
                            filing=filing_of(body), campaign=body.campaign)

@@ -140,3 +140,14 @@ def delivered(nomination: Nomination, now: datetime | None = None) -> bool:
     extension does not bring it back)."""
     return (nomination.status in ("submitted", "withdrawn")
             and not calendar.submission_open(nomination.list.campaign, now, lst=nomination.list))
+
+
+DELIVERED = ("这份推荐已送达初评机构，单位不能再撤回或修改；确需修改的，"
+             "请联系初评机构或联合体秘书处退回。")
+
+
+def unit_may_change(nomination: Nomination, reopened: bool, now: datetime | None = None) -> bool:
+    """Whether the unit may still withdraw or reopen a submitted nomination: not once it has
+    gone to its body (routed, reviewed, published), unless the secretariat reopened the year
+    for the unit. The page offers 重新编辑 and 撤回推荐 only then; the operation checks again."""
+    return reopened or not delivered(nomination, now)

@@ -51,7 +51,7 @@ from kczg.operations import attachments as attachment_ops
 from kczg.operations import documents as document_ops
 from kczg.operations import nominations as ops
 from kczg.parsing import clean_filename, parse_int
-from kczg.rules import calendar, earlier, outcomes, permissions, quota, steps, years
+from kczg.rules import calendar, earlier, gates, outcomes, permissions, quota, steps, years
 from kczg.services import documents as docs
 from kczg.services import files, search
 from kczg.services import nominations as svc
@@ -247,6 +247,9 @@ def _page(nomination, form, status=200, message=None, message_kind="error", word
         earlier.flags([nomination], campaign).get(nomination.id),
         guide=None if archived else _nomination_guide(nomination),
         stage_name=outcomes.stage_name(stage), archived=archived, reopened_until=reopened,
+        may_change=gates.unit_may_change(nomination, years.reopened(nomination.organisation,
+                                                                    campaign)),
+        delivered_note=gates.DELIVERED,
         quota_lines=[] if archived else
         [q for q in _quota_lines() if q.list.id == nomination.list_id
          and (q.domain is None or q.domain.id == nomination.domain_id)],

@@ -59,19 +59,42 @@ document.addEventListener("change", function (evt) {
   if (count) count.textContent = document.querySelectorAll('input[name="batch"][form="batch"]:checked').length;
 });
 
-// 评分: the weighted total as the expert types (Σ weight × score / 100)
+// 评分: the weighted total as the expert types (Σ weight × score / 100); a score outside 0–100
+// is marked at its own field at once. A phone's Chinese keyboard types full-width digits
+// ("９０"): read as ASCII, as the server does (kczg/parsing.parse_score).
+function kczgScore(input) {
+  var v = input.value.trim().replace(/[\uff10-\uff19]/g, function (d) {
+    return String.fromCharCode(d.charCodeAt(0) - 0xfee0);
+  });
+  if (v === "") return { empty: true };
+  var ok = /^[0-9]{1,3}$/.test(v) && Number(v) <= 100;
+  return { ok: ok, value: Number(v) };
+}
 function kczgScoreTotal() {
   var out = document.getElementById("live-total");
   if (!out) return;
   var inputs = document.querySelectorAll("input[data-weight]");
-  var total = 0, filled = 0;
+  var total = 0, filled = 0, wrong = 0;
   inputs.forEach(function (input) {
-    var v = input.value.trim();
-    if (/^[0-9]{1,3}$/.test(v) && Number(v) <= 100) { total += Number(input.dataset.weight) * Number(v) / 100; filled += 1; }
+    var s = kczgScore(input);
+    var message = document.getElementById(input.id + "-error");
+    if (s.empty || s.ok) {
+      input.removeAttribute("aria-invalid");
+      if (message) message.textContent = "";
+    } else {
+      input.setAttribute("aria-invalid", "true");
+      if (message && !message.textContent) message.textContent = "应为0到100之间的整数";
+      wrong += 1;
+    }
+    if (s.ok) { total += Number(input.dataset.weight) * s.value / 100; filled += 1; }
   });
-  out.textContent = filled ? total.toFixed(2) + (filled < inputs.length ? "（未填完）" : "") : "—";
+  if (wrong) out.textContent = "有分数不在0–100之间";
+  else out.textContent = filled ? total.toFixed(2) + (filled < inputs.length ? "（未填完）" : "") : "—";
 }
 document.addEventListener("input", function (evt) {
+  if (evt.target.matches && evt.target.matches("input[data-weight]")) kczgScoreTotal();
+});
+document.addEventListener("change", function (evt) {
   if (evt.target.matches && evt.target.matches("input[data-weight]")) kczgScoreTotal();
 });
 document.addEventListener("DOMContentLoaded", kczgScoreTotal);
