@@ -4,10 +4,12 @@
   the same segmentation, loaded in a tenth of the time), with one-character words and the
   function words that carry no content left out: what duplicate detection compares.
 - `grams`: every two-character sequence of each run of Chinese characters, each run of Latin
-  letters and digits as one lower-case word, and a lone Chinese character as itself: what the
-  search index holds. A query's own grams all present is a necessary condition for the
-  query to occur in the text, so a search by grams misses nothing (two-character queries
-  included); the match is then confirmed on the text itself for the highlight.
+  letters and digits as one lower-case word with its beginnings (two characters and more),
+  and a lone Chinese character as itself: what the search index holds. For a query,
+  `query_grams`: a Chinese query's bigrams all present is a necessary condition for it to
+  occur in the text, so a search by them misses nothing (two-character queries included);
+  a Latin or digit query is found at the beginning of a word ("9133" in a USCC, "torch" not
+  in "pytorch"). The match is then confirmed on the text itself.
 """
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ STOP_WORDS = frozenset("""
 """.split())
 
 
+MAX_PREFIX = 20  # a Latin word's beginnings are terms up to this length (the whole word too)
+
+
 def normal(text: str | None) -> str:
     """Full-width letters and digits as half-width, lower case (NFKC)."""
     return unicodedata.normalize("NFKC", text or "").lower()
@@ -43,7 +48,10 @@ def grams(text: str | None) -> set[str]:
     """The search terms of a text: Chinese bigrams, Latin/digit words, lone characters."""
     out: set[str] = set()
     for run in _RUNS.findall(normal(text)):
-        if run.isascii() or len(run) == 1:
+        if run.isascii():  # a word, and its beginnings: "9133" finds a 统一社会信用代码
+            out.update(run[:k] for k in range(min(2, len(run)), min(len(run), MAX_PREFIX) + 1))
+            out.add(run)
+        elif len(run) == 1:
             out.add(run)
         else:
             out.update(run[i:i + 2] for i in range(len(run) - 1))
@@ -54,6 +62,13 @@ def query_grams(query: str | None) -> list[str]:
     """The terms a search for `query` needs, in order; [] when the query is too short to
     search by (under two characters of Chinese, letters or digits)."""
     q = normal(query)
-    if sum(len(r) for r in _RUNS.findall(q)) < 2:
+    runs = _RUNS.findall(q)
+    if sum(len(r) for r in runs) < 2:
         return []
-    return sorted(grams(q))
+    out: set[str] = set()
+    for run in runs:
+        if run.isascii():
+            out.add(run[:MAX_PREFIX])  # the beginning of a word of the text
+        elif len(run) > 1:  # (a lone character may sit inside a longer run of the text)
+            out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return sorted(out)  # (empty: only lone characters, too short to search by)

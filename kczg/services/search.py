@@ -19,7 +19,7 @@ from peewee import SQL, Expression, Value, fn
 
 from forms.registry import form_class
 from kczg.db import is_postgres
-from kczg.models import Nomination, Organisation, SearchEntry
+from kczg.models import Nomination, Organisation, SearchEntry, unscoped
 from kczg.rules import text
 
 HIDDEN_FIELDS = ("csrf_token", "opinion", "contact_")  # never searched nor shown as a match
@@ -81,13 +81,15 @@ def condition(q: Query, *, units: bool = True):
     """SQL on Nomination: the nominations `q` finds. `units`: the recommending unit's name may
     match (False for a blind reviewer)."""
     ids = _by_text(q)
-    whole = " ".join(q.words)
-    ids = ids | Nomination.select(Nomination.id).where(Nomination.dedupe_key.contains(whole))
     if units:
         orgs = Organisation.select(Organisation.id)
         for w in q.words:
             orgs = orgs.where(fn.LOWER(Organisation.name).contains(w))
-        ids = ids | Nomination.select(Nomination.id).where(Nomination.organisation.in_(orgs))
+        # the units' nominations of every year: the query this condition joins keeps its own
+        # year (and a year's filter here would send SQLite through the whole table)
+        with unscoped():
+            by_unit = Nomination.select(Nomination.id).where(Nomination.organisation.in_(orgs))
+        ids = ids | by_unit
     return Nomination.id.in_(ids)
 
 
