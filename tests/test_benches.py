@@ -16,6 +16,7 @@ BENCHES = {
     "scale.py": ["targets: list pages"],
     "pages.py": ["autosave POST", "submissions accepted in the database"],
     "deadline.py": ["5xx answers: 0", "over quota: 0"],
+    "search.py": ["sqlite: p95", "postgresql: p95", "every query exact"],
     "duplicates.py": ["precision ", "recall, abridged", "hard negatives flagged, same people"],
     "assignment.py": ["conflicted pairs in the plan: 0", "targets (0 conflicted, every "
                       "nomination k experts, spread <= 1): met"],

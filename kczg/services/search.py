@@ -72,8 +72,9 @@ def _by_text(q: Query):
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
             [" ".join(f'"{g}"' for g in grams)]))
     query = SearchEntry.select(SearchEntry.nomination).where(index)
+    position = fn.strpos if is_postgres() else fn.instr  # the word as it is (no LIKE wildcards)
     for w in q.words:
-        query = query.where(SearchEntry.content.contains(w))
+        query = query.where(position(SearchEntry.content, w) > 0)
     return query
 
 
