@@ -88,3 +88,23 @@ def test_the_index_follows_a_drafts_every_save(app, client, db):
         assert "找到 0 项" in _text(client.get("/unit/?q=激光雷达"))
         page = _text(client.get("/unit/?q=量子点"))
         assert "找到 1 项" in page and "<mark>量子点</mark>" in page
+
+
+def test_the_words_a_body_and_the_secretariat_look_for_are_on_their_pages(app, client, db):
+    from kczg import demo
+
+    demo.load()
+    demo.load_nominations()
+    demo.load(days_left=-1)  # collection closed: the review is on
+    demo.load_review()
+    login(client, "review-gei")
+    nominations = _text(client.get("/review/nominations"))
+    assert "自动分配" in nominations and "搜索" in nominations
+    ranking = _text(client.get("/review/ranking"))
+    assert "校准" in ranking and "组长" in ranking
+    first = re.search(r'href="/review/nominations/(\d+)"', ranking).group(1)
+    page = _text(client.get(f"/review/nominations/{first}"))
+    assert "讨论" in page and "组长意见" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "secretariat")
+    assert "搜索" in _text(client.get("/secretariat/nominations"))
