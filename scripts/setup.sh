@@ -2,6 +2,7 @@
 # when everything is already there.
 
 HTMX_VERSION=2.0.11   # htmx.org, major version 2; templates are written against the htmx 2 docs
+AXE_VERSION=4.14.1    # axe-core: the accessibility engine the browser tests run on every page
 DEBIAN_PACKAGES=(
   fonts-noto-cjk          # Chinese glyphs: Noto Sans/Serif CJK SC (fallback beyond GB 2312)
   fonts-noto-cjk-extra    # Noto Serif CJK SC Black: the 小标宋 stand-in for titles
@@ -14,7 +15,7 @@ DEBIAN_PACKAGES=(
   poppler-utils           # pdftoppm / pdffonts for looking at and testing PDFs
   chromium                # browser tests (Playwright drives Debian's chromium)
   python3-venv
-  nodejs npm              # only to fetch the htmx script from the npm registry
+  nodejs npm              # only to fetch htmx and axe-core from the npm registry
   nginx-light             # the loopback cluster test (bench/cluster.py); production's proxy
   postgresql-client       # pg_dump / pg_restore for backups on PostgreSQL
   wrk                     # the page benchmarks (bench/pages.py)
@@ -122,10 +123,26 @@ setup_htmx() {
   rm -rf "$tmp"
 }
 
+setup_axe() {  # tests only: never served, never committed (tests/vendor is ignored)
+  local target=tests/vendor/axe.min.js
+  if [ -s "$target" ] && grep -q "$AXE_VERSION" tests/vendor/axe.version 2>/dev/null; then
+    return 0
+  fi
+  say "fetching axe-core@$AXE_VERSION from the npm registry"
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf axe-core-*.tgz)
+  mkdir -p tests/vendor
+  cp "$tmp/package/axe.min.js" "$target"
+  echo "$AXE_VERSION" > tests/vendor/axe.version
+  rm -rf "$tmp"
+}
+
 setup_all() {
   setup_debian
   setup_fonts
   setup_python
   setup_title_font
   setup_htmx
+  setup_axe
 }

@@ -355,3 +355,22 @@ document.addEventListener("htmx:afterSettle", function (evt) {
   var note = evt.target.querySelector && evt.target.querySelector("[data-reveal]");
   if (note) note.scrollIntoView({block: "nearest"});
 });
+
+// A table wider than the screen scrolls sideways (on a phone): it takes the keyboard focus
+// while it does, so that it can be scrolled without a pointer (WCAG 2.1.1); others stay out
+// of the tab order.
+function kczgScrollables() {
+  document.querySelectorAll("table.data, .table-wrap").forEach(function (el) {
+    var scrolls = el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.dataset.scrollFocus = "1";
+    } else if (!scrolls && el.dataset.scrollFocus) {
+      el.removeAttribute("tabindex");
+      delete el.dataset.scrollFocus;
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", kczgScrollables);
+window.addEventListener("resize", kczgScrollables);
+document.addEventListener("htmx:afterSwap", kczgScrollables);
