@@ -73,7 +73,10 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     expect(page.locator(".flash-success")).to_contain_text("评分指标已保存")
     page.goto(b + "/review/nominations")
     page.get_by_label("每个项目专家人数").fill("1")
-    page.get_by_role("button", name="自动分配").click()
+    page.get_by_role("button", name="预览自动分配").click()
+    expect(page.locator("h1")).to_have_text("自动分配预览")  # nothing applied before it is confirmed
+    shot(page, "cycle-assign-preview")
+    page.get_by_role("button", name="确认分配").click()
     expect(page.locator(".flash-success, .flash-warning")).to_contain_text("自动分配完成")
     shot(page, "cycle-assignments")
     logout(page)
@@ -107,6 +110,13 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     page.goto(b + "/review/ranking")
     page.get_by_role("link", name=title).first.click()  # the item's page, as the body sees it
     expect(page.locator("#nomination-files")).to_contain_text("证明材料")
+    # the panel: a post in the 评审讨论, then the 组长意见 (entered by the body for its 组长)
+    page.get_by_label("发表意见").fill("创新点清楚，转化数据请再核实。")
+    page.locator("#discussion").get_by_role("button").click()
+    expect(page.locator("#discussion")).to_contain_text("创新点清楚，转化数据请再核实。")
+    page.get_by_label(re.compile("组长意见")).fill("经专家组讨论，同意初评入围。")
+    page.get_by_role("button", name="保存组长意见").click()
+    expect(page.locator("#panel-summary-text")).to_have_text("经专家组讨论，同意初评入围。")
     shot(page, "cycle-body-nomination")
     page.goto(b + "/review/ranking")
     expect(page.locator("section.ranking").first).to_contain_text("83.85")  # .3*92+.25*85+.25*80+.2*75
@@ -156,7 +166,7 @@ def test_whole_review_cycle(page, live_server, app, collection_open):
     # the secretariat finds it in 全部推荐 and opens its page
     login(page, b, "secretariat")
     page.get_by_role("link", name="全部推荐").click()
-    page.get_by_label("搜索推荐").fill(title[:8])
+    page.get_by_label("搜索", exact=True).fill(title[:8])
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=title).click()
     expect(page.locator("h1")).to_have_text(title)
