@@ -218,7 +218,7 @@ def _register_template_helpers(app: Flask) -> None:
         value, app.config["KCZG_TZ"]) if value else ""
     from forms.render import change_html, field_errors, nomination_field, rows_group
 
-    from .campaigns.scope import campaign_label
+    from .campaigns.scope import campaign_label, contacts
     from .rules import shape
     from .services import search
 
@@ -228,7 +228,7 @@ def _register_template_helpers(app: Flask) -> None:
                                  rows_group=rows_group, change_html=change_html,
                                  campaign_label=campaign_label,
                                  domains_together=shape.domains_together,
-                                 search_snippet=search.snippet)
+                                 search_snippet=search.snippet, site_contacts=contacts)
     app.jinja_env.filters["mark"] = search.highlight
 
 

@@ -89,6 +89,8 @@ def from_environment(instance: Path) -> dict:
         "KCZG_SIGNING_KEY_PASSWORD": os.environ.get("KCZG_SIGNING_KEY_PASSWORD", ""),
         "KCZG_TSA_URL": os.environ.get("KCZG_TSA_URL", ""),
         "KCZG_TSA_ROOT": os.environ.get("KCZG_TSA_ROOT", ""),
+        # the user manual as MkDocs built it (./run serve and ./run test build it), served at /help
+        "KCZG_HELP_DIR": os.environ.get("KCZG_HELP_DIR", str(PROJECT_ROOT / "build" / "help")),
         # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1): about 25 ms a login
         # on these cores instead of the library default's 170 ms, so 200 units logging in at
         # once on deadline day do not queue for seconds. Older hashes keep verifying.

@@ -299,10 +299,17 @@ def summary() -> list[str]:
     ]
     for username, name, *_ in DEMO_UNITS:
         lines.append(f"  {username:<15} {name}")
+    more = [u for u, *_ in MORE_UNITS]
+    if more and User.select().where(User.username == more[0]).exists():
+        lines.append(f"  {more[0]} … {more[-1]}  {len(more)} more recommending units")
     for body in scope.bodies():
         lines.append(f"  review-{body.short_id:<8} {body.name}")
     for username, short_id, name in EXPERTS:
         lines.append(f"  {username:<15} {name}")
+    if User.select().where(User.username.startswith("expert-"),
+                           User.username.endswith("-1")).exists():
+        lines.append("  expert-<id>-1 … -3  three experts of each review body, e.g. expert-it-1 "
+                     "(review demo: tasks to score)")
     lines.append(f"demo calendar moved by {campaign.demo_shift_days} days: submission closes "
                  f"{campaign.submission_deadline_label} (Asia/Shanghai)")
     return lines

@@ -1,5 +1,6 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
 import logging
+import os
 
 from flask import (
     Blueprint,
@@ -273,3 +274,23 @@ def results_list(code, fmt=None):
         groups.setdefault(e["domain"], []).append(e)
     return render_template("public/results_list.html", campaign=campaign, lst=lst, pub=pub,
                            groups=groups, archive=None if campaign.is_current else campaign.slug)
+
+
+# the manual is static pages MkDocs built; its theme sets itself up with inline scripts and
+# styles, allowed on these pages only (nothing on them comes from a user)
+HELP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+            "'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; "
+            "base-uri 'self'; form-action 'self'")
+
+
+@bp.route("/help")
+@bp.route("/help/<path:path>")
+def help_page(path: str = "index.html"):
+    """帮助: the user manual (docs/, built by MkDocs into KCZG_HELP_DIR)."""
+    root = current_app.config["KCZG_HELP_DIR"]
+    if not os.path.isfile(os.path.join(root, "index.html")):
+        log.error("the user manual is not built in %s: run ./run serve (or mkdocs build)", root)
+        return render_template("public/help_missing.html"), 503
+    response = send_from_directory(root, path)
+    response.headers["Content-Security-Policy"] = HELP_CSP
+    return response

@@ -66,3 +66,32 @@ def login(page, base: str, username: str, password: str = "kczg-demo") -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def demo_world(app):
+    """Every actor's pages with data: the demo's collection and review, a draft of unit-a
+    (which has an extension, so its forms are open), an expert with a task to score."""
+    from datetime import datetime, timedelta, timezone
+
+    from kczg import demo
+    from kczg.db import database
+    from kczg.models import Assignment, Nomination, NominationList, User
+    from kczg.operations import calendar
+    from kczg.operations import nominations as ops
+
+    with app.app_context(), database.connection_context():
+        demo.load()
+        demo.load_nominations()
+        unit_a = User.get(User.username == "unit-a")
+        draft = ops.create_draft(unit_a, NominationList.get(NominationList.code == "kjtz"), None)
+        demo.load(days_left=-1)
+        demo.load_review()
+        calendar.grant_extension(User.get(User.username == "secretariat"),
+                                 datetime.now(timezone.utc).replace(tzinfo=None)
+                                 + timedelta(days=2), "补报材料", organisation=unit_a.organisation)
+        submitted = Nomination.get(Nomination.organisation == unit_a.organisation,
+                                   Nomination.status == "submitted")
+        task = (Assignment.select().join(User, on=Assignment.expert)
+                .where(User.username == "expert-it-1").order_by(Assignment.id).first())
+        return {"draft": draft.id, "submitted": submitted.id, "task": task.id}

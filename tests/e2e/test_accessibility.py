@@ -4,16 +4,10 @@ critical violation; what remains (moderate, minor) is written to
 tests/artifacts/axe-remaining.md for the note."""
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from kczg import demo
-from kczg.db import database
-from kczg.models import Assignment, Nomination, NominationList, User
-from kczg.operations import calendar
-from kczg.operations import nominations as ops
 from tests.e2e.conftest import ARTIFACTS, login
 
 pytestmark = pytest.mark.browser
@@ -21,27 +15,6 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture
-def world(app):
-    """Every actor's pages with data: the demo's collection and review, a draft of unit-a
-    (which has an extension, so its forms are open), an expert with a task to score."""
-    with app.app_context(), database.connection_context():
-        demo.load()
-        demo.load_nominations()
-        unit_a = User.get(User.username == "unit-a")
-        draft = ops.create_draft(unit_a, NominationList.get(NominationList.code == "kjtz"), None)
-        demo.load(days_left=-1)
-        demo.load_review()
-        calendar.grant_extension(User.get(User.username == "secretariat"),
-                                 datetime.now(timezone.utc).replace(tzinfo=None)
-                                 + timedelta(days=2), "补报材料", organisation=unit_a.organisation)
-        submitted = Nomination.get(Nomination.organisation == unit_a.organisation,
-                                   Nomination.status == "submitted")
-        task = (Assignment.select().join(User, on=Assignment.expert)
-                .where(User.username == "expert-it-1").order_by(Assignment.id).first())
-        return {"draft": draft.id, "submitted": submitted.id, "task": task.id}
 
 
 def pages(w) -> dict[str, list[str]]:
@@ -74,7 +47,9 @@ def scan(page, url: str) -> list[dict]:
              "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
 
 
-def test_every_page_of_every_actor_meets_wcag_aa_at_both_widths(browser, live_server, world):
+def test_every_page_of_every_actor_meets_wcag_aa_at_both_widths(browser, live_server,
+                                                               demo_world):
+    world = demo_world
     assert AXE.exists(), "tests/vendor/axe.min.js is missing: ./run test fetches it"
     serious, remaining = [], defaultdict(lambda: [0, set()])
     scanned = 0
