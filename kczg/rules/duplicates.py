@@ -19,6 +19,7 @@ hard negatives. Allowed, but flagged for the secretariat, with the reason; a gro
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -83,17 +84,21 @@ def group_key(nominations) -> str:
     return ",".join(str(i) for i in sorted(n.id for n in nominations))
 
 
-_WORDS: dict[tuple[int, int], frozenset[str]] = {}  # (id, version) -> words; a page's cache
+# the words of a text, by its digest: cutting is the page's cost, and a text seen before (the
+# same nomination on the next visit) is not cut again. Keyed by the text itself, never by row
+# id and version, which another database (a restore, a test) reuses for other texts.
+_WORDS: dict[bytes, frozenset[str]] = {}
 
 
 def _doc(n: Nomination, cls) -> Doc:
-    key = (n.id, n.version)
     data = n.clean or {}  # (submitted: validated)
+    joined = "\n".join([n.title] + [str(data.get(f) or "")
+                                    for f in (cls.text_fields() if cls else [])])
+    key = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).digest()
     if key not in _WORDS:
         if len(_WORDS) > 100_000:
             _WORDS.clear()
-        parts = [n.title] + [str(data.get(f) or "") for f in (cls.text_fields() if cls else [])]
-        _WORDS[key] = text.words("\n".join(parts))
+        _WORDS[key] = text.words(joined)
     people = frozenset(str(p.get("name") or "").strip() for p in data.get("people") or []
                        if isinstance(p, dict) and str(p.get("name") or "").strip())
     return Doc(n.id, n.organisation_id, _WORDS[key], people)
