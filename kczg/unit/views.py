@@ -111,7 +111,10 @@ def dashboard():
         pair = (n.list, n.domain if n.domain_id else None)
         if n.status == "submitted" and pair not in letters:
             letters.append(pair)
-    guides = _guides(campaign, rows, scans)
+    for n in rows:  # (the unit's own: an empty draft prefills its contacts from it, no query)
+        n.organisation = current_user.organisation
+    completions = {n.id: svc.completion(n) for n in rows if n.status == "draft"}
+    guides = _guides(campaign, rows, scans, completions=completions)
     query = search.parse(request.args.get("q"))
     shown = rows
     if query is not None and query.words:  # 搜索 over the unit's own (drafts too)
@@ -121,14 +124,25 @@ def dashboard():
         shown = [n for n in rows if n.id in found]
     return render_template("unit/dashboard.html", campaign=campaign, lists=lists, letters=letters,
                            organisation=current_user.organisation, nominations=rows,
-                           shown=shown, query=query,
+                           shown=shown, query=query, completions=completions,
                            stages=outcomes.stages(rows, campaign), stage_name=outcomes.stage_name,
                            quota_lines=quota.usage(current_user.organisation, lists, rows),
                            scans=scans, list_state=list_state, guides=guides,
                            any_open="open" in list_state.values(), **context)
 
 
-def _guides(campaign, rows, scans, only=None) -> list:
+def _step_links(ns: list, lst, domain_id) -> dict[str, str]:
+    """Where each step of a list's guide is done: the draft (or the nomination), the letter, the
+    scans."""
+    first = next((n for n in ns if n.status == "draft"), ns[0])
+    page = url_for("unit.nomination", nomination_id=first.id)
+    domain = ns[0].domain.code if domain_id else None
+    letter = url_for("unit.document_letter", code=lst.code, domain=domain, fmt="pdf")
+    return {"填写": page, "提交": page, "下载推荐函": letter, "盖章": letter,
+            "上传盖章扫描件": url_for("unit.dashboard") + "#scans"}
+
+
+def _guides(campaign, rows, scans, only=None, completions=None) -> list:
     """The step guide of each list (and domain) the unit has nominations in: one query for the
     letters' records, the rest from rows the page has already."""
     pairs: dict = {}
@@ -154,22 +168,29 @@ def _guides(campaign, rows, scans, only=None) -> list:
             letter = None  # submitted since: the letter to download is a new one
         lst = ns[0].list
         name = lst.name + (f"（{ns[0].domain.name}领域）" if domain_id else "")
+        drafts = [n for n in ns if n.status == "draft"]
+        completions = completions or {}
         out.append(steps.guide(
-            name, sum(n.status == "draft" for n in ns), len(submitted), letter,
+            name, len(drafts), len(submitted), letter,
             [s for s in scans if s.list_id == list_id and s.retired_at is None
              and s.domain_id in (domain_id, None)],
-            calendar.submission_open(campaign, None, lst=lst)))
+            calendar.submission_open(campaign, None, lst=lst),
+            ready=sum(1 for n in drafts if n.id in completions and completions[n.id].passes),
+            links=_step_links(ns, lst, domain_id)))
     return out
 
 
-def _nomination_guide(nomination):
+def _nomination_guide(nomination, completion=None):
     """The steps of a nomination's list: a draft's from what the page knows (no query), a
     submitted one's from its list's letter and scans."""
     campaign = nomination.list.campaign
     name = nomination.list.name + (f"（{nomination.domain.name}领域）"
                                    if nomination.domain_id else "")
     if nomination.status == "draft":
-        return steps.guide(name, 1, 0, None, [], True)
+        done = completion or svc.completion(nomination)
+        return steps.guide(name, 1, 0, None, [], True, ready=int(done.passes),
+                           links=_step_links([nomination], nomination.list,
+                                             nomination.domain_id))
     rows = list(Nomination.select().where(
         Nomination.organisation == nomination.organisation_id,
         Nomination.list == nomination.list_id, Nomination.domain == nomination.domain_id))
@@ -236,6 +257,7 @@ def _page(nomination, form, status=200, message=None, message_kind="error", word
     context = calendar.calendar_context(campaign, nomination.organisation, nomination.list)
     if archived:
         context["submission_open"] = years.reopened(nomination.organisation, campaign)
+    completion = svc.completion(nomination) if nomination.status == "draft" else None
     return render_template(
         template, nomination=nomination, form=form, message=message, message_kind=message_kind,
         error_summary=svc.error_summary(form) if status == 422 or word_report else [],
@@ -245,7 +267,8 @@ def _page(nomination, form, status=200, message=None, message_kind="error", word
         conflicts=list(_open_conflicts_of(nomination.id)), stage=stage,
         earlier_flag=None if archived else
         earlier.flags([nomination], campaign).get(nomination.id),
-        guide=None if archived else _nomination_guide(nomination),
+        guide=None if archived else _nomination_guide(nomination, completion),
+        completion=completion,
         stage_name=outcomes.stage_name(stage), archived=archived, reopened_until=reopened,
         may_change=gates.unit_may_change(nomination, years.reopened(nomination.organisation,
                                                                     campaign)),

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from kczg.demo_data import sample
 from tests.conftest import new_nomination, post_nomination
 
 pytestmark = pytest.mark.usefixtures("collection_open")
@@ -59,7 +60,8 @@ def test_favicon(client):
 def _steps(client):
     page = client.get("/unit/").get_data(as_text=True)
     guide = page.split('id="steps"')[1].split("</section>")[0]
-    states = re.findall(r'<li class="step (done|current|todo)"[^>]*>.*?</span>([^<]+)</li>', guide)
+    states = re.findall(r'<li class="step (done|current|todo)"[^>]*>.*?</span>(?:<a [^>]*>)?([^<]+)',
+                        guide)
     return [(name, state) for state, name in states]
 
 
@@ -76,10 +78,24 @@ def test_the_step_guide_follows_the_unit(as_user, db):
     from tests.exports.test_documents import PNG, submit
 
     client = as_user("unit-a")
-    new_nomination(client, "kycx")
-    assert _current(client) == "提交"
-    submit(client, "kycx")
+    nid = new_nomination(client, "kycx")
+    assert _current(client) == "填写"  # an empty draft is not filled in
+    page = client.get("/unit/").get_data(as_text=True)
+    assert f'<a href="/unit/nominations/{nid}">下一步：新建推荐并填写</a>' in page  # one click
+    assert "完成度 " in page
+    post_nomination(client, nid, sample("kycx"), path="/autosave")
+    assert _current(client) == "提交"  # it would pass: 填写 done
+    assert "可以提交" in client.get("/unit/").get_data(as_text=True)
+    assert "已填写完整，可以提交" in client.get(f"/unit/nominations/{nid}").get_data(as_text=True)
+    client.post(f"/unit/nominations/{nid}/delete",
+                data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                              client.get("/unit/").get_data(as_text=True)).group(1)})
+    first = submit(client, "kycx")
     assert _current(client) == "下载推荐函"
+    page = client.get("/unit/").get_data(as_text=True)
+    assert '<a href="/unit/documents/letters/kycx.pdf">下一步：在“打印材料”中下载推荐函</a>' in page
+    view = client.get(f"/unit/nominations/{first}").get_data(as_text=True)
+    assert 'href="/unit/documents/letters/kycx.pdf" id="letter-pdf"' in view  # from the item
     assert client.get("/unit/documents/letters/kycx.pdf").status_code == 200
     assert _current(client) == "盖章"
     r = client.post("/unit/lists/kycx/scan", data={
