@@ -1,6 +1,10 @@
 """The public site: the notice, the lists and their sizes, the calendar, the contacts."""
+import base64
+import functools
+import hashlib
 import logging
 import os
+import re
 
 from flask import (
     Blueprint,
@@ -15,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
+from werkzeug.security import safe_join
 
 from exports import verify as codes
 from exports.verify import normalize_code
@@ -22,6 +27,7 @@ from kczg.campaigns import scope
 from kczg.models import Campaign, DocumentRecord, NoticeFile, Publication, unscoped
 from kczg.parsing import clean_filename
 from kczg.rules import calendar, outcomes, permissions, shape
+from kczg.security import CSP
 from kczg.services import documents as docs
 from kczg.services import files, signing
 from kczg.services.notice import parse
@@ -276,11 +282,18 @@ def results_list(code, fmt=None):
                            groups=groups, archive=None if campaign.is_current else campaign.slug)
 
 
-# the manual is static pages MkDocs built; its theme sets itself up with inline scripts and
-# styles, allowed on these pages only (nothing on them comes from a user)
-HELP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
-            "'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; "
-            "base-uri 'self'; form-action 'self'")
+# the manual is static pages MkDocs built; its theme sets itself up with a few inline scripts,
+# allowed by their SHA-256 on the page that carries them (never 'unsafe-inline')
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+
+
+@functools.lru_cache(maxsize=256)
+def _help_csp(path: str, mtime: float) -> str:
+    with open(path, "rb") as f:
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+            for body in _INLINE_SCRIPT.findall(f.read()))
+    return CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
 
 
 @bp.route("/help")
@@ -292,5 +305,7 @@ def help_page(path: str = "index.html"):
         log.error("the user manual is not built in %s: run ./run serve (or mkdocs build)", root)
         return render_template("public/help_missing.html"), 503
     response = send_from_directory(root, path)
-    response.headers["Content-Security-Policy"] = HELP_CSP
+    if path.endswith(".html"):
+        full = safe_join(root, path)
+        response.headers["Content-Security-Policy"] = _help_csp(full, os.path.getmtime(full))
     return response

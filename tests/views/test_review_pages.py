@@ -74,7 +74,9 @@ def test_the_whole_cycle(cycle):
     assert not Assignment.select().where(Assignment.expert == li,
                                          Assignment.nomination == ns[2].id).exists()
     r = client.get("/review/nominations?q=浙江")
-    assert "浙江的电子信息技术" in text(r) and "第二项电子信息技术" not in text(r)
+    found = re.sub(r"<[^>]+>", "", text(r))  # (the words found are marked)
+    assert "浙江的电子信息技术" in found and "第二项电子信息技术" not in found
+    assert "<mark>浙江</mark>的电子信息技术" in text(r)
     # an expert before 备案 is acknowledged
     as_(client, "zhang-e", password)
     client.post("/account/password", data={"csrf_token": csrf_token(client, "/account/password"),

@@ -1,5 +1,7 @@
 """Every route answers with the browser security headers, whoever asks and whatever the answer
 (a page, a redirect, 403, 404, a download), the routes read from the app's url_map."""
+import re
+
 import pytest
 
 from kczg.security import CSP
@@ -32,7 +34,11 @@ def _check_every_route(app, client):
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         for name, value in REQUIRED.items():
-            assert response.headers.get(name) == value, (url, method, response.status_code, name)
+            got = response.headers.get(name)
+            if name == "Content-Security-Policy" and rule.rule.startswith("/help"):
+                # the manual's pages: the same policy, its theme's inline scripts by hash only
+                got = re.sub(r" 'sha256-[A-Za-z0-9+/=]+'", "", got or "")
+            assert got == value, (url, method, response.status_code, name)
         assert "Strict-Transport-Security" not in response.headers
         seen += 1
     return seen
