@@ -42,7 +42,7 @@ from kczg.models import (
 from kczg.parsing import clean_text
 from kczg.rules import calendar, permissions
 from kczg.services import signing
-from kczg.services.files import send_download
+from kczg.services.files import path_of, send_download
 
 FORMATS = {"pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -560,3 +560,36 @@ def prepare_publication(pub) -> Prepared:
     record = issue("published", f"published:{lst.id}", content.digest(), title,
                    facts=content.facts(), list=lst)
     return Prepared(record, content, "summary", safe_name(title))
+
+
+def unit_materials(org: Organisation) -> list[tuple[str, Path]]:
+    """(name in the ZIP, file) of everything a unit keeps of the scope's year: each letter
+    (PDF, Word), each 申报书 (PDF, Word), the 推荐汇总表 (PDF, XLSX) and its current stamped
+    scans; rendered where not yet (each document once per content)."""
+    nominations = submitted_for_unit(org)
+    out: list[tuple[str, Path]] = []
+    letters = []
+    for n in nominations:
+        key = (n.list_id, n.domain_id)
+        if key not in [(lst.id, d.id if d else None) for lst, d in letters]:
+            letters.append((n.list, n.domain if n.domain_id else None))
+    for lst, domain in letters:
+        prepared = prepare_letter(org, lst, domain)
+        out += [(f"推荐函/{prepared.download_name}.{fmt}", rendered(prepared, fmt))
+                for fmt in ("pdf", "docx")]
+    forms = prepare_forms(nominations)
+    for n in nominations:
+        prepared = forms[n.id]
+        out += [(f"申报书/{prepared.download_name}.{fmt}", rendered(prepared, fmt))
+                for fmt in ("pdf", "docx")]
+    if nominations:
+        summary = prepare_unit_summary(org)
+        out += [(f"{summary.download_name}.{fmt}", rendered(summary, fmt))
+                for fmt in ("pdf", "xlsx")]
+    for a in (Attachment.select().where(Attachment.organisation == org,
+                                        Attachment.kind == "stamped_scan",
+                                        Attachment.retired_at.is_null())
+              .order_by(Attachment.id)):
+        where = a.list.name + (f"-{a.domain.name}" if a.domain_id else "")
+        out.append((f"盖章扫描件/{where}-{safe_name(a.original_name)}", path_of(a)))
+    return out

@@ -9,6 +9,8 @@ year's scope, read-only unless the secretariat reopened the year for the unit.
 import io
 import json
 import secrets
+import tempfile
+import zipfile
 
 import peewee
 from flask import (
@@ -19,6 +21,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -746,6 +749,26 @@ def attachment_delete(attachment_id):
 @role_required("unit")
 def document_nomination(nomination_id, fmt):
     return downloads.nomination_document(own_nomination(nomination_id), fmt)
+
+
+@bp.route("/documents/all.zip")
+@role_required("unit")
+def documents_zip():
+    """全部材料: every letter, 申报书, the summary and the unit's stamped scans of the year as one
+    ZIP (written to a temporary file, then sent; nothing is kept)."""
+    org = current_user.organisation
+    members = docs.unit_materials(org)
+    if not members:
+        flash("还没有已提交的推荐，暂无可下载的材料。", "info")
+        return redirect(url_for(".dashboard") + "#documents")
+    spool = tempfile.TemporaryFile()
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, path in members:
+            z.write(path, name)
+    spool.seek(0)
+    campaign = scope.campaign()
+    return send_file(spool, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{docs.safe_name(org.name)}-{campaign.slug}-全部材料.zip")
 
 
 @bp.route("/documents/letters/<code>.<fmt>")

@@ -152,3 +152,31 @@ def test_preview_of_a_draft_is_marked_draft(as_user, db, tmp_path):
 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/unit/")})
     assert as_user("unit-b").get(f"/unit/nominations/{nid}/preview.pdf").status_code == 404
+
+
+def test_a_unit_downloads_all_its_materials_of_the_year_as_one_zip(as_user, db):
+    import io
+    import zipfile
+
+    from tests.exports.test_documents import PNG, submit
+
+    client = as_user("unit-a")
+    r = client.get("/unit/documents/all.zip", follow_redirects=True)
+    assert "还没有已提交的推荐" in r.get_data(as_text=True)  # said, not an empty file
+    submit(client, "kycx")
+    submit(client, "xdjs", "dzxx")
+    client.post("/unit/lists/kycx/scan", data={
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                client.get("/unit/").get_data(as_text=True)).group(1),
+        "file": (io.BytesIO(PNG), "盖章推荐函.png")}, content_type="multipart/form-data")
+    assert 'id="documents-zip"' in client.get("/unit/").get_data(as_text=True)
+    r = client.get("/unit/documents/all.zip")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+    assert sum(n.startswith("推荐函/") for n in names) == 4  # two letters, PDF and Word
+    assert sum(n.startswith("申报书/") for n in names) == 4
+    assert any(n.endswith("推荐汇总表.pdf") for n in names)
+    assert any(n.endswith("推荐汇总表.xlsx") for n in names)
+    assert [n for n in names if n.startswith("盖章扫描件/")] == ["盖章扫描件/开源创新榜-盖章推荐函.png"]
+    z = zipfile.ZipFile(io.BytesIO(r.data))
+    assert z.read(next(n for n in names if n.endswith(".pdf"))).startswith(b"%PDF")
