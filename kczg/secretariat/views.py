@@ -122,10 +122,23 @@ def overview():
                            bars=ov.per_list(scope.lists()),
                            line=ov.line_chart(days, ov.deadline_day(campaign)),
                            without=without[:LISTED_UNITS], more=len(without) > LISTED_UNITS,
+                           reminded=notice_ops.last_reminder_today(),
                            **calendar.calendar_context(campaign))
 
 
 LISTED_UNITS = 50
+
+
+@bp.route("/overview/remind", methods=["POST"])
+@role_required("secretariat")
+def remind_units():
+    """一键提醒: a message to every unit with nothing submitted (once a day, audited)."""
+    count = []
+    if attempt(lambda: count.append(notice_ops.remind_units_without(
+            current_user._get_current_object()))):
+        flash(f"已向{count[0]}家尚未提交推荐的单位发送提醒（站内消息；已配置邮件的同时发送邮件）。",
+              "success")
+    return redirect(url_for(".overview") + "#units-without")
 
 
 @bp.route("/overview/units-without.xlsx")

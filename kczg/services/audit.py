@@ -13,6 +13,7 @@ from flask import has_request_context, request
 from kczg.models import AuditEvent, User
 
 ACTIONS = {  # action: what the log page calls it
+    "units_reminded": "提醒尚未提交推荐的单位",
     "scan_uploaded": "上传盖章扫描件",
     "scan_removed": "删除盖章扫描件",
     "login": "登录",

@@ -42,3 +42,46 @@ def test_overview_charts_and_units_without(app, client, db):
     names = [row[1].value for row in ws.iter_rows(min_row=4)]
     assert "浙江省科学技术协会" in names and "中国电子学会" not in names
     assert 'filename="kczg-units-without.xlsx"' in r.headers["Content-Disposition"]
+
+
+def test_one_click_reminds_units_with_nothing_submitted_once_a_day(app, client):
+    """(No test-wide app context: each request makes its own, so the CSRF token and the user
+    are not cached across the day's hours.)"""
+    import re
+
+    import time_machine
+
+    from kczg.db import database
+    from kczg.models import AuditEvent, Message, User
+    from tests.conftest import csrf_token, login
+    from tests.rules.conftest import submitted
+
+    def remind():
+        return client.post("/secretariat/overview/remind", data={
+            "csrf_token": csrf_token(client, "/secretariat/overview")},
+            follow_redirects=True).get_data(as_text=True)
+
+    with time_machine.travel("2021-10-20 10:00:00+08:00", tick=False):
+        with app.app_context(), database.connection_context():
+            submitted("unit-a", "kycx")
+        login(client, "secretariat")
+        assert "一键提醒这些单位" in client.get("/secretariat/overview").get_data(as_text=True)
+        said = remind()
+        count = int(re.search(r"已向(\d+)家尚未提交推荐的单位发送提醒", said).group(1))
+        with app.app_context(), database.connection_context():
+            reminded = Message.subject.contains("网上申报将于")
+            unit_b, unit_a = (User.get(User.username == u) for u in ("unit-b", "unit-a"))
+            assert Message.select().where(Message.user == unit_b, reminded).count() == 1
+            assert not Message.select().where(Message.user == unit_a, reminded).exists()
+            event = AuditEvent.get(AuditEvent.action == "units_reminded")
+            assert event.detail.startswith(f"{count}家单位")
+    with time_machine.travel("2021-10-20 19:30:00+08:00", tick=False):  # the same local day
+        login(client, "secretariat")
+        assert "今天已于10:00提醒过" in remind()
+        page = client.get("/secretariat/overview").get_data(as_text=True)
+        assert "disabled" in page.split('id="remind-units"')[1][:40]
+    with time_machine.travel("2021-10-21 08:00:00+08:00", tick=False):  # the next day
+        login(client, "secretariat")
+        assert "发送提醒" in remind()
+        with app.app_context(), database.connection_context():
+            assert AuditEvent.select().where(AuditEvent.action == "units_reminded").count() == 2
