@@ -3,7 +3,7 @@ common questions), and their removal; the reminder to units that have submitted 
 audited."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
