@@ -8,9 +8,14 @@ contact_changed.
 """
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from flask import has_request_context, request
 
+from kczg.campaigns import scope  # (the year's names, from the facts cache: no query)
 from kczg.models import AuditEvent, User
+from kczg.rules.calendar import format_local
 
 ACTIONS = {  # action: what the log page calls it
     "units_reminded": "提醒尚未提交推荐的单位",
@@ -65,3 +70,42 @@ def record(action: str, subject: str, detail: str = "", actor: User | None = Non
 
 def label(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+_UNTIL = re.compile(r"until (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?) UTC")
+
+
+def in_words(subject: str, detail: str, tz: str) -> tuple[str, str]:
+    """An event's object and note as the log page and its export say them: bodies and lists by
+    name, nominations by number, times in local time (not `body:it`, `until …UTC`)."""
+    def body(short_id: str) -> str:
+        b = next((b for b in scope.bodies() if b.short_id == short_id), None)
+        return b.name if b else short_id
+
+    def lst(code: str) -> str:
+        found = scope.list_by_code(code)
+        return found.name if found else code
+
+    parts = subject.split(":")
+    kind = parts[0]
+    if kind == "body" and len(parts) >= 2:
+        words = body(parts[1]) + (f" · {lst(parts[3])}" if len(parts) >= 4 and parts[2] == "list"
+                                  else "")
+    elif kind == "list" and len(parts) == 2:
+        words = lst(parts[1])
+    elif kind in ("unit", "campaign") and len(parts) == 2:
+        words = parts[1] + ("年度" if kind == "campaign" and parts[1].isdigit() else "")
+    elif kind == "nomination" and len(parts) >= 2:
+        words = f"推荐#{parts[1]}" + (f" · 专家 {parts[3]}" if len(parts) >= 4 else "")
+    elif kind == "nominations" and len(parts) == 2:
+        words = "推荐" + "、".join(f"#{i}" for i in parts[1].split(","))
+    elif kind == "attachment" and len(parts) == 2:
+        words = f"附件#{parts[1]}"
+    else:
+        words = subject
+
+    def local(m: re.Match) -> str:
+        at = datetime.fromisoformat(m.group(1))
+        return f"至{format_local(at, tz, '%Y年%m月%d日%H:%M')}（北京时间）"
+
+    return words, _UNTIL.sub(local, detail)

@@ -209,8 +209,9 @@ def unit_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def audit_page(action: str, q: str, page: int) -> Page:
-    """The audit log, newest first, by action and by who or what (login name, subject)."""
+def audit_query(action: str, q: str, since=None, before=None):
+    """The audit log, newest first, by action, by who or what (login name, subject, address)
+    and by time (naive UTC bounds, `before` excluded)."""
     query = (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER,
                                                       on=(AuditEvent.actor == User.id)))
     if action:
@@ -218,7 +219,15 @@ def audit_page(action: str, q: str, page: int) -> Page:
     if q:
         query = query.where(User.username.contains(q) | AuditEvent.subject.contains(q)
                             | AuditEvent.ip.contains(q))
-    return paged(query.order_by(AuditEvent.id.desc()), page)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if before is not None:
+        query = query.where(AuditEvent.at < before)
+    return query.order_by(AuditEvent.id.desc())
+
+
+def audit_page(action: str, q: str, page: int, since=None, before=None) -> Page:
+    return paged(audit_query(action, q, since, before), page)
 
 
 def messages_page(user, page: int) -> Page:
