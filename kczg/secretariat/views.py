@@ -626,8 +626,17 @@ def extensions():
                 calendar_ops.grant_extension(user, until, reason, organisation=org, body=body)
                 flash("已延期。", "success")
         except Refused as e:
-            flash(str(e), "error")
+            # said next to the form it came from, with everything typed kept (and, for a name
+            # that is not a unit's, the names it may have meant)
+            typed = {k: request.form.get(k, "")[:200] for k in
+                     ("what", "until", "reason", "target", "unit_name", "campaign")}
+            return _extensions_page(campaign, typed=typed, form=action, error=str(e),
+                                    maybe=account_reads.units_like(typed["unit_name"])), 422
         return redirect(url_for(".extensions"))
+    return _extensions_page(campaign)
+
+
+def _extensions_page(campaign, typed=None, form="", error="", maybe=()):
     rows = list(Extension.select().where(Extension.kind == "deadline")
                 .order_by(Extension.granted_at.desc()))
     return render_template("secretariat/extensions.html", campaign=campaign, rows=rows,
@@ -636,7 +645,16 @@ def extensions():
                                               .order_by(Campaign.year.desc())),
                            reopenings=listing.reopenings(),
                            moves=listing.audit_rows("deadline_moved"),
-                           now=utcnow())
+                           now=utcnow(), typed=typed or {}, refused_form=form, error=error,
+                           maybe=maybe)
+
+
+@bp.route("/units/suggest")
+@role_required("secretariat")
+def units_suggest():
+    """As one types a unit's name (htmx): the names it may be, as a datalist's options."""
+    return render_template("secretariat/_unit_options.html",
+                           names=account_reads.units_like(request.args.get("unit_name", "")))
 
 
 @bp.route("/reopenings/<int:reopening_id>/end", methods=["POST"])

@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from rapidfuzz import fuzz, process
 
 from kczg.models import AccountApplication, Organisation, UnitType, User
 
@@ -91,3 +92,18 @@ def template_bytes() -> bytes:
     buf = io.BytesIO()
     template_workbook().save(buf)
     return buf.getvalue()
+
+
+def units_like(name: str, limit: int = 8) -> list[str]:
+    """Unit names that contain what was typed, else the closest by similarity (a near miss:
+    "湖南省科协" finds 湖南省科学技术协会): the 日程与延期 forms' suggestions and refusals."""
+    name = name.strip()[:100]
+    if not name:
+        return []
+    found = [n for (n,) in Organisation.select(Organisation.name).where(
+        Organisation.name.contains(name)).order_by(Organisation.name).limit(limit).tuples()]
+    if found:
+        return found
+    names = [n for (n,) in Organisation.select(Organisation.name).tuples()]
+    return [n for n, score, _ in process.extract(name, names, scorer=fuzz.WRatio, limit=limit)
+            if score >= 60]

@@ -374,3 +374,11 @@ function kczgScrollables() {
 document.addEventListener("DOMContentLoaded", kczgScrollables);
 window.addEventListener("resize", kczgScrollables);
 document.addEventListener("htmx:afterSwap", kczgScrollables);
+
+// 日程与延期: a name the platform offered for a near miss, picked with one click
+document.addEventListener("click", function (evt) {
+  var pick = evt.target.closest && evt.target.closest("button.pick-unit");
+  if (!pick) return;
+  var input = document.getElementById("unit_name");
+  if (input) { input.value = pick.dataset.name; input.removeAttribute("aria-invalid"); input.focus(); }
+});
