@@ -120,7 +120,9 @@ def overview():
     without = ov.units_without(limit=LISTED_UNITS + 1)
     return render_template("secretariat/overview.html", campaign=campaign,
                            bars=ov.per_list(scope.lists()),
-                           line=ov.line_chart(days, ov.deadline_day(campaign)),
+                           line=ov.line_chart(days, ov.deadline_day(campaign),
+                                              calendar.local(campaign,
+                                                             calendar.now_utc()).date()),
                            without=without[:LISTED_UNITS], more=len(without) > LISTED_UNITS,
                            reminded=notice_ops.last_reminder_today(),
                            **calendar.calendar_context(campaign))

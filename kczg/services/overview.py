@@ -17,8 +17,13 @@ from kczg.rules import calendar
 class Bar:
     label: str
     value: int
-    limit: int | None = None        # the list's size, for the scale
+    limit: int | None = None        # the list's size, said beside the bar
     indent: bool = False            # a domain under its list
+    scale: int | None = None        # what a full bar stands for (else the list's size)
+
+    @property
+    def full(self) -> int:
+        return max(self.scale or self.limit or 0, self.value, 1)
 
 
 @dataclass
@@ -40,8 +45,9 @@ def per_list(lists: list[NominationList]) -> list[Bar]:
             continue
         total = sum(n for (list_id, _), n in counts.items() if list_id == lst.id)
         bars.append(Bar(lst.name, total, lst.size))
-        for d in getattr(lst, "domain_rows", []):
-            bars.append(Bar(f"{d.name}领域", counts.get((lst.id, d.id), 0), None, True))
+        for d in getattr(lst, "domain_rows", []):  # drawn against the list's size too
+            bars.append(Bar(f"{d.name}领域", counts.get((lst.id, d.id), 0), None, True,
+                            lst.size))
     return bars
 
 
@@ -79,10 +85,11 @@ def units_without(limit: int | None = None) -> list[Organisation]:
     return list(query.limit(limit) if limit else query)
 
 
-def line_chart(days: list[Day], deadline_day: date, width: int = 640, height: int = 200,
-               pad: int = 32) -> dict:
-    """SVG coordinates of the running total of submissions per day, and where the deadline
-    falls."""
+def line_chart(days: list[Day], deadline_day: date, today: date | None = None,
+               width: int = 640, height: int = 200, pad: int = 32) -> dict:
+    """SVG coordinates of the running total of submissions per day up to `today` (the days
+    still to come are on the axis, with the deadline, but carry no line), and where the
+    deadline falls."""
     if not days:
         return {}
     top = max(d.total for d in days) or 1
@@ -90,9 +97,11 @@ def line_chart(days: list[Day], deadline_day: date, width: int = 640, height: in
     xs = [round(pad + i * step, 1) for i in range(len(days))]
     ys = [round(height - pad - d.total / top * (height - 2 * pad), 1) for d in days]
     deadline_x = next((x for x, d in zip(xs, days) if d.day == deadline_day), xs[-1])
+    past = [(x, y, d) for x, y, d in zip(xs, ys, days) if today is None or d.day <= today]
+    today_x = past[-1][0] if past and today is not None and today < days[-1].day else None
     return {"width": width, "height": height, "pad": pad, "top": top,
-            "points": " ".join(f"{x},{y}" for x, y in zip(xs, ys)),
-            "dots": list(zip(xs, ys, days)), "deadline_x": deadline_x,
+            "points": " ".join(f"{x},{y}" for x, y, _ in past),
+            "dots": past, "deadline_x": deadline_x, "today_x": today_x,
             "first": days[0].day, "last": days[-1].day}
 
 

@@ -30,10 +30,14 @@ def test_overview_charts_and_units_without(app, client, db):
     bars = page.split('id="chart-lists"')[1].split("</figure>")[0]
     assert 'aria-label="先导技术榜：2项"' in bars and 'aria-label="电子信息领域：2项"' in bars
     assert 'aria-label="开源创新榜：1项"' in bars and "2（上限100）" in bars
-    assert re.search(r'<progress class="bar" max="2" value="2">', bars)  # scaled to the largest
+    # each bar against its list's size: 2 of 先导技术榜's 100, not a full bar
+    assert re.search(r'<progress class="bar" max="100" value="2">', bars)
+    assert re.search(r'<progress class="bar sub" max="100" value="2">', bars)  # its domain
+    assert re.search(r'<progress class="bar" max="70" value="1">', bars)  # 开源创新榜: 70
     days = page.split('id="chart-days"')[1].split("</figure>")[0]
     assert "10月18日：当日1项，累计1项" in days and "10月20日：当日2项，累计3项" in days
     assert "申报截止" in days and "10月30日" in days  # the axis runs to the deadline's day
+    assert "10月21日：" not in days and "今天" in days  # the line ends today
     without = page.split('id="units-without"')[1].split("</table>")[0]
     assert "浙江省科学技术协会" in without and "中国电子学会" not in without
     with time_machine.travel("2021-10-20 10:00:00+08:00", tick=False):
