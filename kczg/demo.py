@@ -6,6 +6,7 @@ submission deadline falls DEMO_DAYS_LEFT days from today, every other date movin
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -83,9 +84,21 @@ def shift_calendar(campaign, today: date, days_left: int = DEMO_DAYS_LEFT) -> in
     campaign.save()
     for p in read_campaign_file(DEFAULT_CAMPAIGN)["phases"]:
         start, end = p["start"] + shift, p["end"] + shift
-        (Phase.update(start=start, end=end, label=f"{_cn_date(start)}—{_cn_date(end)}")
+        (Phase.update(start=start, end=end, label=f"{_cn_date(start)}—{_cn_date(end)}",
+                      description=_moved_dates(p.get("description", ""), shift))
          .where(Phase.campaign == campaign, Phase.key == p["key"]).execute())
     return days
+
+
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _moved_dates(text: str, shift: timedelta) -> str:
+    """A phase's description with the notice's dates moved as the demo's calendar is (a page
+    never shows 2021年10月31日 beside a moved deadline)."""
+    def moved(m: re.Match) -> str:
+        return _cn_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))) + shift)
+    return _CN_DATE.sub(moved, text)
 
 
 def _ensure_user(username: str, **fields) -> User:

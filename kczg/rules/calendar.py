@@ -131,8 +131,16 @@ def milestones(campaign: Campaign) -> list[Milestone]:
 
 
 def next_milestone(campaign: Campaign, at: datetime | None = None) -> Milestone | None:
+    """The next step of the year's sequence: a phase that starts while the one in force is
+    still running (宣传发布推广 runs beside collection and review, as the notice has it) is no
+    next step, and is not announced as one."""
     at = at or now_utc()
-    return next((m for m in milestones(campaign) if m.at > at), None)
+    running = [_day_start(campaign, p.end + timedelta(days=1)) for p in facts_of(campaign).phases
+               if _day_start(campaign, p.start) <= at < _day_start(campaign,
+                                                                    p.end + timedelta(days=1))]
+    busy_until = max(running, default=at)
+    return next((m for m in milestones(campaign) if m.at > at
+                 and not (m.label.endswith("阶段开始") and m.at < busy_until)), None)
 
 
 def countdown_text(delta: timedelta) -> str:

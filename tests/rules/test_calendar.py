@@ -45,3 +45,25 @@ def test_next_milestone_and_countdown(db):
     assert calendar.countdown_text(timedelta(hours=3, minutes=5)) == "3小时5分"
     assert calendar.countdown_text(timedelta(minutes=-5)) == "0分"
     assert calendar.next_milestone(c, at(2023, 1, 1)) is None
+
+
+def test_the_next_step_is_never_a_phase_that_runs_beside_the_current_one(app, db):
+    """宣传发布推广 starts (2021-10-01) while collection runs: collection's next step is its
+    deadline, not that phase."""
+    from datetime import datetime, timezone
+
+    from kczg.campaigns import scope
+    from kczg.rules.calendar import next_milestone
+
+    campaign = scope.campaign()
+    at = datetime(2021, 9, 20, 2, 0, tzinfo=timezone.utc)
+    assert next_milestone(campaign, at).label.startswith("网上申报截止")
+
+
+def test_the_demo_moves_the_dates_inside_the_phase_texts(app, db):
+    from kczg import demo
+    from kczg.models import Phase
+
+    demo.load()
+    text = Phase.get(Phase.key == "collection").description
+    assert "2021年10月31日" not in text and "年" in text
