@@ -1,6 +1,7 @@
 """Shared helpers of the benchmarks: ports, gunicorn on loopback, wrk runs, session cookies."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -122,3 +123,41 @@ def session_for(app, user) -> tuple[str, str]:
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     return cookie, token
+
+
+@contextlib.contextmanager
+def bench_app(db: str, prefix: str):
+    """The app on a fresh database of its own, migrated, the 2021 campaign loaded: SQLite in a
+    temporary instance, or a PostgreSQL schema of its own (KCZG_BENCH_PG_URL, dropped after),
+    so two runs on one machine never meet."""
+    import uuid
+
+    instance = Path(tempfile.mkdtemp(prefix=f"kczg-{prefix}-"))
+    os.environ["KCZG_INSTANCE"] = str(instance)
+    schema = conn = None
+    if db == "postgresql":
+        import psycopg2
+
+        schema = f"kczg_{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = os.environ.get("KCZG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        conn = psycopg2.connect(admin)
+        conn.autocommit = True
+        conn.cursor().execute(f"CREATE SCHEMA {schema}")
+        url = f"{admin}?options=-c%20search_path%3D{schema}"
+    else:
+        url = f"sqlite:///{instance / 'kczg.sqlite3'}"
+    from kczg import create_app
+    from kczg.db import database
+    from kczg.migrate import migrate
+    from kczg.operations.campaigns import load_campaign
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "KCZG_PRERENDER_DOCUMENTS": False})
+    try:
+        with app.app_context(), database.connection_context():
+            migrate()
+            load_campaign()
+        yield app
+    finally:
+        if schema:
+            conn.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.close()

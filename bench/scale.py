@@ -11,18 +11,15 @@ best of 3 after a warm-up), so the figures are the server's own time for one req
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from _util import session_for  # noqa: E402
+from _util import bench_app, session_for  # noqa: E402
 
 PAGE_MS, PAGE_KIB, XLSX_S = 300, 200, 1.5
 # share of the nominations per list (and domain), after the 2021 quotas and list sizes
@@ -127,30 +124,9 @@ def main() -> int:
     if args.smoke:
         args.units, args.nominations = 20, 30
 
-    instance = Path(tempfile.mkdtemp(prefix="kczg-scale-"))
-    os.environ["KCZG_INSTANCE"] = str(instance)
-    schema = None
-    if args.db == "postgresql":
-        import psycopg2
-
-        schema = f"kczg_scale_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = os.environ.get("KCZG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        conn = psycopg2.connect(admin)
-        conn.autocommit = True
-        conn.cursor().execute(f"CREATE SCHEMA {schema}")
-        url = f"{admin}?options=-c%20search_path%3D{schema}"
-    else:
-        url = f"sqlite:///{instance / 'kczg.sqlite3'}"
-    from kczg import create_app
     from kczg.db import database
-    from kczg.migrate import migrate
-    from kczg.operations.campaigns import load_campaign
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "KCZG_PRERENDER_DOCUMENTS": False})
-    try:
-        with app.app_context(), database.connection_context():
-            migrate()
-            load_campaign()
+    with bench_app(args.db, "scale") as app:
         t0 = time.perf_counter()
         generate(app, args.units, args.nominations)
         print(f"generated {args.units} units and {args.nominations} nominations in "
@@ -202,10 +178,6 @@ def main() -> int:
             print("smoke run: the figures show it works, the targets are not judged")
             return 0
         return 0 if ok else 1
-    finally:
-        if schema:
-            conn.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            conn.close()
 
 
 if __name__ == "__main__":

@@ -19,20 +19,17 @@ unit's name): every query must find exactly those (recall and precision 100 %).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from _util import session_for  # noqa: E402
+from _util import bench_app, session_for  # noqa: E402
 from duplicates import GIVEN, PATTERNS, SURNAMES, vocabulary  # noqa: E402
 
 P95_MS = 100
@@ -144,32 +141,11 @@ def expected(truth, q: str) -> set[int]:
 
 
 def run(db: str, units: int, nominations: int, rounds: int) -> bool:
-    instance = Path(tempfile.mkdtemp(prefix="kczg-search-"))
-    os.environ["KCZG_INSTANCE"] = str(instance)
-    schema = conn = None
-    if db == "postgresql":
-        import psycopg2
-
-        schema = f"kczg_search_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = os.environ.get("KCZG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        conn = psycopg2.connect(admin)
-        conn.autocommit = True
-        conn.cursor().execute(f"CREATE SCHEMA {schema}")
-        url = f"{admin}?options=-c%20search_path%3D{schema}"
-    else:
-        url = f"sqlite:///{instance / 'kczg.sqlite3'}"
-    from kczg import create_app
     from kczg.db import database
-    from kczg.migrate import migrate
     from kczg.models import Nomination, User
-    from kczg.operations.campaigns import load_campaign
     from kczg.services import search
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "KCZG_PRERENDER_DOCUMENTS": False})
-    try:
-        with app.app_context(), database.connection_context():
-            migrate()
-            load_campaign()
+    with bench_app(db, "search") as app:
         t0 = time.perf_counter()
         truth, people, unit, words = generate(app, units, nominations)
         with app.app_context(), database.connection_context():
@@ -212,10 +188,6 @@ def run(db: str, units: int, nominations: int, rounds: int) -> bool:
               f"over {len(qs)} queries; recall of the planted words {recall:.0%}; every query "
               f"{'exact' if right else 'NOT exact'}")
         return p95 <= P95_MS and right and recall == 1
-    finally:
-        if schema:
-            conn.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            conn.close()
 
 
 def _found(app, q):

@@ -108,34 +108,29 @@ setup_title_font() {
   $sudo fc-cache -f "$TITLE_DIR" >/dev/null
 }
 
-setup_htmx() {
-  local target=static/vendor/htmx.min.js
-  if [ -s "$target" ] && grep -q "$HTMX_VERSION" static/vendor/htmx.version 2>/dev/null; then
+# npm_fetch PACKAGE VERSION FILE-IN-PACKAGE TARGET: one file of an npm package, unless the
+# target already holds that version (recorded beside it as TARGET.version)
+npm_fetch() {
+  local package=$1 version=$2 file=$3 target=$4
+  if [ -s "$target" ] && grep -qx "$version" "$target.version" 2>/dev/null; then
     return 0
   fi
-  say "fetching htmx.org@$HTMX_VERSION from the npm registry"
+  say "fetching $package@$version from the npm registry"
   local tmp
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null && tar xzf htmx.org-*.tgz)
-  mkdir -p static/vendor
-  cp "$tmp/package/dist/htmx.min.js" "$target"
-  echo "$HTMX_VERSION" > static/vendor/htmx.version
+  (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf ./*.tgz)
+  mkdir -p "$(dirname "$target")"
+  cp "$tmp/package/$file" "$target"
+  echo "$version" > "$target.version"
   rm -rf "$tmp"
 }
 
+setup_htmx() {
+  npm_fetch htmx.org "$HTMX_VERSION" dist/htmx.min.js static/vendor/htmx.min.js
+}
+
 setup_axe() {  # tests only: never served, never committed (tests/vendor is ignored)
-  local target=tests/vendor/axe.min.js
-  if [ -s "$target" ] && grep -q "$AXE_VERSION" tests/vendor/axe.version 2>/dev/null; then
-    return 0
-  fi
-  say "fetching axe-core@$AXE_VERSION from the npm registry"
-  local tmp
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf axe-core-*.tgz)
-  mkdir -p tests/vendor
-  cp "$tmp/package/axe.min.js" "$target"
-  echo "$AXE_VERSION" > tests/vendor/axe.version
-  rm -rf "$tmp"
+  npm_fetch axe-core "$AXE_VERSION" axe.min.js tests/vendor/axe.min.js
 }
 
 setup_all() {

@@ -73,7 +73,7 @@ def test_every_page_of_every_actor_meets_wcag_aa_at_both_widths(browser, live_se
                 scanned += 1
         context.close()
     ARTIFACTS.mkdir(exist_ok=True)
-    lines = [f"axe-core {(AXE.parent / 'axe.version').read_text().strip()}: {scanned} page "
+    lines = [f"axe-core {(AXE.parent / 'axe.min.js.version').read_text().strip()}: {scanned} page "
              f"states scanned ({', '.join(TAGS)})", "",
              "| rule | impact | nodes | pages | help | e.g. |", "|---|---|---|---|---|---|"]
     for (rule, impact, help_), (nodes, where) in sorted(remaining.items()):

@@ -11,15 +11,6 @@ from tests.e2e.test_nomination_flow import seed
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("collection_open")]
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def fits(page, url: str) -> None:
