@@ -1,4 +1,4 @@
-"""A third year unlike 2021 (tests/data/kczg-2023.toml, written from the README's campaign-file
+"""A third year unlike 2021 (tests/data/kczg-2023.toml, written from the campaign-file
 language): 先导技术榜 with a seventh domain and a new body for it, 科技创业投资机构榜 dropped and
 its body (投资联合体) no longer named, 开源创新榜 moved to a new body, a new list defined in the
 file with its own later calendar; six lists.
