@@ -103,8 +103,10 @@ def test_fill_autosave_rows_submit_and_quota(page, live_server, app):
     expect(page.locator("#f-first_unit_uscc .error")).to_have_count(0)
     shot(page, "nomination-form")
 
-    # the step guide before and after submitting
+    # the step guide before and after submitting: the draft, as saved, would pass
+    page.reload()
     expect(page.locator(".step-guide .step.current")).to_have_text(re.compile("提交"))
+    expect(page.locator("#completion")).to_contain_text("已填写完整，可以提交")
     page.get_by_role("button", name="提交推荐").click()
     page.wait_for_url(url)
     expect(page.locator(".flash-success")).to_contain_text("已提交")
