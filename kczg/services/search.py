@@ -11,7 +11,9 @@ itself confirms each match (SQL LIKE on the narrowed rows). SQLite: FTS5; Postgr
 index on the terms as an array (migration 023)."""
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -113,28 +115,44 @@ def highlight(value: str, q: Query | None) -> Markup:
 
 
 def _same_length_normal(value: str) -> str:
-    """`value` normalised as the index normalises it, character by character, keeping the
-    length (a character NFKC would expand, such as "…", stays as it is)."""
+    """`value` normalised as the index normalises it, keeping the length, so that a position
+    in one is the same character in the other: the whole text at once when NFKC keeps its
+    length (nearly always), else character by character (a character NFKC would expand, such
+    as "…", stays as it is)."""
+    whole = text.normal(value)
+    if len(whole) == len(value):
+        return whole
     return "".join(n if len(n := text.normal(ch)) == 1 else ch for ch in value)
 
 
 def snippet(n: Nomination, q: Query | None, width: int = 36) -> tuple[str, Markup] | None:
-    """Where the nomination matches `q` beyond its name: (field label, a marked excerpt)."""
+    """Where the nomination matches `q` beyond its name: (field label, a marked excerpt). The
+    descriptive texts are looked at first; a plain lower-case comparison first, NFKC (full-width
+    letters and digits) only where that finds nothing."""
     if not q or not q.words:
         return None
     cls = form_class(n.list)
-    for key, value in fields_of(n):
-        if key in ("title", getattr(cls, "TITLE_FIELD", "")):
-            continue  # (the name is shown, marked, beside the snippet)
-        norm = _same_length_normal(value)
-        hits = [norm.find(w) for w in q.words if w in norm]
-        if not hits:
-            continue
-        start = max(0, min(hits) - width // 2)
-        excerpt = ("…" if start else "") + value[start:start + width * 2] + (
-            "…" if len(value) > start + width * 2 else "")
-        return _label(cls, key), highlight(excerpt, q)
+    skip = ("title", getattr(cls, "TITLE_FIELD", ""))  # (the name is shown, marked, beside it)
+    first = _descriptive(cls)
+    fields = sorted((kv for kv in fields_of(n) if kv[0] not in skip),
+                    key=lambda kv: kv[0].split("-", 1)[0] not in first)
+    wide = [(k, v) for k, v in fields if not unicodedata.is_normalized("NFKC", v)]
+    for fold, candidates in ((str.lower, fields), (text.normal, wide)):
+        for key, value in candidates:
+            if not any(w in fold(value) for w in q.words):
+                continue
+            norm = _same_length_normal(value)
+            hits = [norm.find(w) for w in q.words if w in norm]
+            start = max(0, min(hits or [0]) - width // 2)
+            excerpt = ("…" if start else "") + value[start:start + width * 2] + (
+                "…" if len(value) > start + width * 2 else "")
+            return _label(cls, key), highlight(excerpt, q)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _descriptive(cls) -> frozenset[str]:
+    return frozenset(cls.text_fields()) if cls is not None else frozenset()
 
 
 def _label(cls, key: str) -> str:
