@@ -292,9 +292,11 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
     # line's character spacing, digits in the line's own face, no automatic CJK-Latin spaces
     _cjk(doc.styles["Normal"].element, BODY_FONT, latin=BODY_FONT)
     _no_auto_space(doc.styles["Normal"].element)
-    current = None
+    current = signature_box = None
     first = True
-    for line in layout.letter_lines(letter):
+    printed = layout.letter_lines(letter)
+    signatures = [line for line in printed if line.kind == "sig"]
+    for line in printed:
         if line.kind == "title":
             if line.para_start:
                 current = doc.add_paragraph()
@@ -304,14 +306,25 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
             # the title's digits in its own face
             run = _run(current, line.text, TITLE_FONT, layout.TITLE_PT, latin=TITLE_FONT)
             _pitch(run._element, layout.TITLE_PT, 1, layout.TITLE_PT)  # no condensing
-        elif line.para_start or line.kind in ("blank", "sig", "docnum"):
+        elif line.kind == "sig":
+            if signature_box is None:
+                signature_box = _signature_box(doc, signatures, pitch)
+            box_pt = signature_box.columns[0].width.pt
+            if line is signatures[-1] or _printed_pt(line) + 2 < box_pt:  # centred in the box
+                current = signature_box.cell(0, 0).add_paragraph()
+                current.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            else:  # a name wider than the box: flush right above it, as in the PDF
+                current = doc.add_paragraph()
+                current.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                signature_box._tbl.addprevious(current._p)
+            _set_spacing(_run(current, line.text, latin=BODY_FONT)._element.get_or_add_rPr(),
+                         math.floor(line.spacing_pt * 20 + 1e-6))
+        elif line.para_start or line.kind in ("blank", "docnum"):
             current = doc.add_paragraph()
-            current.alignment = WD_ALIGN_PARAGRAPH.RIGHT if line.kind in ("sig", "docnum") \
+            current.alignment = WD_ALIGN_PARAGRAPH.RIGHT if line.kind == "docnum" \
                 else WD_ALIGN_PARAGRAPH.LEFT
             if line.indent:
                 current.paragraph_format.first_line_indent = Pt(2 * pitch)
-            if line.kind == "sig":
-                current.paragraph_format.right_indent = Pt(line.right_em * pitch)
             if line.text:
                 _spaced(_run(current, line.text, latin=BODY_FONT), line.spacing_pt)
         else:
@@ -324,10 +337,36 @@ def letter_docx(letter: Letter, stamp: Stamp) -> bytes:
             current.paragraph_format.page_break_before = True
     if body is not None:
         body._element.getparent().remove(body._element)
+    if signature_box is not None and signature_box._tbl.getnext() is not None and \
+            signature_box._tbl.getnext().tag == qn("w:sectPr"):
+        # Word ends a document with a paragraph: a hairline one, which adds no line to the page
+        tail = doc.add_paragraph()
+        tail.paragraph_format.line_spacing = Pt(1)
+        _run(tail, "", size=1)
     _even_and_odd(doc)
     _letter_footer(section.footer, stamp, "right")
     _letter_footer(section.even_page_footer, stamp, "left")
     return _save(doc)
+
+
+def _printed_pt(line) -> float:
+    """A line's printed width: its characters and the spacing after each."""
+    return layout.em_width(line.text) * layout.BODY_PT + len(line.text) * line.spacing_pt
+
+
+def _signature_box(doc, signatures, pitch: float):
+    """The unit's name and the date centred in one borderless cell whose centre is the date's
+    (four characters from the right, GB/T 9704 7.3.5.1): every renderer then centres the name
+    over the date it draws, whatever width it gives the digits (LibreOffice spaces them out)."""
+    date = signatures[-1]
+    width_pt = 2 * date.right_em * pitch + _printed_pt(date)
+    table = doc.add_table(rows=1, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    _fixed_widths(table, [width_pt / 72 * 25.4])
+    _cell_margins(table, 0, 0)
+    cell = table.cell(0, 0)
+    cell._tc.remove(cell.paragraphs[0]._p)  # the cell's paragraphs are the two lines
+    return table
 
 
 def _autospaces(text: str) -> int:

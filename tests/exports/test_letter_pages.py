@@ -92,3 +92,20 @@ def test_title_digits_are_in_the_titles_face_and_the_docnum_two_lines_above():
     texts = [p.text for p in d.paragraphs]
     at = texts.index("中电学函〔2021〕12号")
     assert texts[at + 1] == texts[at + 2] == "" and "科创中国" in texts[at + 3]
+
+
+@pytest.mark.parametrize("signer", ["中国电子学会", "中国电子学会科普工作委员会"])
+def test_the_name_is_centred_over_the_date_in_both_prints(signer, tmp_path):
+    """GB/T 9704 7.3.5.1: the unit's name centred over the date, the date four characters
+    from the right. LibreOffice draws the date wider than Word (it spaces out the digits), so
+    the DOCX centres both in one box: the centres meet whatever the renderer's widths."""
+    letter = dataclasses.replace(long_letter(1), signer=signer)
+    (tmp_path / "letter.docx").write_bytes(docx_writer.letter_docx(letter, STAMP))
+    soffice([tmp_path / "letter.docx"], tmp_path / "lo", tmp_path)
+    for data in (pdf.letter_pdf(letter, STAMP), (tmp_path / "lo" / "letter.pdf").read_bytes()):
+        found = body_lines(lines(data, tmp_path, 1))
+        name = next(ln for ln in found if ln.text == signer)
+        date = next(ln for ln in found if ln.text == letter.date)
+        assert abs((name.x0 + name.x1) / 2 - (date.x0 + date.x1) / 2) < 0.5, (name, date)
+        assert 0 < date.y0 - name.y0 < 12  # the next line
+        assert 18 < 184 - date.x1 < 23.5  # about four characters (5.57 mm) from the right
