@@ -129,7 +129,7 @@ def main() -> None:
     # the same faces as the letter (exports/fonts.py), so only the template and layout differ
     faces = (f"html{{font-family:{fonts.css_family(fonts.BODY)}}}"
              f"h1{{font-family:{fonts.css_family(fonts.TITLE)};font-weight:900}}"
-             ".pn{font-family:\"FandolSong\",\"Noto Serif CJK SC\",serif}")  # print.css page numbers
+             ".pn{font-family:\"KCZG Folio\",\"FandolSong\",\"Noto Serif CJK SC\",serif}")  # print.css
 
     def bare_html():
         return ('<html lang="zh-CN"><head><style>@page{size:A4;margin:37mm 26mm 35mm 28mm}'

@@ -49,6 +49,7 @@ LATIN = "Times New Roman"       # digits and Latin letters in the DOCX
 # what must be installed, with the Debian package that brings it
 REQUIRED = {"FandolFang": "texlive-lang-chinese (Fandol, taken out by scripts/setup.sh)",
             "KCZG Title": "made by scripts/setup.sh from Noto Serif CJK SC Black",
+            "KCZG Folio": "made by scripts/setup.sh from FandolSong (the page numbers)",
             "FandolHei": "texlive-lang-chinese (Fandol)",
             "FandolKai": "texlive-lang-chinese (Fandol)",
             "Noto Serif CJK SC Black": "fonts-noto-cjk-extra",

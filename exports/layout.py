@@ -76,6 +76,11 @@ class Line:
     spacing_pt: float     # letter-spacing that makes it fill the block exactly
 
 
+# the spacing after each character that sets them at the 28-per-line pitch (a hair less)
+PITCH_SPACING_PT = min(0.0, round((BLOCK_WIDTH_EM - CHARS_PER_LINE) * BODY_PT / CHARS_PER_LINE
+                                  - 0.002, 3))
+
+
 def _spacing(text: str, indent: bool, justify: bool) -> float:
     if not text:
         return 0.0
@@ -85,7 +90,7 @@ def _spacing(text: str, indent: bool, justify: bool) -> float:
         # n characters each followed by the same spacing fill the room exactly (minus a hair)
         return round((room - natural) * BODY_PT / len(text) - 0.002, 3)
     # a paragraph's last line keeps the 28-per-line pitch of the lines above it
-    return min(0.0, round((BLOCK_WIDTH_EM - CHARS_PER_LINE) * BODY_PT / CHARS_PER_LINE - 0.002, 3))
+    return PITCH_SPACING_PT
 
 
 def break_paragraph(text: str, indent: bool = True) -> list[Line]:
@@ -164,7 +169,6 @@ def letter_lines(letter) -> list[PrintLine]:
     after the last body line, one blank line of the seal's room goes, or else the last lines
     of the body (two, or its whole last paragraph when that is shorter than four lines) go
     over with it."""
-    pitch_spacing = round(BLOCK_WIDTH_PT / CHARS_PER_LINE - BODY_PT, 3)
     head: list[PrintLine] = []
     if letter.doc_number:
         head += [PrintLine("docnum", letter.doc_number), PrintLine("blank"), PrintLine("blank")]
@@ -179,8 +183,8 @@ def letter_lines(letter) -> list[PrintLine]:
                      for i, ln in enumerate(break_paragraph(text, indent))])
     name_right, date_right = signature_offsets(letter.signer, letter.date)
     seal = [PrintLine("blank"), PrintLine("blank")]
-    signature = [PrintLine("sig", letter.signer, spacing_pt=pitch_spacing, right_em=name_right),
-                 PrintLine("sig", letter.date, spacing_pt=pitch_spacing, right_em=date_right)]
+    signature = [PrintLine("sig", letter.signer, spacing_pt=PITCH_SPACING_PT, right_em=name_right),
+                 PrintLine("sig", letter.date, spacing_pt=PITCH_SPACING_PT, right_em=date_right)]
     note = [PrintLine("text", ln.text, ln.indent, ln.spacing_pt, para_start=i == 0)
             for i, ln in enumerate(break_paragraph(letter.note))] if letter.note else []
 

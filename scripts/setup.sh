@@ -84,25 +84,31 @@ setup_python() {
   fi
 }
 
-# "KCZG Title": the 小标宋 stand-in cut down to GB 2312 (scripts/title_font.py says why), made
-# with the venv's fontTools once the fonts and the venv are there.
+# "KCZG Title": the 小标宋 stand-in cut down to GB 2312, and "KCZG Folio": the 宋体 page-number
+# digits (scripts/title_font.py says why), made with the venv's fontTools once the fonts and the
+# venv are there.
 TITLE_DIR=/usr/local/share/fonts/kczg-title
 setup_title_font() {
-  local target="$TITLE_DIR/KCZGTitle-Black.otf" source want
+  local target="$TITLE_DIR/KCZGTitle-Black.otf" folio="$TITLE_DIR/KCZGFolio-Regular.otf" source want
   want=$(sha256sum scripts/title_font.py | cut -c1-16)
-  if [ -s "$target" ] && [ "$(cat "$TITLE_DIR/.made-by" 2>/dev/null)" = "$want" ]; then
+  if [ -s "$target" ] && [ -s "$folio" ] && [ "$(cat "$TITLE_DIR/.made-by" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
   source=$(fc-match -f '%{file}' 'Noto Serif CJK SC:black')
   case "$source" in *Black*) ;; *) say "Noto Serif CJK SC Black not found (fonts-noto-cjk-extra)"; return 1 ;; esac
+  local song
+  song=$(fc-match -f '%{file}' 'FandolSong:style=Regular')
+  case "$song" in *FandolSong-Regular*) ;; *) say "FandolSong Regular not found (texlive-lang-chinese)"; return 1 ;; esac
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  say "making the title font (Noto Serif CJK SC Black, GB 2312) for the PDFs"
+  say "making the title font (Noto Serif CJK SC Black, GB 2312) and the page-number font for the PDFs"
   local tmp
   tmp=$(mktemp -d)
   .venv/bin/python scripts/title_font.py "$source" "$(fc-match -f '%{index}' 'Noto Serif CJK SC:black')" "$tmp/KCZGTitle-Black.otf"
+  .venv/bin/python scripts/title_font.py --folio "$song" 0 "$tmp/KCZGFolio-Regular.otf"
   $sudo mkdir -p "$TITLE_DIR"
   $sudo cp "$tmp/KCZGTitle-Black.otf" "$target"
+  $sudo cp "$tmp/KCZGFolio-Regular.otf" "$folio"
   echo "$want" | $sudo tee "$TITLE_DIR/.made-by" >/dev/null
   rm -rf "$tmp"
   $sudo fc-cache -f "$TITLE_DIR" >/dev/null
