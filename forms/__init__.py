@@ -1,4 +1,2 @@
-"""WTForms for every page: shared pieces in common.py and validators.py, one module per list."""
-from forms import fast_html
-
-fast_html.install()
+"""WTForms for every page: shared pieces in common.py and validators.py, one module per list;
+fields render through our widgets by the forms' Meta (fast_html.FastMeta)."""

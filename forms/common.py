@@ -8,6 +8,7 @@ from wtforms import BooleanField, FieldList, FormField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
+from .fast_html import FastMeta
 from .validators import Email, MaxChars, Phone
 
 STRING_FIELDS = ("StringField", "TextAreaField", "EmailField", "TelField", "URLField")
@@ -17,7 +18,8 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ChineseMeta:
+class ChineseMeta(FastMeta):
+    """Chinese messages, stripped text, and our widgets (forms/fast_html.py)."""
     locales = ["zh"]  # WTForms' own Chinese messages (the app sets WTF_I18N_ENABLED = False)
 
     def bind_field(self, form, unbound_field, options):

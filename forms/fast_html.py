@@ -1,15 +1,23 @@
-"""A faster drop-in for WTForms' `html_params`, installed by `install()` (forms/__init__.py).
+"""Faster widgets for our forms, through WTForms' own hook: `FastMeta.render_field`.
 
 WTForms builds every attribute with `Markup('{k}="{v}"').format(...)`, which goes through
 `string.Formatter` and escapes the already-escaped key again; on a 40-field nomination form that
-was a third of the page's time. This version gives the same output (tests/forms/test_fast_html.py
-compares the two) with plain string operations.
+was a third of the page's time. `html_params` here gives the same output with plain string
+operations (tests/forms/test_fast_html.py compares the two), and our forms' Meta renders each
+field with a widget of our own that uses it: a subclass of the field's WTForms widget (Input's
+own `html_params` attribute overridden on our subclass, TextArea's and Select's `__call__`
+rewritten with the same output). Nothing of WTForms itself is replaced: other forms, and
+widgets we do not know, render as WTForms renders them.
+
+`_iter_choices_normalized` and `_iter_groups_normalized` (what WTForms' Select itself calls) are
+WTForms 3.3 internals: pyproject.toml pins WTForms to 3.3.x for them.
 """
 from __future__ import annotations
 
 import re
 
 from markupsafe import Markup, escape
+from wtforms.meta import DefaultMeta
 from wtforms.widgets import core
 
 _original = core.html_params
@@ -50,13 +58,44 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))
 
 
+class FastTextArea(core.TextArea):
+    """WTForms' TextArea, the same output through our html_params."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        return Markup(f"<textarea {html_params(name=field.name, **kwargs)}>\r\n"
+                      f"{escape(field._value())}</textarea>")
+
+
 class FastSelect(core.Select):
     """WTForms' Select with the same output, without inspecting `render_option`'s signature
     on every render and without a Markup.format per option."""
 
-    @classmethod
-    def _dispatch_render_option(cls):
-        return cls.render_option
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        render = self.render_option
+        if field.has_groups():
+            for optgroup, choices in field._iter_groups_normalized():
+                if optgroup is not None:
+                    html.append(f"<optgroup {html_params(label=optgroup)}>")
+                html.extend(render(choice) for choice in choices)
+                if optgroup is not None:
+                    html.append("</optgroup>")
+        else:
+            html.extend(render(choice) for choice in field._iter_choices_normalized())
+        html.append("</select>")
+        return Markup("".join(html))
 
     _options: dict[tuple, Markup] = {}  # (value, label, selected) -> markup; bounded below
 
@@ -87,17 +126,53 @@ class FastSelect(core.Select):
         return Markup(f"<option {html_params(**options)}>{label}</option>")
 
 
-def install() -> None:
-    import wtforms.widgets
+_input_classes: dict[type, type] = {}  # a WTForms Input class -> our subclass of it
 
-    core.html_params = html_params       # what the widgets call
-    wtforms.widgets.html_params = html_params  # what Label calls (imported by name there)
-    for obj in vars(core).values():      # widgets that keep it as a class attribute (Input)
-        if isinstance(obj, type) and "html_params" in vars(obj):
-            obj.html_params = staticmethod(html_params)
-    from wtforms.fields import choices
 
-    choices.SelectField.widget = FastSelect()
+def _fast_class(cls: type) -> type | None:
+    """Our subclass of a WTForms widget class, or None for a widget we do not know."""
+    if cls in (core.TextArea, FastTextArea):
+        return FastTextArea
+    if cls in (core.Select, FastSelect):
+        return FastSelect
+    if issubclass(cls, core.Input) and vars(core).get(cls.__name__) is cls:
+        if cls not in _input_classes:  # Input.__call__ calls self.html_params
+            _input_classes[cls] = type(f"Fast{cls.__name__}", (cls,),
+                                       {"html_params": staticmethod(html_params)})
+        return _input_classes[cls]
+    return None
+
+
+_widgets: dict[int, tuple] = {}  # id(widget) -> (widget, our copy of it); bounded below
+
+
+def fast_widget(widget):
+    """Our widget rendering as `widget` does (its own settings copied), or `widget` itself."""
+    entry = _widgets.get(id(widget))
+    if entry is not None and entry[0] is widget:
+        return entry[1]
+    cls = _fast_class(type(widget))
+    fast = widget
+    if cls is not None:
+        fast = cls.__new__(cls)
+        fast.__dict__.update(vars(widget))
+    if len(_widgets) > 1000:  # widgets are the field classes' own objects: a few dozen
+        _widgets.clear()
+    _widgets[id(widget)] = (widget, fast)
+    return fast
+
+
+class FastMeta(DefaultMeta):
+    """Renders each field with `fast_widget(field.widget)`: DefaultMeta.render_field's own
+    steps (keys cleaned, the field's render_kw under the call's) with our widget."""
+
+    def render_field(self, field, render_kw):
+        render_kw = {core.clean_key(k): v for k, v in render_kw.items()}
+        other_kw = getattr(field, "render_kw", None)
+        if other_kw is not None:
+            other_kw = {core.clean_key(k): v for k, v in other_kw.items()}
+            render_kw = dict(other_kw, **render_kw)
+        return fast_widget(field.widget)(field, **render_kw)
 
 
 def original(**kwargs) -> Markup:

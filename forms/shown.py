@@ -1,11 +1,15 @@
 """A stored draft shown on its form page without binding a new WTForms form.
 
 Binding a nomination form (40 to 80 fields, each row of a repeating group a form of its own)
-was a quarter of the form page's time. To show what a draft holds, each thread keeps one bound
-form per form class, row counts and domain choices (its "shape"), and puts the stored values
+was a quarter of the form page's time. To show what a draft holds, each thread keeps idle bound
+forms per form class, row counts and domain choices (its "shape"), and puts the stored values
 through its fields again: every field's own `process`, exactly as binding would, so what is
-shown follows WTForms' rules (filters, coercion, choices, checked boxes). The form that comes
-back is for showing only: it is never validated, and the thread's next page reuses it.
+shown follows WTForms' rules (filters, coercion, choices, checked boxes).
+
+A form is lent to one request at a time (`lend`): taken out of the thread's idle forms, refilled,
+and put back when the request has rendered it; no two requests ever hold the same form. It is
+for showing only: it refuses to be validated (its own and its fields' `validate` raise), and
+what a request may have set on it (errors) is cleared when it is refilled.
 
 What binding would do that this leaves out, it leaves to `build_form`: a draft with nothing
 stored yet (it starts from the unit's contact details), fields other than plain ones and
@@ -15,6 +19,7 @@ with that of a freshly bound form, page after page.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 from wtforms.fields import Field, FieldList, FormField
 
@@ -67,9 +72,40 @@ def _groups_of(cls) -> dict | None:
     return _groups[cls]
 
 
+class ShownFormValidated(RuntimeError):
+    pass
+
+
+def _never_validated(*args, **kwargs):
+    raise ShownFormValidated("a shown form is for showing only: bind a form to validate "
+                             "(kczg.services.nominations.build_form)")
+
+
+@contextmanager
+def lend(cls, raw: dict, domains=None):
+    """`shown_form` for the length of a `with` block: the form goes back to the thread's idle
+    forms afterwards (None where only binding a new form can show `raw`)."""
+    form = shown_form(cls, raw, domains)
+    try:
+        yield form
+    finally:
+        if form is not None:
+            give_back(form)
+
+
+def give_back(form) -> None:
+    idle = getattr(_local, "idle", None)
+    if idle is None:
+        idle = _local.idle = {}
+    if len(idle) >= _MAX_SHAPES:
+        idle.clear()
+    idle[form._shown_key] = form
+
+
 def shown_form(cls, raw: dict, domains=None):
     """`cls` showing `raw` (what `cls(formdata=MultiDict(raw))` would show), or None where only
-    binding a new form can show it. `domains` are the choices of the domain field, if any."""
+    binding a new form can show it. `domains` are the choices of the domain field, if any.
+    The form is the caller's until `give_back` (`lend` does both)."""
     groups = _groups_of(cls)
     if not raw or groups is None:
         return None
@@ -78,16 +114,12 @@ def shown_form(cls, raw: dict, domains=None):
                    for name, g in groups.items()}
     except ValueError:  # a row number WTForms cannot read: let binding answer as it does
         return None
-    shapes = getattr(_local, "shapes", None)
-    if shapes is None:
-        shapes = _local.shapes = {}
     key = (cls, tuple((d.code, d.name) for d in domains) if domains is not None else None,
            tuple(max(len(found), 1) for found in indices.values()))
-    form = shapes.get(key)
+    form = getattr(_local, "idle", {}).pop(key, None)  # taken: no other request gets it
     if form is None:
-        if len(shapes) >= _MAX_SHAPES:
-            shapes.clear()
-        form = shapes[key] = _shape(cls, indices, domains)
+        form = _shape(cls, indices, domains)
+        form._shown_key = key
     # WTForms numbers the rows shown 0, 1, 2, … whatever numbers they were stored under
     renamed = {}
     fields = []
@@ -102,7 +134,9 @@ def shown_form(cls, raw: dict, domains=None):
                 if shown_index < len(stored) and stored[shown_index] != shown_index:
                     renamed[sub.name] = f"{field.name}-{stored[shown_index]}-{sub.short_name}"
     formdata = _Stored(raw, renamed)
+    form.form_errors = []
     for field in fields:
+        field.__dict__.pop("errors", None)  # what a request set (WTForms' default: none)
         field.process(formdata)
     for field in fields:  # as a form does: after every field has its data
         field.post_process(formdata)
@@ -118,4 +152,13 @@ def _shape(cls, indices: dict, domains):
     form = cls(formdata=rows, meta={"csrf": False})
     if domains is not None:
         form.set_domains(domains)
+    # for showing only: the form and each field refuse validation (on these objects alone)
+    form.validate = _never_validated
+    for field in form:
+        field.validate = _never_validated
+        for entry in getattr(field, "entries", ()):
+            entry.validate = _never_validated
+            entry.form.validate = _never_validated
+            for sub in entry.form:
+                sub.validate = _never_validated
     return form

@@ -2,6 +2,7 @@
 derive the title and duplicate key, tell which fields changed."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -138,12 +139,15 @@ def _filled(field) -> bool:
     return data is not None and str(data).strip() != ""
 
 
-def shown_form(nomination: Nomination) -> NominationForm:
-    """The form as the nomination holds it, for showing only (never validated): a form the
-    thread keeps and refills (forms/shown.py) where it can, else bound anew."""
+@contextlib.contextmanager
+def shown_form(nomination: Nomination):
+    """The form as the nomination holds it, for showing only (it refuses validation), for the
+    length of a `with` block: a form lent by the thread's idle forms and refilled
+    (forms/shown.py) where it can, else bound anew."""
     cls = form_class(nomination.list)
     domains = domains_of(nomination.list) if cls.DOMAIN_FIELD else None
-    return shown.shown_form(cls, nomination.raw or {}, domains) or build_form(nomination)
+    with shown.lend(cls, nomination.raw or {}, domains) as form:
+        yield form if form is not None else build_form(nomination)
 
 
 def _prefill(form: NominationForm, nomination: Nomination) -> None:

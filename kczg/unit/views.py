@@ -286,7 +286,8 @@ def _page(nomination, form, status=200, message=None, message_kind="error", word
 @role_required("unit")
 def nomination(nomination_id):
     nomination = own_nomination(nomination_id)
-    return _page(nomination, svc.shown_form(nomination))
+    with svc.shown_form(nomination) as form:
+        return _page(nomination, form)
 
 
 def _based_on() -> int:
@@ -646,12 +647,14 @@ def _import_word(nomination, upload):
     """Read the file; where it would overwrite what the draft holds, show the changes and ask
     (word_confirm.html), else fill the draft at once."""
     if upload is None or not upload.filename:
-        return _page(nomination, svc.shown_form(nomination), 422,
-                     "请选择要上传的Word文件（.docx）。")
+        with svc.shown_form(nomination) as form:
+            return _page(nomination, form, 422,
+                         "请选择要上传的Word文件（.docx）。")
     try:
         reading, new_raw, changes = ops.read_word(nomination, upload.read())
     except Refused as e:
-        return _page(nomination, svc.shown_form(nomination), 422, str(e))
+        with svc.shown_form(nomination) as form:
+            return _page(nomination, form, 422, str(e))
     if changes:
         payload = json.dumps({"raw": new_raw, "read": reading.read, "unknown": reading.unknown,
                               "unreadable": reading.unreadable}, ensure_ascii=False)
@@ -677,8 +680,9 @@ def nomination_word_confirm(nomination_id):
         if not isinstance(new_raw, dict):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        return _page(nomination, svc.shown_form(nomination), 422,
-                     "导入内容已失效，请重新上传Word文件。")
+        with svc.shown_form(nomination) as form:
+            return _page(nomination, form, 422,
+                         "导入内容已失效，请重新上传Word文件。")
     return _apply_word(nomination, new_raw, _based_on(), reading)
 
 
@@ -686,10 +690,12 @@ def _apply_word(nomination, new_raw, based_on, reading):
     try:
         saved, form = ops.import_word(current_user, nomination, new_raw, based_on)
     except Stale as e:
-        return _page(_reloaded(nomination), svc.shown_form(nomination), 409,
-                     str(e) + "（Word文件未导入，请重新上传。）")
+        with svc.shown_form(nomination) as form:
+            return _page(_reloaded(nomination), form, 409,
+                         str(e) + "（Word文件未导入，请重新上传。）")
     except Refused as e:
-        return _page(nomination, svc.shown_form(nomination), 422, str(e))
+        with svc.shown_form(nomination) as form:
+            return _page(nomination, form, 422, str(e))
     problems = len(svc.error_summary(form))
     message = (f"已从Word文件读取{len(reading.read)}项" +
                (f"，其中{problems}处需要修改（见下方标红的提示）" if problems else "，均符合要求") +

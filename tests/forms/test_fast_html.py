@@ -21,14 +21,35 @@ def test_same_output_as_wtforms(kwargs):
     assert fast_html.html_params(**kwargs) == fast_html.original(**kwargs)
 
 
-def test_installed_for_widgets():
-    from wtforms import Form, StringField
+def test_our_forms_render_through_our_widgets_and_wtforms_is_untouched():
+    import wtforms
+    from wtforms import Form, SelectField, StringField, TextAreaField
+    from wtforms.widgets import core
 
-    class F(Form):
+    from forms.common import RowForm
+
+    class Ours(RowForm):
         name = StringField(render_kw={"data_x": 'a"b'})
+        text = TextAreaField(render_kw={"class_": "wide"})
+        pick = SelectField(choices=[("", "请选择"), ("1", "甲 <乙>")])
 
-    html = F(data={"name": "<b>"}).name()
-    assert html == '<input data-x="a&#34;b" id="name" name="name" type="text" value="&lt;b&gt;">'
+    class Theirs(Form):  # a plain WTForms form: WTForms' own rendering
+        name = StringField(render_kw={"data_x": 'a"b'})
+        text = TextAreaField(render_kw={"class_": "wide"})
+        pick = SelectField(choices=[("", "请选择"), ("1", "甲 <乙>")])
+
+    data = {"name": "<b>", "text": "多行\n文字 & <i>", "pick": "1"}
+    ours, theirs = Ours(data=data), Theirs(data=data)
+    assert ours.name() == ('<input data-x="a&#34;b" id="name" name="name" type="text" '
+                           'value="&lt;b&gt;">')
+    for a, b in zip(ours, theirs):
+        assert a(aria_describedby="err") == b(aria_describedby="err"), a.name
+    # ours went through our widgets; nothing of WTForms was replaced
+    assert type(fast_html.fast_widget(ours.pick.widget)) is fast_html.FastSelect
+    assert core.html_params is fast_html._original
+    assert wtforms.widgets.html_params is fast_html._original
+    assert type(Theirs.pick.kwargs.get("widget", SelectField.widget)) is core.Select
+    assert core.Input.html_params is not fast_html.html_params
 
 
 def test_select_renders_as_wtforms_does():
@@ -43,4 +64,3 @@ def test_select_renders_as_wtforms_does():
         form = F(data=data)
         for field in form:
             assert fast_html.FastSelect()(field) == Select()(field), (data, field.name)
-    assert type(F().trl.widget) is fast_html.FastSelect

@@ -82,9 +82,9 @@ def test_shown_as_a_fresh_form_shows_it(app, code):
         random.Random(code).shuffle(order)
         for i in order:
             raw = variants[i]
-            form = shown.shown_form(cls, raw, DOMAINS if cls.DOMAIN_FIELD else None)
-            assert form is not None
-            assert _page(form) == _page(_fresh(cls, raw)), (code, i)
+            with shown.lend(cls, raw, DOMAINS if cls.DOMAIN_FIELD else None) as form:
+                assert form is not None  # (given back after each: the next variant reuses it)
+                assert _page(form) == _page(_fresh(cls, raw)), (code, i)
 
 
 def test_nothing_stored_is_bound_anew(app):
@@ -108,5 +108,27 @@ def test_each_thread_its_own_form(app):
         t.join()
     assert forms[0] is not forms[1]
     with app.test_request_context():
-        again = shown.shown_form(cls, raw)
-        assert shown.shown_form(cls, raw) is again  # reused within a thread
+        with shown.lend(cls, raw) as first:
+            with shown.lend(cls, raw) as second:  # lent to one holder at a time
+                assert second is not first
+        with shown.lend(cls, raw) as again:  # given back, then lent again
+            assert again in (first, second)
+
+
+def test_a_shown_form_refuses_validation_and_forgets_what_a_request_set(app):
+    from forms.shown import ShownFormValidated
+
+    cls = FORMS["xrqy"]
+    raw = _sample("xrqy")
+    with app.test_request_context():
+        with shown.lend(cls, raw) as form:
+            with pytest.raises(ShownFormValidated):
+                form.validate()
+            field = next(f for f in form if f.type == "StringField")
+            with pytest.raises(ShownFormValidated):
+                field.validate(form)
+            field.errors = ["一条错误"]
+            form.form_errors = ["整表错误"]
+        with shown.lend(cls, raw) as again:
+            assert again is form
+            assert not again[field.short_name].errors and not again.form_errors
