@@ -27,6 +27,9 @@ FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 def pytest_addoption(parser):
     parser.addoption("--db", default=os.environ.get("KCZG_TEST_DB", "sqlite"),
                      choices=["sqlite", "postgresql"], help="database the suite runs against")
+    parser.addoption("--part", default="all", choices=["all", "browser-and-no-db", "db"],
+                     help="a share of the tests, for passes run side by side (./run test): "
+                          "the browser tests and those that use no database, or the others")
 
 
 def pytest_report_header(config):
@@ -37,24 +40,36 @@ def pytest_report_header(config):
 DB_FIXTURES = frozenset({"database_url", "template_copy"})
 
 
+def _uses_db(item) -> bool:
+    return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
     """The PostgreSQL pass runs the tests that use a database; the others (documents, rules,
-    benchmarks, the cluster) do the same on either pass and run once, in the SQLite pass."""
-    if config.getoption("--db") != "postgresql":
+    benchmarks, the cluster) do the same on either pass and run once, with SQLite. `--part`
+    takes a share of the tests for passes run side by side."""
+    part = config.getoption("--part")
+    if config.getoption("--db") == "postgresql":
+        keep = [i for i in items if _uses_db(i)]
+    elif part == "browser-and-no-db":
+        keep = [i for i in items if i.get_closest_marker("browser") or not _uses_db(i)]
+    elif part == "db":
+        keep = [i for i in items if _uses_db(i) and not i.get_closest_marker("browser")]
+    else:
         return
-    keep = [i for i in items if DB_FIXTURES & set(getattr(i, "fixturenames", ()))]
-    dropped = [i for i in items if i not in set(keep)]
+    chosen = set(keep)
+    dropped = [i for i in items if i not in chosen]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
-        config._kczg_db_less = len(dropped)
+        config._kczg_elsewhere = len(dropped)
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if getattr(config, "_kczg_db_less", 0):
+    if getattr(config, "_kczg_elsewhere", 0):
         terminalreporter.write_line(
-            f"kczg: {config._kczg_db_less} tests that use no database ran in the SQLite pass "
-            "only (deselected here)")
+            f"kczg: {config._kczg_elsewhere} tests deselected here run in another pass of "
+            "./run test (--db, --part)")
 
 
 def _pg_admin():

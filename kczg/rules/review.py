@@ -133,7 +133,8 @@ def ranked(nominations: list[Nomination], criteria: list[Criterion],
     share a rank."""
     ids = [n.id for n in nominations]
     assignments = list(Assignment.select().where(Assignment.nomination.in_(ids),
-                                                 Assignment.status != "conflict")) if ids else []
+                                                 Assignment.status != "conflict")
+                       .order_by(Assignment.id)) if ids else []  # each expert's total in turn
     submitted = {a.id: a for a in assignments if a.status == "submitted"}
     values: dict[int, dict[int, int]] = {}
     for s in Score.select().where(Score.assignment.in_(list(submitted))) if submitted else []:
