@@ -45,6 +45,7 @@ def generate(app, units: int, nominations: int) -> None:
         utcnow,
     )
     from kczg.services import nominations as svc
+    from kczg.services.review_stats import province_from
 
     rng = random.Random(2021)
     with app.app_context(), database.connection_context():
@@ -88,6 +89,7 @@ def generate(app, units: int, nominations: int) -> None:
                 list=lst, domain=dom, organisation=(org := rng.choice(orgs)),
                 created_by=author[org.id], status="submitted",
                 raw=raw, clean=clean, title=f"{derived['title']}{i}", dedupe_key=key,
+                province=province_from(clean.get("province"), org.name),  # as a submission
                 version=2, submitted_at=utcnow()))
         with database.atomic():
             Nomination.bulk_create(rows, batch_size=500)

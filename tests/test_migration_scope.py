@@ -72,7 +72,10 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
                                                         "duplicate_dismissal", "criterion"))
 
     r = router()
-    r.rollback()  # 023 (search), 022 (review panel), 021 (page codes), 020 (scans), then 019
+    r.rollback()  # 024 (province), 023 (search), 022 (review panel), 021 (page codes),
+    with database.connection_context():  # 020 (scans), then 019
+        assert "province" not in {c.name for c in database.get_columns("nomination")}
+    r.rollback()
     with database.connection_context():
         assert "search_entry" not in database.get_tables()
     r.rollback()
@@ -95,3 +98,21 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
     for table in DROPPED_LATER:
         assert before.pop(table) and after.pop(table) == []
     assert after == before
+
+
+def test_migration_024_sets_the_province_of_nominations_submitted_before_it(app, db,
+                                                                             collection_open):
+    """Nominations submitted before 024 get the province the dashboard's rule gives them (the
+    registered one of a 新锐企业, else their unit's name); later submissions set it themselves."""
+    from kczg.models import Nomination
+    from kczg.services.review_stats import province_of
+
+    demo.load_nominations()
+    submitted = list(Nomination.select().where(Nomination.status == "submitted"))
+    assert submitted and all(n.province == province_of(n) for n in submitted)
+    r = router()
+    r.rollback()
+    r.run()
+    again = {n.id: n.province for n in Nomination.select().where(Nomination.status == "submitted")}
+    assert again == {n.id: province_of(n) for n in submitted}
+    assert len(set(again.values())) > 3  # provinces were told apart

@@ -45,6 +45,8 @@ class Nomination(YearOwned, BaseModel):
     last_editor = peewee.CharField(default="")
     # normalised 统一社会信用代码 or repository URL: the same key from two units is flagged
     dedupe_key = peewee.CharField(default="", index=True)
+    # the province it counts under (registered, else its unit's name), set on submission
+    province = peewee.CharField(default="")
     created_by = peewee.ForeignKeyField(User, backref="+")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)

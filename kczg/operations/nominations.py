@@ -38,6 +38,7 @@ from kczg.models.compiled import Compiled
 from kczg.rules import calendar, gates, quota, years
 from kczg.services import documents, outbox
 from kczg.services import nominations as forms_svc
+from kczg.services.review_stats import province_from
 
 from . import Refused, Stale, search
 
@@ -213,7 +214,10 @@ def submit(nomination_id: int, user: User, raw: dict, clean: dict, based_on_vers
                 raise Refused(refusal)
             Nomination.update(raw=raw, clean=clean, status="submitted", submitted_at=utcnow(),
                               version=Nomination.version + 1, updated_at=utcnow(),
-                              last_editor=editor, **derived) \
+                              last_editor=editor,
+                              province=province_from(clean.get("province"),
+                                                     nomination.organisation.name),
+                              **derived) \
                 .where(Nomination.id == nomination_id).execute()
             nomination = _reload(nomination_id, user)
             search.index(nomination)

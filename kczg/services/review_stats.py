@@ -9,7 +9,6 @@ from peewee import JOIN, fn
 from forms.choices import PROVINCES
 from kczg.campaigns import scope
 from kczg.campaigns.facts import domains_of
-from kczg.db import json_text
 from kczg.models import (
     STATUS,
     Assignment,
@@ -52,13 +51,9 @@ def province_from(registered: str | None, unit_name: str) -> str:
 
 
 def province_condition(province: str):
-    """SQL for the nominations `province_of` places in `province`: its registered province (a
-    新锐企业's), else the province its unit's name starts with."""
-    registered = json_text(Nomination.clean, "province")
-    by_name = Organisation.name.startswith(province) | Organisation.name.startswith(_short(province))
-    if province != "新疆生产建设兵团":
-        by_name &= ~Organisation.name.startswith("新疆生产建设兵团")
-    return (registered == province) | ((registered.is_null() | (registered == "")) & by_name)
+    """SQL for the submitted nominations `province_of` places in `province` (the column their
+    submission set, migration 024)."""
+    return Nomination.province == province
 
 
 def list_dashboard() -> list[dict]:
@@ -84,14 +79,11 @@ def list_dashboard() -> list[dict]:
         name = facts.unit_types_by_id[type_id].name
         unit_types.setdefault(list_id, Counter())[name] += n
     provinces: dict[int, Counter] = {}
-    registered = json_text(Nomination.clean, "province")
-    for list_id, unit_name, reg, n in (
-            Nomination.select(Nomination.list, Organisation.name, registered,
-                              fn.COUNT(Nomination.id))
-            .join(Organisation)
+    for list_id, province, n in (
+            Nomination.select(Nomination.list, Nomination.province, fn.COUNT(Nomination.id))
             .where(Nomination.list.in_(ids), Nomination.status == "submitted")
-            .group_by(Nomination.list, Organisation.name, registered).tuples()):
-        provinces.setdefault(list_id, Counter())[province_from(reg, unit_name)] += n
+            .group_by(Nomination.list, Nomination.province).tuples()):
+        provinces.setdefault(list_id, Counter())[province] += n
     return [{"list": lst, "status": status.get(lst.id, Counter()),
              "unit_type": unit_types.get(lst.id, Counter()).most_common(),
              "province": provinces.get(lst.id, Counter()).most_common(8),
