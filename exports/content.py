@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(obj):
+    """What `dataclasses.asdict` gives for the JSON of a digest (the same JSON, so the same
+    hashes), without its deep copies: a 申报书's digest took 0.6 ms that way, 6,500 of them
+    most of a body's summary."""
+    if isinstance(obj, (str, int, float, type(None))):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {_plain(k): _plain(v) for k, v in obj.items()}
+    cls = type(obj)
+    names = _FIELDS.get(cls)
+    if names is None and is_dataclass(obj):
+        names = _FIELDS[cls] = tuple(f.name for f in fields(obj))
+    if names is not None:
+        return {name: _plain(getattr(obj, name)) for name in names}
+    return obj  # dates and the like: json's default=str, as before
 
 
 def _digest(obj) -> str:
-    data = json.dumps(asdict(obj), ensure_ascii=False, sort_keys=True, default=str)
+    data = json.dumps(_plain(obj), ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 

@@ -291,10 +291,15 @@ def submitted_for_unit(org: Organisation) -> list[Nomination]:
                 .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
 
 
-def routed_query(body: ReviewBody):
+# a nomination's columns but its raw form data (what was typed, as typed): documents print
+# the cleaned data, and reading the raw JSON of thousands of rows was a third of a summary
+WITHOUT_RAW = [f for f in Nomination._meta.sorted_fields if f.name != "raw"]
+
+
+def routed_query(body: ReviewBody, columns=(Nomination,)):
     """Submitted nominations routed to `body` (its domains, or its whole lists), joined to
     their list, domain and unit."""
-    return (Nomination.select(Nomination, NominationList, Domain, Organisation)
+    return (Nomination.select(*columns, NominationList, Domain, Organisation)
             .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
             .switch(Nomination).join(Organisation)
             .where(Nomination.status == "submitted",
@@ -303,9 +308,10 @@ def routed_query(body: ReviewBody):
 
 
 def submitted_for_body(body: ReviewBody, lst: NominationList | None = None,
-                       domain: Domain | None = None) -> list[Nomination]:
-    """What is routed to `body` (optionally one list or domain of it), submitted."""
-    query = routed_query(body)
+                       domain: Domain | None = None, printing: bool = False) -> list[Nomination]:
+    """What is routed to `body` (optionally one list or domain of it), submitted; `printing`:
+    for documents, without the raw form data they never read."""
+    query = routed_query(body, WITHOUT_RAW if printing else (Nomination,))
     if lst is not None:
         query = query.where(Nomination.list == lst)
     if domain is not None:
@@ -368,10 +374,10 @@ def _form_subject(nomination: Nomination, blind: bool) -> str:
 
 
 def prepare_form(nomination: Nomination, blind: bool = False,
-                 known: dict | None = None) -> Prepared:
+                 known: dict | None = None, content=None) -> Prepared:
     """The 申报书 and its verification record; `known` maps (subject, content hash) to
-    records the caller already read (prepare_forms)."""
-    content = form_content(nomination, blind)
+    records the caller already read (prepare_forms), `content` is its content if built."""
+    content = content or form_content(nomination, blind)
     subject, digest = _form_subject(nomination, blind), content.digest()
     record = (known or {}).get((subject, digest)) or issue(
         "form", subject, digest, f"{content.heading}：{nomination.display_title}",
@@ -392,10 +398,11 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
             known[(r.subject, r.content_hash)] = r
             seen.add(r.subject)
     fresh = []
+    contents = {}
     for n, subject in zip(nominations, subjects):
         if subject in seen:
             continue
-        content = form_content(n, blind)
+        content = contents[n.id] = form_content(n, blind)
         fresh.append(DocumentRecord(
             code=verify.new_code(), kind="form", subject=subject, content_hash=content.digest(),
             title=f"{content.heading}：{n.display_title}"[:250], facts=content.facts(),
@@ -408,7 +415,7 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
             for r in DocumentRecord.select().where(
                     DocumentRecord.subject.in_([f.subject for f in fresh[i:i + 500]])):
                 known[(r.subject, r.content_hash)] = r
-    return {n.id: prepare_form(n, blind, known) for n in nominations}
+    return {n.id: prepare_form(n, blind, known, contents.get(n.id)) for n in nominations}
 
 
 def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None) -> Prepared:
@@ -442,7 +449,8 @@ def prepare_unit_summary(org: Organisation) -> Prepared:
 
 def prepare_body_summary(body: ReviewBody) -> Prepared:
     return prepare_summary(f"summary-body:{body.id}", "summary_body", f"{body.name}推荐汇总表",
-                           body.scope, submitted_for_body(body), review_body=body)
+                           body.scope, submitted_for_body(body, printing=True),
+                           review_body=body)
 
 
 # --- rendering and the disk cache ----------------------------------------------------------
