@@ -133,6 +133,11 @@ def main() -> int:
         generate(app, args.units, args.nominations)
         print(f"generated {args.units} units and {args.nominations} nominations in "
               f"{time.perf_counter() - t0:.1f} s ({args.db})")
+        # the duplicates are found once per state of the submitted nominations: the first
+        # visit after a change does the work, and is judged like any page
+        first, size, status = measure(app, "secretariat", "/secretariat/duplicates",
+                                      warm=False, repeat=1)
+        good_first = first * 1000 <= PAGE_MS and status == 200
         pages = [("secretariat", "/secretariat/units"),
                  ("secretariat", "/secretariat/units?q=规模测试单位12"),
                  ("secretariat", "/secretariat/duplicates"),
@@ -145,7 +150,10 @@ def main() -> int:
                  ("review-it", "/review/nominations"),
                  ("review-it", "/review/nominations?status=unassigned&page=3")]
         print(f"\n{'who':<12}{'page':<48}{'ms':>8}{'KiB':>8}{'status':>8}")
-        ok = True
+        ok = good_first
+        print(f"{'secretariat':<12}{'/secretariat/duplicates (first visit)':<48}"
+              f"{first * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}"
+              f"{'' if good_first else '  OVER'}")
         for user, path in pages:
             seconds, size, status = measure(app, user, path)
             good = seconds * 1000 <= PAGE_MS and size / 1024 <= PAGE_KIB and status == 200

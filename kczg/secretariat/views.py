@@ -377,7 +377,13 @@ def duplicates_dismiss():
 @bp.route("/duplicates")
 @role_required("secretariat")
 def duplicates():
-    return render_template("secretariat/duplicates.html", groups=duplicate_groups())
+    groups = duplicate_groups()
+    page = listing.page_number(request.args.get("page"))
+    per_page = 30  # groups of two or more nominations each: about 60 KiB a page
+    page = min(page, max(1, -(-len(groups) // per_page)))
+    return render_template("secretariat/duplicates.html", page=listing.Page(
+        rows=groups[(page - 1) * per_page:page * per_page], total=len(groups), page=page,
+        per_page=per_page))
 
 
 NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "province", "status", "dup", "q")

@@ -79,3 +79,37 @@ def test_the_same_enterprise_is_one_group_and_can_be_dismissed(world):
     DuplicateDismissal.create(ids=groups[0]["ids"], by=w["sec"])
     assert not [g for g in duplicate_groups() if g["list"].code == "xrqy"]
     assert User.get(User.username == "secretariat")  # (the dismissal is the secretariat's)
+
+
+def test_the_groups_kept_between_visits_follow_every_submission_and_return(world, client):
+    """The groups are found once per state of the submitted nominations: a new submission
+    from a third unit joins its group at once, a nomination returned to its unit leaves it."""
+    from kczg.operations import results as results_ops
+
+    w = world
+    with time_machine.travel("2021-10-20 12:00:00+08:00"):
+        submitted("unit-b", "xrqy", company_name="同一企业（另一单位推荐）")
+    first = [g for g in duplicate_groups() if g["list"].code == "xrqy"]
+    assert len(first) == 1 and len(first[0]["nominations"]) == 2
+    assert duplicate_groups() == duplicate_groups()  # (read again: the same)
+    from kczg.models import Organisation, UnitType
+
+    other = Organisation.create(name="江苏省科学技术协会", unit_type=UnitType.get(
+        UnitType.code == "provincial"), contact="李明", phone="025-12345678", email="js@example.org")
+    User.create(username="unit-js", role="unit", organisation=other, password_hash="-")
+    with time_machine.travel("2021-10-20 12:00:00+08:00"):
+        third = submitted("unit-js", "xrqy", company_name="同一企业（第三家单位推荐）")
+    grown = [g for g in duplicate_groups() if g["list"].code == "xrqy"]
+    assert len(grown) == 1 and third.id in {n.id for n in grown[0]["nominations"]}
+    results_ops.return_nomination(w["sec"], third, "请核实")
+    again = [g for g in duplicate_groups() if g["list"].code == "xrqy"]
+    assert [n.id for n in again[0]["nominations"]] == [n.id for n in first[0]["nominations"]]
+    # the page, any page number it is given
+    from tests.conftest import login
+
+    login(client, "secretariat")
+    for page in ("", "?page=2", "?page=999", "?page=x"):
+        r = client.get("/secretariat/duplicates" + page)
+        html = r.get_data(as_text=True)
+        assert r.status_code == 200 and "疑似重复推荐（" in html, html[html.find("<main"):][:600]
+        assert html.count('class="dup-group"') == len(duplicate_groups())
