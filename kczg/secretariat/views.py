@@ -383,7 +383,7 @@ def duplicates():
     page = min(page, max(1, -(-len(groups) // per_page)))
     return render_template("secretariat/duplicates.html", page=listing.Page(
         rows=groups[(page - 1) * per_page:page * per_page], total=len(groups), page=page,
-        per_page=per_page))
+        per_page=per_page), members=20)  # a group's first 20 shown, the rest linked
 
 
 NOMINATION_FILTERS = ("list", "domain", "unit", "unit_type", "province", "status", "dup", "q")

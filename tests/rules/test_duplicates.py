@@ -113,3 +113,26 @@ def test_the_groups_kept_between_visits_follow_every_submission_and_return(world
         html = r.get_data(as_text=True)
         assert r.status_code == 200 and "疑似重复推荐（" in html, html[html.find("<main"):][:600]
         assert html.count('class="dup-group"') == len(duplicate_groups())
+
+
+def test_a_large_group_shows_its_first_twenty_and_says_where_the_rest_are(app, db,
+                                                                          collection_open):
+    from flask import render_template
+
+    from kczg import demo
+    from kczg.models import Nomination
+    from kczg.services import listing
+
+    demo.load_nominations()
+    members = list(Nomination.select().where(Nomination.status == "submitted")
+                   .order_by(Nomination.id))[:25]
+    group = {"list": members[0].list, "key": "", "reason": "测试", "ids": "1,2",
+             "nominations": members}
+    with app.test_request_context("/secretariat/duplicates"):
+        html = render_template("secretariat/duplicates.html", members=20, page=listing.Page(
+            rows=[group], total=1, page=1, per_page=30))
+    assert html.count("/secretariat/nominations/") >= 20
+    assert "本组共25项推荐，此处列出最早提交的20项；其余5项见" in html
+    assert f"list={members[0].list.code}" in html and "dup=1" in html
+    shown = [n for n in members if f"/secretariat/nominations/{n.id}\"" in html]
+    assert shown == members[:20]
