@@ -120,6 +120,14 @@ def _payload(names, pool: dict):
         lambda p: {k: [v] for k, v in {**p[2], **p[0], **p[1]}.items()})
 
 
+def _answered(r, url: str) -> bool:
+    """No 5xx, but the one that is an answer: 忘记密码 on a platform without mail says so (503,
+    tests/views/test_accounts.py)."""
+    return r.status_code < 500 or (
+        r.status_code == 503 and url == "/forgot"
+        and "邮件未发送：本平台目前没有配置邮件服务" in r.get_data(as_text=True))
+
+
 def _token(client) -> str:
     m = CSRF_RE.search(client.get("/").get_data(as_text=True))
     return m.group(1) or m.group(2) or m.group(3)
@@ -142,7 +150,7 @@ def _fuzz(client, method: str, url: str, names, pool, files: bool = False):
             if files:
                 form.append(("file", (BytesIO(b"%PDF-1.4 fuzz"), "x\x00\u202e.pdf")))
             r = client.post(url, data=MultiDict(form), content_type="multipart/form-data")
-        assert r.status_code < 500, (method, url, r.status_code, data)
+        assert _answered(r, url), (method, url, r.status_code, data)
         SEEN.setdefault((method, url), Counter())[r.status_code] += 1
 
     run()
@@ -167,7 +175,7 @@ def _sweep(client, url: str, pool: dict, files: bool) -> None:
                 if files:
                     form.add("file", (BytesIO(b"%PDF-1.4 fuzz"), "x.pdf"))
                 r = client.post(url, data=form, content_type="multipart/form-data")
-                assert r.status_code < 500, ("POST", url, r.status_code, name, bent)
+                assert _answered(r, url), ("POST", url, r.status_code, name, bent)
                 sent += 1
 
 
