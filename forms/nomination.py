@@ -1,4 +1,6 @@
 """What every nomination form class has, whichever list it is for."""
+import functools
+
 from wtforms import TextAreaField
 from wtforms.fields.core import UnboundField
 
@@ -22,12 +24,13 @@ class NominationForm(RecommenderBlock, BaseForm):
     DEDUPE_KIND = "key"
 
     @classmethod
-    def text_fields(cls) -> list[str]:
+    @functools.cache  # per class: looking through dir(cls) was 0.4 s of 8,000 nominations
+    def text_fields(cls) -> tuple[str, ...]:
         """The descriptive texts (简介, 创新点, …), not the unit's 推荐意见: what duplicate
         detection compares and search reads."""
-        return sorted(name for name in dir(cls) if name != "opinion"
+        return tuple(sorted(name for name in dir(cls) if name != "opinion"
                       and isinstance(getattr(cls, name, None), UnboundField)
-                      and issubclass(getattr(cls, name).field_class, TextAreaField))
+                      and issubclass(getattr(cls, name).field_class, TextAreaField)))
 
     @classmethod
     def sections(cls):

@@ -157,7 +157,9 @@ def duplicate_groups() -> list[dict]:
 
 
 def _find_groups() -> list[dict]:
-    rows = list(Nomination.select(Nomination, Organisation, NominationList)
+    # (not the raw form data, as typed: the cleaned data is what is compared)
+    columns = [f for f in Nomination._meta.sorted_fields if f.name != "raw"]
+    rows = list(Nomination.select(*columns, Organisation, NominationList)
                 .join(Organisation).switch(Nomination).join(NominationList)
                 .where(Nomination.status == "submitted")
                 .order_by(NominationList.position, Nomination.submitted_at, Nomination.id))
