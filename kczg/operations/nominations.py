@@ -333,7 +333,8 @@ def word_changes(nomination: Nomination, data: dict) -> tuple[dict, list[dict]]:
                      if c["before"].strip()]
 
 
-def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_version: int):
+def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_version: int,
+                editor: str = ""):
     """上传Word填报, confirmed: the draft takes the file's values (read_word); returns (the
     saved nomination, the form bound to what is now stored, validated)."""
     _word_may_fill(nomination)
@@ -345,7 +346,7 @@ def import_word(user: User, nomination: Nomination, new_raw: dict, based_on_vers
     form = forms_svc.build_form(nomination, formdata)
     saved = save_draft(nomination.id, user, new_raw, based_on_version,
                        forms_svc.derived(form, nomination),
-                       forms_svc.changed_fields(nomination, new_raw))
+                       forms_svc.changed_fields(nomination, new_raw), editor=editor)
     form.validate()
     forms_svc.mark_over_long(form, over)
     return saved, form

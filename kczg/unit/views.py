@@ -659,7 +659,7 @@ def _import_word(nomination, upload):
         payload = json.dumps({"raw": new_raw, "read": reading.read, "unknown": reading.unknown,
                               "unreadable": reading.unreadable}, ensure_ascii=False)
         return render_template("unit/word_confirm.html", nomination=nomination, changes=changes,
-                               reading=reading, payload=payload,
+                               reading=reading, payload=payload, editor=_editor(),
                                file_name=clean_filename(upload.filename))
     return _apply_word(nomination, new_raw, nomination.version, reading)
 
@@ -688,7 +688,9 @@ def nomination_word_confirm(nomination_id):
 
 def _apply_word(nomination, new_raw, based_on, reading):
     try:
-        saved, form = ops.import_word(current_user, nomination, new_raw, based_on)
+        # (the page's own autosave, landing after the upload, is the same editor: not a
+        # conflict, as for any save from that page)
+        saved, form = ops.import_word(current_user, nomination, new_raw, based_on, _editor())
     except Stale as e:
         with svc.shown_form(nomination) as form:
             return _page(_reloaded(nomination), form, 409,

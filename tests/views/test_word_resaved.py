@@ -352,3 +352,41 @@ def test_tracked_changes_and_content_controls_are_read_as_a_reader_sees_them(as_
         assert raw["summary"] == ["修订中插入的简介"], (name, raw.get("summary"))
         assert raw["tech_name"] == ["内容控件里的名称"], name
         assert raw["people-0-name"] == ["张伟"], name
+
+
+def test_the_pages_own_autosave_landing_after_the_upload_does_not_stale_the_confirmation(
+        as_user, db):
+    """Typing, then 上传Word填报 at once: the page's autosave of what was typed may land after
+    the upload was read. It is the same page (its editor token travels with the upload and the
+    confirmation), so the confirmation still imports; a save from another page still stales it."""
+    import html
+
+    client = as_user("unit-a")
+    nid = new_nomination(client, "xdjs", "dzxx")
+    assert post_nomination(client, nid, {"domain": "dzxx", "tech_name": "网上填写的名称"}
+                           ).status_code == 200
+    template = client.get("/unit/lists/xdjs/word-template.docx").data
+    filled = fill_all(template, "xdjs", {"tech_name": "Word中的名称"})
+    token = csrf_token(client, "/unit/")
+    r = client.post(f"/unit/nominations/{nid}/word", data={
+        "csrf_token": token, "editor": "page-1", "file": (io.BytesIO(filled), "填报.docx")},
+        content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'name="editor" value="page-1"' in page
+    version = int(re.search(r'name="version" value="(\d+)"', page).group(1))
+    payload = html.unescape(re.search(r'name="payload" value="([^"]*)"', page).group(1))
+    # the page's own autosave, sent before the upload, lands now
+    r = client.post(f"/unit/nominations/{nid}/autosave", data={
+        "csrf_token": token, "version": str(version), "editor": "page-1", "domain": "dzxx",
+        "tech_name": "网上填写的名称"})
+    assert r.status_code == 200 and Nomination.get_by_id(nid).version == version + 1
+    r = client.post(f"/unit/nominations/{nid}/word/confirm", data={
+        "csrf_token": token, "version": str(version), "editor": "page-1", "payload": payload})
+    assert r.status_code == 200 and "已从Word文件读取" in r.get_data(as_text=True)
+    assert Nomination.get_by_id(nid).raw["tech_name"] == ["Word中的名称"]
+    # the same confirmation after a save from another page: refused, nothing overwritten
+    post_nomination(client, nid, {"domain": "dzxx", "tech_name": "另一页面的名称"})
+    r = client.post(f"/unit/nominations/{nid}/word/confirm", data={
+        "csrf_token": token, "version": str(version), "editor": "page-1", "payload": payload})
+    assert r.status_code == 409
+    assert Nomination.get_by_id(nid).raw["tech_name"] == ["另一页面的名称"]
