@@ -64,6 +64,11 @@ class Nomination(YearOwned, BaseModel):
         return self.title or "（未命名）"
 
 
+# a nomination's columns but its raw form data (what was typed, as typed): what reads the
+# cleaned data of thousands of nominations at once (summaries, duplicates) selects these
+WITHOUT_RAW = tuple(f for f in Nomination._meta.sorted_fields if f.name != "raw")
+
+
 class SearchEntry(YearOwned, BaseModel):
     """What search finds a nomination by (kczg/services/search.py): its typed text, normalised
     (`content`: names, units, people, summaries; never contacts or the 推荐意见), and that text's

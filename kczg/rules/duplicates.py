@@ -30,6 +30,7 @@ from forms.registry import form_class
 from kczg.campaigns import scope
 from kczg.db import database
 from kczg.models import DuplicateDismissal, Nomination, NominationList, Organisation
+from kczg.models.nominations import WITHOUT_RAW
 from kczg.rules import text
 
 NUM_PERM = 128         # MinHash permutations
@@ -158,8 +159,7 @@ def duplicate_groups() -> list[dict]:
 
 def _find_groups() -> list[dict]:
     # (not the raw form data, as typed: the cleaned data is what is compared)
-    columns = [f for f in Nomination._meta.sorted_fields if f.name != "raw"]
-    rows = list(Nomination.select(*columns, Organisation, NominationList)
+    rows = list(Nomination.select(*WITHOUT_RAW, Organisation, NominationList)
                 .join(Organisation).switch(Nomination).join(NominationList)
                 .where(Nomination.status == "submitted")
                 .order_by(NominationList.position, Nomination.submitted_at, Nomination.id))

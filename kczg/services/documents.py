@@ -39,6 +39,7 @@ from kczg.models import (
     ReviewBody,
     utcnow,
 )
+from kczg.models.nominations import WITHOUT_RAW
 from kczg.parsing import clean_text
 from kczg.rules import calendar, permissions
 from kczg.services import signing
@@ -289,11 +290,6 @@ def submitted_for_unit(org: Organisation) -> list[Nomination]:
                 .join(NominationList).switch(Nomination).join(Domain, JOIN.LEFT_OUTER)
                 .where(Nomination.organisation == org, Nomination.status == "submitted")
                 .order_by(NominationList.position, Domain.position, Nomination.submitted_at))
-
-
-# a nomination's columns but its raw form data (what was typed, as typed): documents print
-# the cleaned data, and reading the raw JSON of thousands of rows was a third of a summary
-WITHOUT_RAW = [f for f in Nomination._meta.sorted_fields if f.name != "raw"]
 
 
 def routed_query(body: ReviewBody, columns=(Nomination,)):
