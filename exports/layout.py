@@ -269,11 +269,14 @@ def balanced_title(segments: list[str], max_em: float = TITLE_MAX_EM) -> list[st
     return best[1]
 
 
+DATE_RIGHT_EM = 4.0  # the date ends four characters from the right edge
+
+
 def signature_offsets(signer: str, date: str) -> tuple[float, float]:
     """Right indents (em) of the unit's name and the date: the date four characters from the
     right, the name centred over the date (GB/T 9704 7.3.5.1); a name wider than the date keeps
     its centre over the date's centre as far as the block allows."""
     date_w, name_w = em_width(date), em_width(signer)
-    date_right = 4.0
+    date_right = DATE_RIGHT_EM
     name_right = max(0.0, date_right + (date_w - name_w) / 2)
     return name_right, date_right

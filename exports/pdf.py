@@ -88,12 +88,13 @@ def metrics_css() -> str:
     """The letter's grid from exports/layout.py: one line of 3号 text every 225/22 mm, and the
     two-character indent at the 28-per-line pitch."""
     pitch = layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE
-    return (f".letter .ln, .letter h1 div {{ line-height: {layout.LINE_PT}pt; "
-            f"height: {layout.LINE_PT}pt; }}\n"
+    return (f".letter p, .letter h1 {{ line-height: {layout.LINE_PT}pt; }}\n"
+            f".letter p {{ height: {layout.LINE_PT}pt; }}\n"
             # most lines keep the pitch; only the others carry a style of their own (each style
             # attribute is a stylesheet to parse: 5 % of a letter's render)
-            f".letter .ln {{ letter-spacing: {layout.PITCH_SPACING_PT}pt; }}\n"
-            f".letter .ln.ind {{ padding-left: {2 * pitch:.3f}pt; }}\n")
+            f".letter p {{ letter-spacing: {layout.PITCH_SPACING_PT}pt; }}\n"
+            f".letter p.i {{ padding-left: {2 * pitch:.3f}pt; }}\n"
+            f".letter p.d {{ padding-right: {layout.DATE_RIGHT_EM * pitch:.2f}pt; }}\n")
 
 
 def _stylesheets() -> list[CSS]:
@@ -110,16 +111,19 @@ def render_html(html: str) -> bytes:
     return doc.write_pdf(stylesheets=_stylesheets(), font_config=_fonts)
 
 
-def _page(template: str, stamp: Stamp, **context) -> bytes:
-    html = env.get_template(template).render(stamp=stamp, qr=verify.qr_data_uri(stamp.url),
+def _html(template: str, stamp: Stamp, **context) -> str:
+    return env.get_template(template).render(stamp=stamp, qr=verify.qr_data_uri(stamp.url),
                                              **context)
-    return render_html(html)
+
+
+def letter_html(letter: Letter, stamp: Stamp) -> str:
+    return _html("letter.html", stamp, letter=letter, lines=layout.letter_lines(letter),
+                 pitch=layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE,
+                 pitch_spacing=layout.PITCH_SPACING_PT, date_right=layout.DATE_RIGHT_EM)
 
 
 def letter_pdf(letter: Letter, stamp: Stamp) -> bytes:
-    return _page("letter.html", stamp, letter=letter, lines=layout.letter_lines(letter),
-                 pitch=layout.BLOCK_WIDTH_PT / layout.CHARS_PER_LINE,
-                 pitch_spacing=layout.PITCH_SPACING_PT)
+    return render_html(letter_html(letter, stamp))
 
 
 def _page_texts(document) -> list[str]:
