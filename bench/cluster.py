@@ -88,13 +88,16 @@ class Cluster:
         conn.cursor().execute(f"CREATE DATABASE {self.db_name}")
         conn.close()
 
-    def prepare(self, units: int) -> None:
-        """Schema, campaign, demo calendar (collection open) and `units` unit accounts."""
+    def prepare(self, units: int, drafts: list[int] | None = None) -> list[list[int]]:
+        """Schema, campaign, demo calendar (collection open) and `units` unit accounts; with
+        `drafts`, that many empty 先导技术榜 drafts (电子信息) of each unit, whose ids it
+        returns."""
         os.environ.update({k: v for k, v in self.env.items() if k.startswith(("KCZG", "DATA"))})
         from kczg import create_app, demo
         from kczg.db import database
         from kczg.migrate import migrate
-        from kczg.models import Organisation, UnitType, User
+        from kczg.models import Domain, NominationList, Organisation, UnitType, User
+        from kczg.operations import nominations as ops
         from kczg.operations.campaigns import load_campaign
         from kczg.passwords import hash_password
 
@@ -105,13 +108,19 @@ class Cluster:
             demo.load()
             society = UnitType.get(UnitType.code == "society")
             password = hash_password(PASSWORD)  # the production argon2 cost
+            ids: list[list[int]] = []
+            lst = NominationList.get(NominationList.code == "xdjs")
+            domain = Domain.get(Domain.list == lst, Domain.code == "dzxx")
             with database.atomic():
                 for i in range(units):
                     org = Organisation.create(name=f"集群压测学会{i:03d}", unit_type=society,
                                               contact="王明", phone="010-68283463",
                                               email="b@example.org")
-                    User.create(username=f"node{i:03d}", role="unit", organisation=org,
-                                password_hash=password)
+                    user = User.create(username=f"node{i:03d}", role="unit", organisation=org,
+                                       password_hash=password)
+                    ids.append([ops.create_draft(user, lst, domain).id
+                                for _ in range(drafts[i] if drafts else 0)])
+        return ids
 
     def start(self) -> None:
         logs = self.work / "logs"
@@ -150,7 +159,7 @@ pid {self.work}/nginx.pid;
 error_log {logs}/nginx.error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-  log_format timing '$request_method $uri $status $request_time $upstream_addr';
+  log_format timing '$request_method $uri $status $request_time $msec $upstream_addr';
   access_log {logs}/nginx.access.log timing;
   client_body_temp_path {self.work}/nginx-body;
   proxy_temp_path {self.work}/nginx-proxy;
@@ -364,15 +373,16 @@ NGINX_KINDS = [("login", "POST", r"/login$"), ("create", "POST", r"/unit/nominat
                ("page", "GET", r"/(login|unit/nominations/\d+)$")]
 
 
-def nginx_timings(log: Path) -> dict[str, list[float]]:
+def nginx_timings(log: Path, since: float = 0.0) -> dict[str, list[float]]:
     """Seconds from nginx receiving each request to its answer (queueing at the app nodes
-    included; the load generator's own thread scheduling not)."""
+    included; the load generator's own thread scheduling not), of the requests answered after
+    `since` (a Unix time)."""
     out: dict[str, list[float]] = defaultdict(list)
     if not log.exists():
         return out
     for line in log.read_text().splitlines():
         parts = line.split()
-        if len(parts) < 4:
+        if len(parts) < 5 or (since and float(parts[4]) < since):
             continue
         method, uri, seconds = parts[0], parts[1], float(parts[3])
         for kind, m, pattern in NGINX_KINDS:
@@ -417,6 +427,225 @@ def audit(cluster: Cluster, accepted) -> list[str]:
     return problems
 
 
+# --- the deadline hour ------------------------------------------------------------------------
+# Who is at work in the last hour, and when they submit. Arrivals: density rising linearly to
+# the deadline, f(t) = 2t / 60^2 for t in minutes of the hour (half of those who work in the hour
+# have arrived by minute 42). Submissions pile up against a deadline in every online call (the
+# 2021 notice's 6 August closing drew most of its material in its last days); a linear ramp
+# over the last hour is the simplest curve with that shape, and it puts the peak where it
+# hurts: in the last minutes, with the most units typing at once. 60 % of the units submit in
+# the last ten minutes, uniformly; the others arrive before minute 48 and submit between two
+# minutes after arriving and minute 50. While typing each unit autosaves every 30 s (htmx's
+# autosave after a pause); one in five also submits two finished drafts at the end, so that the
+# domain quota (2) must refuse its third.
+HOUR_LATE_SHARE, HOUR_SAVE_S, HOUR_EXTRA_SHARE = 0.6, 30.0, 0.2
+
+
+def hour_plan(units: int, seed: int = 2021) -> list[tuple[float, float, bool]]:
+    """(arrival minute, submission minute, submits two more drafts) for each unit."""
+    import math
+    import random
+
+    rng = random.Random(seed)
+    plan = []
+    for _ in range(units):
+        if rng.random() < HOUR_LATE_SHARE:
+            arrive = min(57.0, 60 * math.sqrt(rng.random()))
+            submit = rng.uniform(max(50.0, arrive + 2), 60.0)
+        else:
+            arrive = 48 * math.sqrt(rng.random())
+            submit = rng.uniform(arrive + 2, 50.0)
+        plan.append((arrive, submit, rng.random() < HOUR_EXTRA_SHARE))
+    return plan
+
+
+def print_curve(plan, start_minute: float) -> None:
+    print("the curve (per 5 minutes of the hour: units arriving, submitting, typing at the "
+          "bucket's end):")
+    for b in range(0, 60, 5):
+        arrive = sum(1 for a, _, _ in plan if b <= a < b + 5)
+        submit = sum(1 for _, t, _ in plan if b <= t < b + 5)
+        typing = sum(1 for a, t, _ in plan if a < b + 5 <= t)
+        mark = "  (before the clock)" if b + 5 <= start_minute else ""
+        print(f"  min {b:2d}-{b + 5:2d}: arrive {arrive:5d}  submit {submit:5d}  typing "
+              f"{typing:5d}  {'#' * (submit // max(1, len(plan) // 200))}{mark}")
+
+
+def hour_unit(base, i, plan_row, nids, clock, stats, accepted, logged_in):
+    """One unit's last hour, on `clock` (minute of the hour -> wall time)."""
+    from kczg.demo_data import sample
+
+    arrive, submit_at, _extra = plan_row
+    c = Client(base, stats)
+    start = max(arrive, clock.start_minute)
+    if arrive < clock.start_minute:  # at work before the clock started: logged in already
+        c.opener, c.token = logged_in[i]
+    else:
+        clock.sleep_until(arrive)
+        c.request("page", "/login")
+        c.request("login", "/login", {"csrf_token": c.token, "username": f"node{i:03d}",
+                                      "password": PASSWORD})
+    typed = nids[0]
+    status, page = c.request("page", f"/unit/nominations/{typed}")
+    version = int(VERSION.search(page).group(1)) if VERSION.search(page) else 0
+    data = sample("xdjs", domain="dzxx", tech_name=f"最后一小时技术{i}")
+    k, t = 0, start + (i % 60) / 120  # the first save within 30 s of the start, spread
+    while t < submit_at:
+        clock.sleep_until(t)
+        k += 1
+        summary = data["summary"][:200] + f"（第{k}次保存）"
+        status, _ = c.request("autosave", f"/unit/nominations/{typed}/autosave",
+                              {**data, "csrf_token": c.token, "version": version,
+                               "editor": f"tab{typed}", "summary": summary})
+        if status == 200:
+            version += 1
+            accepted["saves"][typed] = {summary}
+        elif c.cut:
+            accepted["saves"].setdefault(typed, set()).add(summary)
+        t += HOUR_SAVE_S / 60
+    clock.sleep_until(submit_at)
+    for nid in nids:  # the typed draft, then (one unit in five) two finished ones, opened
+        if nid != typed:
+            status, page = c.request("page", f"/unit/nominations/{nid}")
+            version = int(VERSION.search(page).group(1)) if VERSION.search(page) else 0
+        status, page = c.request("submit", f"/unit/nominations/{nid}",
+                                 {**data, "csrf_token": c.token, "version": version,
+                                  "editor": f"tab{nid}", "action": "submit"})
+        if c.cut:
+            accepted["saves"].setdefault(nid, set()).add(data["summary"])
+        if status == 200 and "已提交" in page:
+            accepted["submits"].add(nid)
+            accepted["saves"][nid] = {data["summary"]}
+        elif status == 409 and "已保存为草稿" in page:
+            accepted["saves"][nid] = {data["summary"]}
+            accepted["refused"] += 1
+    with stats.lock:
+        stats.done += 1
+
+
+class HourClock:
+    """Minutes of the hour on the wall clock: the run starts at `start_minute` and plays
+    `speed` minutes of the hour per wall minute (1: real time)."""
+
+    def __init__(self, start_minute: float, speed: float):
+        self.start_minute, self.speed = start_minute, speed
+        self.t0 = time.monotonic()
+        self.unix0 = time.time()
+
+    def wall(self, minute: float) -> float:
+        return self.t0 + (minute - self.start_minute) * 60 / self.speed
+
+    def minute(self) -> float:
+        return self.start_minute + (time.monotonic() - self.t0) * self.speed / 60
+
+    def sleep_until(self, minute: float) -> None:
+        delay = self.wall(minute) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def hour_main(args) -> int:
+    import http.cookiejar as cookiejar
+
+    plan = hour_plan(args.units)
+    start_minute = 60.0 - args.window
+    keep = [i for i, (_, t, _) in enumerate(plan) if t >= start_minute]  # still at work then
+    work = Path(tempfile.mkdtemp(prefix="kczg-hour-"))
+    cluster = Cluster(work, args.workers, args.consumers)
+    stats = Stats()
+    accepted = {"saves": {}, "submits": set(), "uploads": [], "refused": 0}
+    killed_at = None
+    print_curve(plan, start_minute)
+    try:
+        cluster.create_database()
+        nids = cluster.prepare(args.units, drafts=[3 if plan[i][2] else 1
+                                                   for i in range(args.units)])
+        cluster.start()
+        base = f"http://127.0.0.1:{cluster.port}"
+        # the units at work before the clock starts log in first (not counted: they
+        # logged in earlier in the hour), a few at a time
+        early = [i for i in keep if plan[i][0] < start_minute]
+        logged_in: dict[int, tuple] = {}
+        before = Stats()
+
+        def log_in(i):
+            c = Client(base, before)
+            c.opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(cookiejar.CookieJar()))
+            c.request("page", "/login")
+            c.request("login", "/login", {"csrf_token": c.token, "username": f"node{i:03d}",
+                                          "password": PASSWORD})
+            logged_in[i] = (c.opener, c.token)
+
+        t0 = time.perf_counter()
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(log_in, early))
+        print(f"{len(early)} units at work before minute {start_minute:.0f} logged in "
+              f"beforehand in {time.perf_counter() - t0:.0f} s (not counted)")
+        clock = HourClock(start_minute, args.speed)
+        since = clock.unix0
+        threads = [threading.Thread(target=hour_unit, args=(base, i, plan[i], nids[i], clock,
+                                                             stats, accepted, logged_in),
+                                    daemon=True) for i in keep]
+        for t in threads:
+            t.start()
+        kill_minute = start_minute + args.kill_at * args.window
+        limit = clock.wall(61.0) + 120
+        while any(t.is_alive() for t in threads) and time.monotonic() < limit:
+            if killed_at is None and clock.minute() >= kill_minute:
+                cluster.kill_node(0)
+                killed_at = clock.minute()
+                print(f"killed app node 1 with SIGKILL at minute {killed_at:.1f} of the hour")
+            time.sleep(0.2)
+        elapsed = time.monotonic() - clock.t0
+        unfinished = sum(1 for t in threads if t.is_alive())
+        problems = audit(cluster, accepted)
+        served = nginx_timings(work / "logs" / "nginx.access.log", since)
+        err_log = work / "logs" / "nginx.error.log"
+        in_flight = sum(1 for line in err_log.read_text().splitlines()
+                        if "prematurely closed" in line or "reset by peer" in line) \
+            if err_log.exists() else 0
+    finally:
+        cluster.stop()
+
+    total = sum(stats.codes.values())
+    print(f"\nbench/cluster.py --hour: nginx -> 2 gunicorn nodes x {args.workers} sync workers, "
+          f"PostgreSQL, Redis, {args.consumers} huey consumers, all on 127.0.0.1, "
+          f"{os.cpu_count()} cores")
+    print(f"{args.units} units in the last hour; played: minutes {start_minute:.0f}-60 at "
+          f"{args.speed:g}x real time ({elapsed:.0f} s of wall time), {len(keep)} units at "
+          f"work in that window; {total} requests = {total / max(elapsed, 1):.1f} req/s")
+    targets = {"autosave": 0.300, "submit": 0.300, "login": 1.0}
+    verdict = []
+    print("as nginx saw them (from receiving a request to its answer):")
+    for kind in ("login", "page", "autosave", "submit"):
+        t = served.get(kind, [])
+        if t:
+            p99 = percentile(t, .99)
+            target = targets.get(kind)
+            tag = "" if target is None else \
+                f"   target p99 <= {target * 1000:.0f} ms: {'met' if p99 <= target else 'NOT met'}"
+            if target is not None:
+                verdict.append(p99 <= target)
+            print(f"  {kind:9s} n={len(t):6d}  p50 {statistics.median(t) * 1000:7.1f} ms"
+                  f"  p99 {p99 * 1000:7.1f} ms{tag}")
+    print("statuses as the clients saw them: " + ", ".join(
+        f"{kind} {dict(sorted((st, n) for (k, st), n in stats.codes.items() if k == kind))}"
+        for kind in ("login", "page", "autosave", "submit")))
+    errors = len(stats.errors)
+    print(f"5xx answers: {errors} (requests cut in flight on the killed node, per nginx's "
+          f"log: {in_flight}); other 5xx: {max(0, errors - in_flight)}")
+    print(f"accepted: {len(accepted['saves'])} drafts saved, {len(accepted['submits'])} "
+          f"submissions, {accepted['refused']} third submissions refused by the quota; "
+          f"units unfinished at the end: {unfinished}")
+    print("audit: " + ("0 lost writes, 0 quota exceeded"
+                       if not problems else f"{len(problems)} problems"))
+    for p in problems[:20]:
+        print("  " + p)
+    return 0 if not problems and errors <= in_flight and not unfinished else 1
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--units", type=int, default=200)
@@ -434,7 +663,23 @@ def main(argv=None) -> int:
     ap.add_argument("--smoke", action="store_true",
                     help="a tiny run (8 units, 1 save, no think time): --units and the rest "
                          "given beside it win")
+    ap.add_argument("--hour", action="store_true",
+                    help="the deadline hour: --units units (say 2000) on the curve of "
+                         "hour_plan(), autosaving every 30 s while typing, one node killed at "
+                         "--kill-at of the window")
+    ap.add_argument("--window", type=float, default=60.0,
+                    help="--hour: play the last WINDOW minutes of the hour (10: the peak)")
+    ap.add_argument("--speed", type=float, default=1.0,
+                    help="--hour: minutes of the hour played per wall minute (1: real time; "
+                         "more is a harsher load than the real hour)")
     args = ap.parse_args(argv)
+    if args.hour:
+        if args.smoke:  # 12 units, the whole hour in 30 s
+            given = argv if argv is not None else sys.argv
+            for name, value in (("units", 12), ("speed", 120.0)):
+                if f"--{name}" not in given:
+                    setattr(args, name, value)
+        return hour_main(args)
     if args.smoke:
         for name, value in (("units", 8), ("saves", 1), ("think", 0.0), ("ramp", 0.0)):
             if f"--{name}" not in (argv if argv is not None else sys.argv):

@@ -41,3 +41,19 @@ def test_cluster_survives_a_killed_node(request):
     assert "killed app node 1" in out
     assert "audit: 0 lost writes, 0 quota exceeded, every upload readable" in out
     assert "other 5xx: 0" in out
+
+
+def test_deadline_hour_runs_at_its_smoke_size(request):
+    """bench/cluster.py --hour (the deadline hour on its stated curve, a node killed midway)
+    at its smoke size: 12 units, the hour played at 120x; the audit must pass."""
+    if request.config.getoption("--db") != "sqlite":
+        pytest.skip("runs once, in the first pass (it uses PostgreSQL itself)")
+    _need(shutil.which("nginx") or Path("/usr/sbin/nginx").exists(), "nginx is not installed")
+    done = subprocess.run([sys.executable, "bench/cluster.py", "--hour", "--smoke"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "the curve (per 5 minutes of the hour" in out
+    assert "killed app node 1 with SIGKILL at minute" in out
+    assert "audit: 0 lost writes, 0 quota exceeded" in out
+    assert "third submissions refused by the quota" in out
