@@ -157,7 +157,7 @@ worker_processes 1;
 daemon off;
 pid {self.work}/nginx.pid;
 error_log {logs}/nginx.error.log warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 8192; }}  # two a request (client, node): 2,000 users at once
 http {{
   log_format timing '$request_method $uri $status $request_time $msec $upstream_addr';
   access_log {logs}/nginx.access.log timing;
@@ -478,16 +478,15 @@ def hour_unit(base, i, plan_row, nids, clock, stats, accepted, logged_in):
     arrive, submit_at, _extra = plan_row
     c = Client(base, stats)
     start = max(arrive, clock.start_minute)
-    if arrive < clock.start_minute:  # at work before the clock started: logged in already
-        c.opener, c.token = logged_in[i]
+    typed = nids[0]
+    if arrive < clock.start_minute:  # at work before the clock started: its page is open
+        c.opener, c.token, version = logged_in[i]
     else:
         clock.sleep_until(arrive)
         c.request("page", "/login")
         c.request("login", "/login", {"csrf_token": c.token, "username": f"node{i:03d}",
                                       "password": PASSWORD})
-    typed = nids[0]
-    status, page = c.request("page", f"/unit/nominations/{typed}")
-    version = int(VERSION.search(page).group(1)) if VERSION.search(page) else 0
+        version = open_draft(c, typed)
     data = sample("xdjs", domain="dzxx", tech_name=f"最后一小时技术{i}")
     k, t = 0, start + (i % 60) / 120  # the first save within 30 s of the start, spread
     while t < submit_at:
@@ -502,12 +501,14 @@ def hour_unit(base, i, plan_row, nids, clock, stats, accepted, logged_in):
             accepted["saves"][typed] = {summary}
         elif c.cut:
             accepted["saves"].setdefault(typed, set()).add(summary)
+        elif status == 409:  # stale (kept as a conflict copy): reload, as the page says
+            accepted["conflicts"] += 1
+            version = open_draft(c, typed)
         t += HOUR_SAVE_S / 60
     clock.sleep_until(submit_at)
     for nid in nids:  # the typed draft, then (one unit in five) two finished ones, opened
         if nid != typed:
-            status, page = c.request("page", f"/unit/nominations/{nid}")
-            version = int(VERSION.search(page).group(1)) if VERSION.search(page) else 0
+            version = open_draft(c, nid)
         status, page = c.request("submit", f"/unit/nominations/{nid}",
                                  {**data, "csrf_token": c.token, "version": version,
                                   "editor": f"tab{nid}", "action": "submit"})
@@ -516,11 +517,24 @@ def hour_unit(base, i, plan_row, nids, clock, stats, accepted, logged_in):
         if status == 200 and "已提交" in page:
             accepted["submits"].add(nid)
             accepted["saves"][nid] = {data["summary"]}
-        elif status == 409 and "已保存为草稿" in page:
+        elif status == 409 and "已达推荐名额上限" in page and "已保存为草稿" in page:
             accepted["saves"][nid] = {data["summary"]}
             accepted["refused"] += 1
+        elif status == 409 and "冲突副本" in page:  # stale: kept aside, not over the draft
+            accepted["conflicts"] += 1
     with stats.lock:
         stats.done += 1
+
+
+def open_draft(c, nid: int) -> int:
+    """Open a draft's page (again, as its user would reload a page that did not load) and
+    return the version it shows."""
+    for _ in range(5):
+        status, page = c.request("page", f"/unit/nominations/{nid}")
+        if status == 200 and (m := VERSION.search(page)):
+            return int(m.group(1))
+        time.sleep(1)
+    raise RuntimeError(f"draft {nid}: its page did not load in 5 tries")
 
 
 class HourClock:
@@ -553,7 +567,7 @@ def hour_main(args) -> int:
     work = Path(tempfile.mkdtemp(prefix="kczg-hour-"))
     cluster = Cluster(work, args.workers, args.consumers)
     stats = Stats()
-    accepted = {"saves": {}, "submits": set(), "uploads": [], "refused": 0}
+    accepted = {"saves": {}, "submits": set(), "uploads": [], "refused": 0, "conflicts": 0}
     killed_at = None
     print_curve(plan, start_minute)
     try:
@@ -575,14 +589,15 @@ def hour_main(args) -> int:
             c.request("page", "/login")
             c.request("login", "/login", {"csrf_token": c.token, "username": f"node{i:03d}",
                                           "password": PASSWORD})
-            logged_in[i] = (c.opener, c.token)
+            version = open_draft(c, nids[i][0])
+            logged_in[i] = (c.opener, c.token, version)
 
         t0 = time.perf_counter()
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(log_in, early))
-        print(f"{len(early)} units at work before minute {start_minute:.0f} logged in "
-              f"beforehand in {time.perf_counter() - t0:.0f} s (not counted)")
+        print(f"{len(early)} units at work before minute {start_minute:.0f} logged in and "
+              f"opened their drafts beforehand in {time.perf_counter() - t0:.0f} s (not counted)")
         clock = HourClock(start_minute, args.speed)
         since = clock.unix0
         threads = [threading.Thread(target=hour_unit, args=(base, i, plan[i], nids[i], clock,
@@ -637,8 +652,9 @@ def hour_main(args) -> int:
     print(f"5xx answers: {errors} (requests cut in flight on the killed node, per nginx's "
           f"log: {in_flight}); other 5xx: {max(0, errors - in_flight)}")
     print(f"accepted: {len(accepted['saves'])} drafts saved, {len(accepted['submits'])} "
-          f"submissions, {accepted['refused']} third submissions refused by the quota; "
-          f"units unfinished at the end: {unfinished}")
+          f"submissions, {accepted['refused']} third submissions refused by the quota, "
+          f"{accepted['conflicts']} stale saves kept as conflict copies; units unfinished at "
+          f"the end: {unfinished}")
     print("audit: " + ("0 lost writes, 0 quota exceeded"
                        if not problems else f"{len(problems)} problems"))
     for p in problems[:20]:
