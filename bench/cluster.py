@@ -428,16 +428,16 @@ def audit(cluster: Cluster, accepted) -> list[str]:
 
 
 # --- the deadline hour ------------------------------------------------------------------------
-# Who is at work in the last hour, and when they submit. Arrivals: density rising linearly to
-# the deadline, f(t) = 2t / 60^2 for t in minutes of the hour (half of those who work in the hour
-# have arrived by minute 42). Submissions pile up against a deadline in every online call (the
-# 2021 notice's 6 August closing drew most of its material in its last days); a linear ramp
-# over the last hour is the simplest curve with that shape, and it puts the peak where it
-# hurts: in the last minutes, with the most units typing at once. 60 % of the units submit in
-# the last ten minutes, uniformly; the others arrive before minute 48 and submit between two
-# minutes after arriving and minute 50. While typing each unit autosaves every 30 s (htmx's
-# autosave after a pause); one in five also submits two finished drafts at the end, so that the
-# domain quota (2) must refuse its third.
+# Who is at work in the last hour, and when they submit. Arrivals: a density rising linearly
+# toward the deadline, f(t) = 2t / T^2 over the hour's minutes t (T = 58 for those who submit
+# in the last ten minutes: nobody starts in the last two; 48 for the others). Why: work on a
+# call with a hard deadline piles up toward it, and a linear ramp is the simplest curve of that
+# shape that needs no data we do not have; it puts the peak where it hurts, in the last
+# minutes, with the most units typing at once. 60 % of the units submit in the last ten
+# minutes (uniformly, from two minutes after arriving); the others submit between two minutes
+# after arriving and minute 50. While typing, each unit autosaves every 30 s (htmx's autosave
+# after a pause in typing); one in five also submits two finished drafts at the end, so that
+# the domain quota (2 a unit) must refuse its third.
 HOUR_LATE_SHARE, HOUR_SAVE_S, HOUR_EXTRA_SHARE = 0.6, 30.0, 0.2
 
 
@@ -449,8 +449,8 @@ def hour_plan(units: int, seed: int = 2021) -> list[tuple[float, float, bool]]:
     rng = random.Random(seed)
     plan = []
     for _ in range(units):
-        if rng.random() < HOUR_LATE_SHARE:
-            arrive = min(57.0, 60 * math.sqrt(rng.random()))
+        if rng.random() < HOUR_LATE_SHARE:  # the curve up to minute 58 (two to finish)
+            arrive = 58 * math.sqrt(rng.random())
             submit = rng.uniform(max(50.0, arrive + 2), 60.0)
         else:
             arrive = 48 * math.sqrt(rng.random())

@@ -30,6 +30,9 @@ class DocumentRecord(YearOwned, BaseModel):
     list = peewee.ForeignKeyField(NominationList, null=True, backref="+")
     domain = peewee.ForeignKeyField(Domain, null=True, backref="+")
     content_hash = peewee.CharField()
+    # for a 申报书: the hash of what its content was made of (services/documents.form_state),
+    # so that its record is found again without building the content to hash it
+    state = peewee.CharField(null=True)
     generated_at = peewee.DateTimeField(default=utcnow)
     superseded_by = peewee.ForeignKeyField("self", null=True, backref="+")
     superseded_at = peewee.DateTimeField(null=True)

@@ -6,11 +6,11 @@ for one list (one domain, for per-domain lists), the 申报书 shows one submitt
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import OrderedDict
 from copy import copy
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -147,17 +147,44 @@ BLIND = "（盲评，不显示推荐单位）"
 # version and times, its number, names): a summary of 1,300 nominations builds each one once.
 _FORM_CACHE: OrderedDict = OrderedDict()
 FORM_CACHE_SIZE = 5000
+# Everything a 申报书's content is made of is in form_key(); its hash is kept on the
+# document's record (DocumentRecord.state), so a summary or a bundle finds each 申报书's record
+# again without building 5,000 contents to hash them.
 
 
-def form_content(nomination: Nomination, blind: bool = False) -> c.ApplicationForm:
+@functools.lru_cache(maxsize=1)
+def content_code_version() -> str:
+    """The code that turns a nomination into its 申报书's content: the forms, exports/content.py
+    and this module. A deploy that changes any of them changes every state, so no record is
+    found by a state its content no longer has: each is found once by its content's hash (as
+    before states existed) and takes the new state."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "forms").glob("*.py"), root / "exports" / "content.py",
+                        Path(__file__).resolve()]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def form_key(nomination: Nomination, blind: bool, number: str) -> tuple:
+    lst = nomination.list
+    return (nomination.id, nomination.version, str(nomination.updated_at),
+            str(nomination.submitted_at), nomination.status, number, blind, lst.name,
+            lst.campaign.title, lst.campaign.facts_version,
+            nomination.domain.name if nomination.domain_id else "",
+            "" if blind else nomination.organisation.name)
+
+
+def form_state(key: tuple) -> str:
+    return hashlib.sha256(repr((content_code_version(), key)).encode()).hexdigest()[:32]
+
+
+def form_content(nomination: Nomination, blind: bool = False,
+                 number: str | None = None) -> c.ApplicationForm:
     """The 申报书's content; `blind` leaves out everything naming the recommending unit (its
     name, contact and opinion) for experts of a body that reviews blind."""
-    number = nomination_number(nomination)
-    lst = nomination.list
-    key = (nomination.id, nomination.version, str(nomination.updated_at),
-           str(nomination.submitted_at), nomination.status, number, blind, lst.name,
-           lst.campaign.title, nomination.domain.name if nomination.domain_id else "",
-           "" if blind else nomination.organisation.name)
+    number = number or nomination_number(nomination)
+    key = form_key(nomination, blind, number)
     content = _FORM_CACHE.get(key)
     if content is None:
         content = _build_form_content(nomination, blind, number)
@@ -339,79 +366,120 @@ def summary_content(title: str, subtitle: str, nominations: list[Nomination],
 
 # --- verification records ------------------------------------------------------------------
 
-def issue(kind: str, subject: str, digest: str, title: str, facts=None,
+def issue(kind: str, subject: str, digest: str, title: str, facts=None, state: str | None = None,
           **links) -> DocumentRecord:
     """The record for this exact content: reused if it exists, else a new code that supersedes
-    the subject's earlier records. `facts` are what the verification page shows of it."""
+    the subject's earlier records. `facts` are what the verification page shows of it; `state`
+    the hash of what the content was made of (form_state), kept to find the record again."""
     existing = DocumentRecord.get_or_none(DocumentRecord.subject == subject,
                                           DocumentRecord.content_hash == digest)
     if existing is not None:
+        if state is not None and existing.state != state:
+            existing.state = state
+            existing.save(only=[DocumentRecord.state])
         return existing
     with database.atomic():
         record = DocumentRecord.create(code=verify.new_code(), kind=kind, subject=subject,
                                        content_hash=digest, title=title[:250],
-                                       facts=facts or [], **links)
+                                       facts=facts or [], state=state, **links)
         (DocumentRecord.update(superseded_by=record, superseded_at=utcnow())
          .where(DocumentRecord.subject == subject, DocumentRecord.id != record.id,
                 DocumentRecord.superseded_by.is_null()).execute())
     return record
 
 
-@dataclass
 class Prepared:
-    record: DocumentRecord
-    content: object
-    kind: str
-    download_name: str
+    """A document's record and its content; the content of a 申报书 found by its record's state
+    is built only when something reads it (a file not rendered yet)."""
+
+    def __init__(self, record: DocumentRecord, content, kind: str, download_name: str,
+                 build=None):
+        self.record, self._content, self.kind, self.download_name = \
+            record, content, kind, download_name
+        self._build = build
+
+    @property
+    def content(self):
+        if self._content is None:
+            self._content = self._build()
+        return self._content
 
 
 def _form_subject(nomination: Nomination, blind: bool) -> str:
     return f"form{'-blind' if blind else ''}:{nomination.id}"
 
 
+# what prepare_forms reads of the records it looks up (not their facts or page texts: a
+# summary of 5,000 would read megabytes of JSON it never uses)
+_LOOKUP = (DocumentRecord.id, DocumentRecord.code, DocumentRecord.kind, DocumentRecord.subject,
+           DocumentRecord.content_hash, DocumentRecord.state, DocumentRecord.nomination,
+           DocumentRecord.generated_at, DocumentRecord.campaign)
+
+
 def prepare_form(nomination: Nomination, blind: bool = False,
-                 known: dict | None = None, content=None) -> Prepared:
-    """The 申报书 and its verification record; `known` maps (subject, content hash) to
-    records the caller already read (prepare_forms), `content` is its content if built."""
-    content = content or form_content(nomination, blind)
-    subject, digest = _form_subject(nomination, blind), content.digest()
-    record = (known or {}).get((subject, digest)) or issue(
-        "form", subject, digest, f"{content.heading}：{nomination.display_title}",
-        facts=content.facts(), organisation=None if blind else nomination.organisation_id,
-        nomination=nomination, list=nomination.list_id, domain=nomination.domain_id)
-    return Prepared(record, content, "form", f"{content.number}-{safe_name(content.title)}-申报书")
+                 known: dict | None = None, content=None,
+                 by_state: dict | None = None) -> Prepared:
+    """The 申报书 and its verification record; `known` maps (subject, content hash) and
+    `by_state` (subject, state) to records the caller already read (prepare_forms), `content`
+    is its content if built."""
+    number = nomination_number(nomination)
+    subject = _form_subject(nomination, blind)
+    state = form_state(form_key(nomination, blind, number))
+    name = f"{number}-{safe_name(nomination.display_title)}-申报书"
+    record = (by_state or {}).get((subject, state))
+    if record is not None and content is None:
+        return Prepared(record, None, "form", name,
+                        build=lambda: form_content(nomination, blind, number))
+    content = content or form_content(nomination, blind, number)
+    digest = content.digest()
+    record = (known or {}).get((subject, digest))
+    if record is None or record.state != state:
+        record = issue("form", subject, digest, f"{content.heading}：{nomination.display_title}",
+                       facts=content.facts(), state=state,
+                       organisation=None if blind else nomination.organisation_id,
+                       nomination=nomination, list=nomination.list_id,
+                       domain=nomination.domain_id)
+    return Prepared(record, content, "form", name)
 
 
 def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[int, Prepared]:
-    """Many 申报书 at once: numbers in one query, the existing records in one query per 500;
-    records for subjects that never had one are inserted together, the others (content
-    changed: an older record to supersede) one by one."""
+    """Many 申报书 at once: numbers in one query, the existing records in one query per 500
+    (found by the state their content was made of: no content built for them); records for
+    subjects that never had one are inserted together, the others (content changed: an older
+    record to supersede) one by one."""
     number_all(nominations)
     subjects = [_form_subject(n, blind) for n in nominations]
-    known, seen = {}, set()
+    known, by_state, seen = {}, {}, set()
     for i in range(0, len(subjects), 500):
-        for r in DocumentRecord.select().where(DocumentRecord.subject.in_(subjects[i:i + 500])):
+        for r in DocumentRecord.select(*_LOOKUP).where(
+                DocumentRecord.subject.in_(subjects[i:i + 500])):
             known[(r.subject, r.content_hash)] = r
+            if r.state:
+                by_state[(r.subject, r.state)] = r
             seen.add(r.subject)
     fresh = []
     contents = {}
     for n, subject in zip(nominations, subjects):
         if subject in seen:
             continue
-        content = contents[n.id] = form_content(n, blind)
+        number = nomination_number(n)
+        content = contents[n.id] = form_content(n, blind, number)
         fresh.append(DocumentRecord(
             code=verify.new_code(), kind="form", subject=subject, content_hash=content.digest(),
             title=f"{content.heading}：{n.display_title}"[:250], facts=content.facts(),
+            state=form_state(form_key(n, blind, number)),
             organisation=None if blind else n.organisation_id, nomination=n.id,
             list=n.list_id, domain=n.domain_id, generated_at=utcnow()))
     if fresh:
         with database.atomic():
             DocumentRecord.bulk_create(fresh, batch_size=200)
         for i in range(0, len(fresh), 500):
-            for r in DocumentRecord.select().where(
+            for r in DocumentRecord.select(*_LOOKUP).where(
                     DocumentRecord.subject.in_([f.subject for f in fresh[i:i + 500]])):
                 known[(r.subject, r.content_hash)] = r
-    return {n.id: prepare_form(n, blind, known, contents.get(n.id)) for n in nominations}
+                by_state[(r.subject, r.state)] = r
+    return {n.id: prepare_form(n, blind, known, contents.get(n.id), by_state)
+            for n in nominations}
 
 
 def prepare_letter(org: Organisation, lst: NominationList, domain: Domain | None) -> Prepared:
