@@ -4,8 +4,9 @@ and the review body's summary XLSX timed.
 
     .venv/bin/python bench/scale.py [--units 3000] [--nominations 5000] [--db sqlite|postgresql]
 
-Targets (issue 9): every list page <= 300 ms and <= 200 KiB for a page of results; the body
-summary XLSX <= 1.5 s. Timed in-process through the Flask test client (one request at a time,
+Targets: every list page <= 300 ms and <= 200 KiB for a page of results (issue 9); the body
+summary XLSX <= 1.5 s (issue 9, at 1,300 rows) or 3 s for 5,000 rows (issue 24), whichever is
+more: 1.5 s up to 2,500 rows, then 3 s per 5,000. Timed in-process through the Flask test client (one request at a time,
 best of 3 after a warm-up), so the figures are the server's own time for one request.
 """
 from __future__ import annotations
@@ -21,7 +22,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from _util import bench_app, session_for  # noqa: E402
 
-PAGE_MS, PAGE_KIB, XLSX_S = 300, 200, 1.5
+PAGE_MS, PAGE_KIB = 300, 200
+
+
+def xlsx_target(rows: int) -> float:
+    return max(1.5, 3.0 * rows / 5000)
 # share of the nominations per list (and domain), after the 2021 quotas and list sizes
 SHARES = [("xrqy", None, 0.26), ("xdjs", "dzxx", 0.12), ("xdjs", "zbzz", 0.09),
           ("xdjs", "xjcl", 0.08), ("xdjs", "swyy", 0.1), ("xdjs", "zyhj", 0.06),
@@ -143,6 +148,11 @@ def main() -> int:
                  ("secretariat", "/secretariat/duplicates"),
                  ("secretariat", "/secretariat/review"),
                  ("secretariat", "/secretariat/extensions"),
+                 ("secretariat", "/secretariat/overview"),
+                 ("secretariat", "/secretariat/nominations"),
+                 ("secretariat", "/secretariat/nominations?page=30"),
+                 ("secretariat", "/secretariat/audit"),
+                 ("review-sec", "/review/experts"),
                  ("review-sec", "/review/nominations"),
                  ("review-sec", "/review/nominations?page=20"),
                  ("review-sec", "/review/nominations?q=企业&dup=1"),
@@ -160,12 +170,20 @@ def main() -> int:
             ok &= good
             print(f"{user:<12}{path:<48}{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}"
                   f"{'' if good else '  OVER'}")
+        from kczg.models import ReviewBody
+        from kczg.services import documents as docs
+
+        with app.app_context(), database.connection_context():
+            rows = len(docs.submitted_for_body(ReviewBody.get(ReviewBody.short_id == "sec"),
+                                               printing=True))
+        xlsx_s = xlsx_target(rows)
         first, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx",
                                       warm=False)
-        print(f"{'review-sec':<12}{'summary.xlsx, first ever (1,300 records made)':<48}"
-              f"{first * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}")
+        print(f"{'review-sec':<12}{f'summary.xlsx ({rows:,} rows), first ever':<48}"
+              f"{first * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}   (makes {rows:,} 申报书 "
+              f"records: the worker does this at each submission)")
         seconds, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx")
-        good = seconds <= XLSX_S and status == 200
+        good = seconds <= xlsx_s and status == 200
         ok &= good
         print(f"{'review-sec':<12}{'summary.xlsx, as users ask for it again':<48}"
               f"{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
@@ -178,12 +196,12 @@ def main() -> int:
                 Nomination.id == n.id).execute()
         changed, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx",
                                         warm=False, repeat=1)
-        good = changed <= XLSX_S and status == 200
+        good = changed <= xlsx_s and status == 200
         ok &= good
         print(f"{'review-sec':<12}{'summary.xlsx, after a change (rendered anew)':<48}"
               f"{changed * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
         print(f"\ntargets: list pages <= {PAGE_MS} ms and <= {PAGE_KIB} KiB, body summary XLSX "
-              f"<= {XLSX_S} s: {'met' if ok else 'NOT met'}")
+              f"of {rows:,} rows <= {xlsx_s:.1f} s: {'met' if ok else 'NOT met'}")
         if args.smoke:
             print("smoke run: the figures show it works, the targets are not judged")
             return 0
