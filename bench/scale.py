@@ -187,11 +187,13 @@ def main() -> int:
         ok &= good
         print(f"{'review-sec':<12}{'summary.xlsx, as users ask for it again':<48}"
               f"{seconds * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
-        # a change since: one nomination edited, so the summary's content (and code) is new
+        # a change since: one of the body's nominations edited, so the summary's content (and
+        # code) is new, and its XLSX is written anew
         from kczg.models import Nomination
 
         with app.app_context(), database.connection_context():
-            n = Nomination.select().where(Nomination.status == "submitted").first()
+            n = docs.submitted_for_body(ReviewBody.get(ReviewBody.short_id == "sec"),
+                                        printing=True)[0]
             Nomination.update(title=n.title + "（改）", version=n.version + 1).where(
                 Nomination.id == n.id).execute()
         changed, size, status = measure(app, "review-sec", "/review/documents/summary.xlsx",
