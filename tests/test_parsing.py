@@ -70,11 +70,18 @@ def test_deadlines_written_as_the_notice_writes_them():
 
 
 def test_xlsx_cells_lose_characters_xlsx_cannot_hold():
-    from openpyxl import Workbook
+    import io
 
-    from exports.xlsx import safe_cell, text_cell
+    from openpyxl import Workbook, load_workbook
 
-    ws = Workbook().active
-    assert safe_cell(ws, 1, 1, "筛选\x1b：省份\x00").value == "筛选：省份"
-    ws2 = Workbook(write_only=True).create_sheet()
-    assert text_cell(ws2, "a\x07b").value == "ab"
+    from exports.xlsx import table_workbook, text_cell, to_bytes
+
+    ws = Workbook(write_only=True).create_sheet()
+    assert text_cell(ws, "a\x07b").value == "ab"
+    # a whole table, read back: title and cells without them, a formula-like text kept as text
+    data = to_bytes(table_workbook("筛选\x1b：省份\x00", ["名称", "数量"],
+                                   [["a\x07b", 3], ["=1+1", 4]], [4, 4]))
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A1"].value == "筛选：省份" and sheet["A4"].value == "ab"
+    assert sheet["A5"].value == "=1+1" and sheet["A5"].data_type == "s"
+    assert sheet["B4"].value == 3 and sheet.freeze_panes == "A4"
