@@ -99,9 +99,15 @@ def line_chart(days: list[Day], deadline_day: date, today: date | None = None,
     deadline_x = next((x for x, d in zip(xs, days) if d.day == deadline_day), xs[-1])
     past = [(x, y, d) for x, y, d in zip(xs, ys, days) if today is None or d.day <= today]
     today_x = past[-1][0] if past and today is not None and today < days[-1].day else None
+    # a day without submissions is a flat stretch of the line: only the ends of each stretch
+    # are drawn, and a dot marks each day with submissions (and the last): the chart stays as
+    # small over years of days (a campaign's data with a stray early date) as over weeks
+    kept = [p for i, p in enumerate(past)
+            if i in (0, len(past) - 1) or p[2].count or past[i + 1][2].count]
     return {"width": width, "height": height, "pad": pad, "top": top,
-            "points": " ".join(f"{x},{y}" for x, y, _ in past),
-            "dots": past, "deadline_x": deadline_x, "today_x": today_x,
+            "points": " ".join(f"{x},{y}" for x, y, _ in kept),
+            "dots": [p for i, p in enumerate(past) if p[2].count or i == len(past) - 1],
+            "deadline_x": deadline_x, "today_x": today_x,
             "first": days[0].day, "last": days[-1].day}
 
 

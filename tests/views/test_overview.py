@@ -89,3 +89,28 @@ def test_one_click_reminds_units_with_nothing_submitted_once_a_day(app, client):
         assert "发送提醒" in remind()
         with app.app_context(), database.connection_context():
             assert AuditEvent.select().where(AuditEvent.action == "units_reminded").count() == 2
+
+
+def test_the_day_chart_stays_small_over_years_of_days():
+    """A stray submission years before the others (a year's data moved, a clock wrong) makes
+    the axis years long: the line keeps only the ends of each day without submissions, and
+    only days with submissions carry a dot, so the page stays small and the totals right."""
+    from datetime import date, timedelta
+
+    from kczg.services import overview as ov
+
+    start = date(2017, 1, 1)
+    days, total = [], 0
+    for i in range((date(2021, 10, 30) - start).days + 1):
+        d = start + timedelta(days=i)
+        count = 1 if i == 0 else (5 if d >= date(2021, 10, 20) else 0)
+        total += count
+        days.append(ov.Day(d, count, total))
+    line = ov.line_chart(days, date(2021, 10, 30), today=date(2021, 10, 25))
+    assert len(line["dots"]) == 1 + 6  # the stray day and the six days with submissions
+    assert all(d.count for _, _, d in line["dots"])
+    points = line["points"].split()
+    assert len(points) <= 2 * 7 + 2  # not one point per day of nearly five years
+    # the flat stretch is drawn from the stray day to the day before the next submissions
+    ys = [float(p.split(",")[1]) for p in points]
+    assert ys[0] == ys[1] and ys[-1] < ys[1]
