@@ -141,7 +141,7 @@ def main() -> int:
         # the duplicates are found once per state of the submitted nominations: the first
         # visit after a change does the work, and is judged like any page
         first, size, status = measure(app, "secretariat", "/secretariat/duplicates",
-                                      warm=False, repeat=1)
+                                      warm=False, repeat=1)  # a fresh process: every text cut
         good_first = first * 1000 <= PAGE_MS and status == 200
         pages = [("secretariat", "/secretariat/units"),
                  ("secretariat", "/secretariat/units?q=规模测试单位12"),
@@ -202,6 +202,14 @@ def main() -> int:
         ok &= good
         print(f"{'review-sec':<12}{'summary.xlsx, after a change (rendered anew)':<48}"
               f"{changed * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
+        # the duplicates after that change, in this process (its words of every text cut
+        # already, as a worker that has served the page before): what a visit usually costs
+        again, size, status = measure(app, "secretariat", "/secretariat/duplicates",
+                                      warm=False, repeat=1)
+        good = again * 1000 <= PAGE_MS and status == 200
+        ok &= good
+        print(f"{'secretariat':<12}{'/secretariat/duplicates (after that change)':<48}"
+              f"{again * 1000:>8.0f}{size / 1024:>8.0f}{status:>8}{'' if good else '  OVER'}")
         print(f"\ntargets: list pages <= {PAGE_MS} ms and <= {PAGE_KIB} KiB, body summary XLSX "
               f"of {rows:,} rows <= {xlsx_s:.1f} s: {'met' if ok else 'NOT met'}")
         if args.smoke:

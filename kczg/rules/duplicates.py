@@ -94,10 +94,10 @@ def group_key(nominations) -> str:
 _WORDS: dict[bytes, frozenset[str]] = {}
 
 
-def _doc(n: Nomination, cls) -> Doc:
-    data = n.clean or {}  # (submitted: validated)
-    joined = "\n".join([n.title] + [str(data.get(f) or "")
-                                    for f in (cls.text_fields() if cls else [])])
+def _doc(nid: int, unit: int, title: str, data: dict | None, cls) -> Doc:
+    data = data or {}  # (submitted: validated)
+    joined = "\n".join([title] + [str(data.get(f) or "")
+                                  for f in (cls.text_fields() if cls else [])])
     key = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).digest()
     if key not in _WORDS:
         if len(_WORDS) > 100_000:
@@ -105,7 +105,7 @@ def _doc(n: Nomination, cls) -> Doc:
         _WORDS[key] = text.words(joined)
     people = frozenset(str(p.get("name") or "").strip() for p in data.get("people") or []
                        if isinstance(p, dict) and str(p.get("name") or "").strip())
-    return Doc(n.id, n.organisation_id, _WORDS[key], people)
+    return Doc(nid, unit, _WORDS[key], people)
 
 
 def _union(groups: list[list[int]]) -> list[set[int]]:
@@ -158,42 +158,55 @@ def duplicate_groups() -> list[dict]:
 
 
 def _find_groups() -> list[dict]:
-    # (not the raw form data, as typed: the cleaned data is what is compared)
-    rows = list(Nomination.select(*WITHOUT_RAW, Organisation, NominationList)
-                .join(Organisation).switch(Nomination).join(NominationList)
-                .where(Nomination.status == "submitted")
-                .order_by(NominationList.position, Nomination.submitted_at, Nomination.id))
-    by_list: dict[int, list[Nomination]] = {}
-    for n in rows:
-        by_list.setdefault(n.list_id, []).append(n)
-    groups = []
-    for members in by_list.values():
-        lst = members[0].list
+    # what is compared, as plain rows (not the raw form data, as typed: the cleaned data is
+    # what is compared; no model objects: at 25,000 nominations building them was most of
+    # the time); the nominations of the groups found are read as models afterwards
+    rows = (Nomination.select(Nomination.id, Nomination.list, Nomination.organisation,
+                              Nomination.title, Nomination.dedupe_key, Nomination.clean)
+            .where(Nomination.status == "submitted")
+            .order_by(Nomination.submitted_at, Nomination.id).tuples())
+    by_list: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_list.setdefault(row[1], []).append(row)
+    lists = {lst.id: lst for lst in scope.lists()}
+    found = []  # (list, ids, reasons)
+    for list_id in sorted(by_list, key=lambda i: (lists[i].position, i) if i in lists else (0, i)):
+        members = by_list[list_id]
+        lst = lists.get(list_id) or NominationList.get_by_id(list_id)
         cls = form_class(lst)
-        by_id = {n.id: n for n in members}
+        title = {r[0]: r[3] or "（未命名）" for r in members}
         reasons: dict[int, list[str]] = {}   # a pair's smaller id -> reasons (joined per group)
         links: list[list[int]] = []
         if cls is None or cls.DEDUPE_KIND != "technology":
-            by_key: dict[str, list[Nomination]] = {}
-            for n in members:
-                if n.dedupe_key:
-                    by_key.setdefault(n.dedupe_key, []).append(n)
+            by_key: dict[str, list[tuple]] = {}
+            for r in members:
+                if r[4]:
+                    by_key.setdefault(r[4], []).append(r)
             for key, same in by_key.items():
-                if len({n.organisation_id for n in same}) > 1:
-                    links.append([n.id for n in same])
+                if len({r[2] for r in same}) > 1:
+                    links.append([r[0] for r in same])
                     what = "代码仓库地址" if "/" in key else "统一社会信用代码"
-                    reasons.setdefault(same[0].id, []).append(
+                    reasons.setdefault(same[0][0], []).append(
                         f"不同推荐单位提交了相同{what}（{key}）")
-        for (a, b), why in text_pairs([_doc(n, cls) for n in members]).items():
+        docs = [_doc(r[0], r[2], r[3], r[5], cls) for r in members]
+        for (a, b), why in text_pairs(docs).items():
             links.append([a, b])
-            reasons.setdefault(a, []).append(
-                f"“{by_id[a].display_title}”与“{by_id[b].display_title}”{why}")
+            reasons.setdefault(a, []).append(f"“{title[a]}”与“{title[b]}”{why}")
         for ids in _union(links):
-            ns = sorted((by_id[i] for i in ids), key=lambda n: (n.submitted_at, n.id))
-            keys = {n.dedupe_key for n in ns if n.dedupe_key}
-            groups.append({"list": lst, "key": "、".join(sorted(keys)) if len(keys) == 1 else "",
-                           "nominations": ns,
-                           "reason": "；".join(r for i in sorted(ids) for r in reasons.get(i, []))})
+            found.append((lst, ids, "；".join(r for i in sorted(ids) for r in reasons.get(i, []))))
+    # the grouped nominations, with their units: a few hundred of 25,000
+    wanted = sorted({i for _, ids, _ in found for i in ids})
+    models: dict[int, Nomination] = {}
+    for k in range(0, len(wanted), 500):
+        for n in (Nomination.select(*WITHOUT_RAW, Organisation).join(Organisation)
+                  .where(Nomination.id.in_(wanted[k:k + 500]))):
+            models[n.id] = scope.attach(n)
+    groups = []
+    for lst, ids, reason in found:
+        ns = sorted((models[i] for i in ids), key=lambda n: (n.submitted_at, n.id))
+        keys = {n.dedupe_key for n in ns if n.dedupe_key}
+        groups.append({"list": lst, "key": "、".join(sorted(keys)) if len(keys) == 1 else "",
+                       "nominations": ns, "reason": reason})
     for g in groups:
         g["ids"] = group_key(g["nominations"])
     return groups
