@@ -20,6 +20,7 @@ hard negatives. Allowed, but flagged for the secretariat, with the reason; a gro
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,8 +29,8 @@ from peewee import fn
 
 from forms.registry import form_class
 from kczg.campaigns import scope
-from kczg.db import database
-from kczg.models import DuplicateDismissal, Nomination, NominationList, Organisation
+from kczg.db import database, json_text
+from kczg.models import DuplicateDismissal, Nomination, Organisation
 from kczg.models.nominations import WITHOUT_RAW
 from kczg.rules import text
 
@@ -77,11 +78,19 @@ def text_pairs(docs: list[Doc]) -> dict[tuple[int, int], str]:
             if jaccard >= JACCARD or contained >= CONTAINMENT:
                 why = (f"名称和简介用词重合{round(jaccard * 100)}%" if jaccard >= JACCARD else
                        f"较短一份的用词{round(contained * 100)}%见于另一份（疑为删节）")
-                people = d.people & by_id[other].people
-                if people:
-                    why += f"；另有共同主要完成人：{'、'.join(sorted(people))}"
-                out[(d.id, other)] = why
+                out[(d.id, other)] = why + people_note(d.people, by_id[other].people)
     return out
+
+
+def people_note(a: frozenset[str], b: frozenset[str]) -> str:
+    """What a textual match adds when the two share key people (never a reason alone)."""
+    people = a & b
+    return f"；另有共同主要完成人：{'、'.join(sorted(people))}" if people else ""
+
+
+def _people(data) -> frozenset[str]:
+    return frozenset(str(p.get("name") or "").strip() for p in data or []
+                     if isinstance(p, dict) and str(p.get("name") or "").strip())
 
 
 def group_key(nominations) -> str:
@@ -94,17 +103,15 @@ def group_key(nominations) -> str:
 _WORDS: dict[bytes, frozenset[str]] = {}
 
 
-def _doc(nid: int, unit: int, title: str, data: dict | None, cls) -> Doc:
-    data = data or {}  # (submitted: validated)
-    joined = "\n".join([title] + [str(data.get(f) or "")
-                                  for f in (cls.text_fields() if cls else [])])
+def _doc(nid: int, unit: int, texts: list, people: frozenset[str] = frozenset()) -> Doc:
+    """A nomination as compared: its name and descriptive texts, cut into words once per
+    distinct text."""
+    joined = "\n".join(str(t or "") for t in texts)
     key = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).digest()
     if key not in _WORDS:
         if len(_WORDS) > 100_000:
             _WORDS.clear()
         _WORDS[key] = text.words(joined)
-    people = frozenset(str(p.get("name") or "").strip() for p in data.get("people") or []
-                       if isinstance(p, dict) and str(p.get("name") or "").strip())
     return Doc(nid, unit, _WORDS[key], people)
 
 
@@ -158,40 +165,41 @@ def duplicate_groups() -> list[dict]:
 
 
 def _find_groups() -> list[dict]:
-    # what is compared, as plain rows (not the raw form data, as typed: the cleaned data is
-    # what is compared; no model objects: at 25,000 nominations building them was most of
-    # the time); the nominations of the groups found are read as models afterwards
-    rows = (Nomination.select(Nomination.id, Nomination.list, Nomination.organisation,
-                              Nomination.title, Nomination.dedupe_key, Nomination.clean)
-            .where(Nomination.status == "submitted")
-            .order_by(Nomination.submitted_at, Nomination.id).tuples())
-    by_list: dict[int, list[tuple]] = {}
-    for row in rows:
-        by_list.setdefault(row[1], []).append(row)
-    lists = {lst.id: lst for lst in scope.lists()}
+    # what is compared, as plain rows, a list at a time: the name, the key and the descriptive
+    # texts read out of the cleaned form data in SQL (not the raw data, as typed; not the whole
+    # form data: at 25,000 nominations decoding it was most of the time); the key people only
+    # of the pairs found, and the grouped nominations as models at the end
     found = []  # (list, ids, reasons)
-    for list_id in sorted(by_list, key=lambda i: (lists[i].position, i) if i in lists else (0, i)):
-        members = by_list[list_id]
-        lst = lists.get(list_id) or NominationList.get_by_id(list_id)
+    for lst in scope.lists():
         cls = form_class(lst)
-        title = {r[0]: r[3] or "（未命名）" for r in members}
+        fields = cls.text_fields() if cls else ()
+        members = list(Nomination.select(Nomination.id, Nomination.organisation,
+                                         Nomination.title, Nomination.dedupe_key,
+                                         *(json_text(Nomination.clean, f) for f in fields))
+                       .where(Nomination.status == "submitted", Nomination.list == lst.id)
+                       .order_by(Nomination.submitted_at, Nomination.id).tuples())
+        if not members:
+            continue
+        title = {r[0]: r[2] or "（未命名）" for r in members}
         reasons: dict[int, list[str]] = {}   # a pair's smaller id -> reasons (joined per group)
         links: list[list[int]] = []
         if cls is None or cls.DEDUPE_KIND != "technology":
             by_key: dict[str, list[tuple]] = {}
             for r in members:
-                if r[4]:
-                    by_key.setdefault(r[4], []).append(r)
+                if r[3]:
+                    by_key.setdefault(r[3], []).append(r)
             for key, same in by_key.items():
-                if len({r[2] for r in same}) > 1:
+                if len({r[1] for r in same}) > 1:
                     links.append([r[0] for r in same])
                     what = "代码仓库地址" if "/" in key else "统一社会信用代码"
                     reasons.setdefault(same[0][0], []).append(
                         f"不同推荐单位提交了相同{what}（{key}）")
-        docs = [_doc(r[0], r[2], r[3], r[5], cls) for r in members]
-        for (a, b), why in text_pairs(docs).items():
+        pairs = text_pairs([_doc(r[0], r[1], [r[2], *r[4:]]) for r in members])
+        people = _people_of({i for pair in pairs for i in pair})
+        for (a, b), why in pairs.items():
             links.append([a, b])
-            reasons.setdefault(a, []).append(f"“{title[a]}”与“{title[b]}”{why}")
+            reasons.setdefault(a, []).append(
+                f"“{title[a]}”与“{title[b]}”{why}{people_note(people[a], people[b])}")
         for ids in _union(links):
             found.append((lst, ids, "；".join(r for i in sorted(ids) for r in reasons.get(i, []))))
     # the grouped nominations, with their units: a few hundred of 25,000
@@ -210,3 +218,18 @@ def _find_groups() -> list[dict]:
     for g in groups:
         g["ids"] = group_key(g["nominations"])
     return groups
+
+
+def _people_of(ids: set[int]) -> dict[int, frozenset[str]]:
+    """The key people (主要完成人) of these nominations, from their cleaned form data."""
+    out: dict[int, frozenset[str]] = {i: frozenset() for i in ids}
+    wanted = sorted(ids)
+    for k in range(0, len(wanted), 500):
+        for nid, people in (Nomination.select(Nomination.id,
+                                              json_text(Nomination.clean, "people"))
+                            .where(Nomination.id.in_(wanted[k:k + 500])).tuples()):
+            try:
+                out[nid] = _people(json.loads(people) if isinstance(people, str) else people)
+            except ValueError:
+                pass
+    return out
