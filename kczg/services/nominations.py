@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
@@ -119,14 +122,36 @@ class Completion:
     passes: bool   # the draft would be accepted on submission (as far as the form goes)
 
 
+# completions this process worked out, by everything one is made of: the list's form class,
+# the domain, the stored data (and, for an empty draft, the unit's contacts it starts from). A
+# unit's dashboard shows one per draft: binding and validating each draft's whole form was two
+# thirds of the page's time.
+_COMPLETIONS: OrderedDict = OrderedDict()
+COMPLETIONS_KEPT = 20_000
+
+
 def completion(nomination: Nomination) -> Completion:
     """How far a draft is: its stored data validated as on submission (no query; the quota is
     checked on submission itself). Each top-level field counts once (a table of rows as one)."""
+    raw = nomination.raw or {}
+    org = nomination.organisation if not raw else None
+    key = (form_class(nomination.list), nomination.domain_id,
+           hashlib.blake2b(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode(),
+                           digest_size=16).digest(),
+           (org.contact, org.phone, org.email) if org is not None else None)
+    found = _COMPLETIONS.get(key)
+    if found is not None:
+        _COMPLETIONS.move_to_end(key)
+        return found
     form = build_form(nomination)
     passes = form.validate()
     fields = [f for f in form if f.name != "csrf_token" and f.type not in ("HiddenField",)]
     good = sum(1 for f in fields if not f.errors and _filled(f))
-    return Completion(round(100 * good / len(fields)) if fields else 0, passes)
+    found = _COMPLETIONS[key] = Completion(round(100 * good / len(fields)) if fields else 0,
+                                           passes)
+    while len(_COMPLETIONS) > COMPLETIONS_KEPT:
+        _COMPLETIONS.popitem(last=False)
+    return found
 
 
 def _filled(field) -> bool:

@@ -62,6 +62,15 @@ from kczg.services import nominations as svc
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 
 
+# the dashboard's two reads (a unit's nominations of the year, its letters' scans and their
+# history), compiled once per process
+_nominations_of = Compiled(lambda org: Nomination.select(Nomination, NominationList, Domain)
+                          .join(NominationList).switch(Nomination)
+                          .join(Domain, JOIN.LEFT_OUTER)
+                          .where(Nomination.organisation == org)
+                          .order_by(NominationList.position, Domain.position, Nomination.id))
+_scans_of = Compiled(lambda org: Attachment.select().where(
+    Attachment.organisation == org, Attachment.kind == "stamped_scan").order_by(Attachment.id))
 _attachments_of = Compiled(lambda nid: Attachment.select().where(Attachment.nomination == nid)
                            .order_by(Attachment.id))
 _open_conflicts_of = Compiled(lambda nid: NominationConflict.select().where(
@@ -94,14 +103,8 @@ def dashboard():
     campaign = scope.campaign()
     lists = scope.lists()
     # this year's nominations only: earlier years are under 往年推荐 (archive)
-    rows = list(Nomination.select(Nomination, NominationList, Domain)
-                .join(NominationList).switch(Nomination)
-                .join(Domain, JOIN.LEFT_OUTER)
-                .where(Nomination.organisation == current_user.organisation)
-                .order_by(NominationList.position, Domain.position, Nomination.id))
-    scans = list(Attachment.select().where(  # each letter's current scan and its history
-        Attachment.organisation == current_user.organisation,
-        Attachment.kind == "stamped_scan").order_by(Attachment.id))
+    rows = list(_nominations_of(current_user.organisation_id))
+    scans = list(_scans_of(current_user.organisation_id))
     context = calendar.calendar_context(campaign, current_user.organisation) if campaign else {}
     # each list's own state: open now, not yet (a supplementary notice's later start), closed
     now = calendar.now_utc()
