@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from playhouse.flask_utils import get_object_or_404
 from werkzeug.security import safe_join
 
@@ -51,10 +52,29 @@ def home():
         return render_template("public/no_campaign.html"), 503
     facts = scope.facts()
     return render_template(
-        "public/home.html", campaign=campaign, lists=facts.lists, phases=facts.phases,
-        bodies=facts.bodies, contacts=facts.contacts, unit_types=facts.unit_types,
-        lists_sentence=shape.lists_sentence(facts.lists),
+        "public/home.html", campaign=campaign, phases=facts.phases,
+        sections=_facts_sections(facts), lists_sentence=shape.lists_sentence(facts.lists),
         **calendar.calendar_context(campaign))
+
+
+# the home page's sections made of the year's facts alone (lists and quotas, review bodies,
+# contacts), rendered once per facts object (one per campaign and facts version, held here so
+# that its id is not reused): rendering their loops was half the page's time
+_SECTIONS: dict[int, tuple] = {}
+
+
+def _facts_sections(facts) -> dict[str, Markup]:
+    found = _SECTIONS.get(id(facts))
+    if found is None:
+        context = dict(lists=facts.lists, bodies=facts.bodies, contacts=facts.contacts,
+                       unit_types=facts.unit_types)
+        found = (facts, {"lists": Markup(render_template("public/_home_lists.html", **context)),
+                         "contacts": Markup(render_template("public/_home_contacts.html",
+                                                           **context))})
+        if len(_SECTIONS) > 8:
+            _SECTIONS.clear()
+        _SECTIONS[id(facts)] = found
+    return found[1]
 
 
 @bp.route("/lists/<code>")

@@ -157,3 +157,20 @@ def test_notice_files_published_by_the_secretariat(app, client):
     r = client.get(link.group(1))
     assert r.status_code == 200 and r.data == buf.getvalue()
     assert "filename*=UTF-8''%E6%8C%87%E5%8D%97.docx" in r.headers["Content-Disposition"]
+
+
+def test_home_follows_a_change_of_the_years_facts(client, db):
+    """The home page's lists, bodies and contacts are rendered once per version of the year's
+    facts: a body's new phone number or a list closed shows on the next visit."""
+    from kczg.models import NominationList, ReviewBody
+
+    before = text(client.get("/"))
+    body = ReviewBody.get(ReviewBody.short_id == "it")
+    assert "010-99990000" not in before
+    body.phones = "010-99990000"
+    body.save()  # a fact of the year: the facts' version moves on
+    lst = NominationList.get(NominationList.code == "kjtz")
+    lst.is_open, lst.status_note = False, "本年度暂停征集"
+    lst.save()
+    after = text(client.get("/"))
+    assert "010-99990000" in after and "本年度暂停征集" in after
