@@ -72,8 +72,11 @@ def test_migration_019_gives_every_row_its_campaign(app, db, client):
                                                         "duplicate_dismissal", "criterion"))
 
     r = router()
-    r.rollback()  # 024 (province), 023 (search), 022 (review panel), 021 (page codes),
-    with database.connection_context():  # 020 (scans), then 019
+    r.rollback()  # 025 (document states), 024 (province), 023 (search), 022 (review panel),
+    with database.connection_context():  # 021 (page codes), 020 (scans), then 019
+        assert "state" not in {c.name for c in database.get_columns("document_record")}
+    r.rollback()
+    with database.connection_context():
         assert "province" not in {c.name for c in database.get_columns("nomination")}
     r.rollback()
     with database.connection_context():
