@@ -42,7 +42,7 @@ TARGETS = {"public home": 0.35, "unit dashboard": 0.15, "form GET, new": 0.25,
 def prepare(instance: Path, units: int):
     os.environ["KCZG_INSTANCE"] = str(instance)
     from kczg import create_app, demo
-    from kczg.db import database
+    from kczg.db import database, refresh_planner_stats
     from kczg.demo_data import sample
     from kczg.migrate import migrate
     from kczg.models import Domain, Nomination, NominationList, Organisation, UnitType, User
@@ -80,6 +80,7 @@ def prepare(instance: Path, units: int):
                 [Nomination(list=xrqy, organisation=u.organisation_id, created_by=u, raw=raw,
                             title=sample("xrqy")["company_name"])
                  for u in users for _ in range(5)], batch_size=200)
+        refresh_planner_stats()  # as the hourly housekeeping has done by the time it matters
         drafts = list(Nomination.select(Nomination.id, Nomination.organisation)
                       .where(Nomination.list == xrqy, Nomination.status == "draft")
                       .order_by(Nomination.id).tuples())

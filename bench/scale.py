@@ -38,7 +38,7 @@ def generate(app, units: int, nominations: int) -> None:
     from werkzeug.datastructures import MultiDict
 
     from kczg import demo
-    from kczg.db import database
+    from kczg.db import database, refresh_planner_stats
     from kczg.demo_data import sample
     from kczg.models import (
         Domain,
@@ -98,6 +98,7 @@ def generate(app, units: int, nominations: int) -> None:
                 version=2, submitted_at=utcnow()))
         with database.atomic():
             Nomination.bulk_create(rows, batch_size=500)
+        refresh_planner_stats()  # as the hourly housekeeping has done by the time it matters
 
 
 def measure(app, user: str, path: str, warm: bool = True,

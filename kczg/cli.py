@@ -19,7 +19,7 @@ from kczg.campaigns.files import (
     copy_campaign_file,
     describe_file,
 )
-from kczg.db import database
+from kczg.db import database, refresh_planner_stats
 from kczg.migrate import migrate
 from kczg.models import ROLES, UnitType, User
 from kczg.operations import Refused, accounts, campaigns
@@ -190,6 +190,7 @@ def demo_command(phase):
     if phase == "review":
         demo.load(days_left=-1)
         review = demo.load_review()
+    refresh_planner_stats()  # (the hourly housekeeping does it from then on)
     for line in demo.summary():
         click.echo(line)
     click.echo(f"demo nominations: {created} submitted now"

@@ -79,3 +79,33 @@ def test_old_sessions_pruned(app, db):
     assert r.sessions == 1
     left = {s.token_hash for s in UserSession.select()}
     assert left == {sessions.token_hash(live), sessions.token_hash(ended_lately)}
+
+
+def test_the_hourly_housekeeping_gives_sqlite_its_planner_statistics(app, db, request):
+    """Without ANALYZE's statistics SQLite read a unit's nominations through the year's index
+    (every row of the year); after the hourly housekeeping it uses the unit's own index."""
+    import pytest
+
+    if request.config.getoption("--db") != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    from kczg.db import database
+    from kczg.models import Nomination, NominationList, Organisation, UnitType, User
+    from kczg.services import housekeeping
+
+    lst = NominationList.get(NominationList.code == "kycx")
+    kind = UnitType.get(UnitType.code == "society")
+    orgs = [Organisation.create(name=f"统计单位{i}", unit_type=kind) for i in range(40)]
+    users = [User.create(username=f"stat{i}", role="unit", organisation=o, password_hash="-")
+             for i, o in enumerate(orgs)]
+    Nomination.insert_many([{"list": lst, "organisation": o, "created_by": u, "raw": "{}",
+                             "campaign": lst.campaign_id}
+                            for o, u in zip(orgs, users) for _ in range(5)]).execute()
+    sql, params = Nomination.select().where(Nomination.organisation == orgs[0].id).sql()
+
+    def plan():
+        return " ".join(row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql,
+                                                               params).fetchall())
+
+    assert "organisation" not in plan()  # the year's index: every row of the year
+    housekeeping.housekeeping()
+    assert "nomination_organisation_id" in plan()

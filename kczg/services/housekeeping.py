@@ -18,6 +18,7 @@ from flask import current_app
 from peewee import fn
 
 from kczg import queue
+from kczg.db import refresh_planner_stats
 from kczg.models import BundleBuild, DocumentRecord, unscoped, utcnow
 from kczg.services import bundles, files, sessions
 from kczg.services import documents as docs
@@ -47,8 +48,9 @@ def _remove(path: Path, into: list, result: Pruned) -> None:
 @queue.periodic(queue.crontab(minute="17"))
 def housekeeping() -> None:
     """Every hour: prune old bundle ZIPs, superseded rendered documents and left-over temporary
-    files (retention: KCZG_RETENTION_DAYS)."""
+    files (retention: KCZG_RETENTION_DAYS); refresh SQLite's planner statistics."""
     prune()
+    refresh_planner_stats()
 
 
 def prune(retention_days: int | None = None, now: float | None = None) -> Pruned:
