@@ -454,13 +454,13 @@ _LOOKUP = (DocumentRecord.id, DocumentRecord.code, DocumentRecord.kind, Document
 
 def prepare_form(nomination: Nomination, blind: bool = False,
                  known: dict | None = None, content=None,
-                 by_state: dict | None = None) -> Prepared:
+                 by_state: dict | None = None, state: str | None = None) -> Prepared:
     """The 申报书 and its verification record; `known` maps (subject, content hash) and
     `by_state` (subject, state) to records the caller already read (prepare_forms), `content`
-    is its content if built."""
+    is its content if built, `state` its form_state if worked out."""
     number = nomination_number(nomination)
     subject = _form_subject(nomination, blind)
-    state = form_state(form_key(nomination, blind, number))
+    state = state or form_state(form_key(nomination, blind, number))
     name = f"{number}-{safe_name(nomination.display_title)}-申报书"
     record = (by_state or {}).get((subject, state))
     if record is not None and content is None:
@@ -495,9 +495,9 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
             if r.state:
                 by_state[(r.subject, r.state)] = r
             seen.add(r.subject)
+    states = {n.id: form_state(form_key(n, blind, nomination_number(n))) for n in nominations}
     with_form_data([n for n, subject in zip(nominations, subjects)
-                    if (subject, form_state(form_key(n, blind, nomination_number(n))))
-                    not in by_state])
+                    if (subject, states[n.id]) not in by_state])
     fresh = []
     contents = {}
     for n, subject in zip(nominations, subjects):
@@ -508,7 +508,7 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
         fresh.append(DocumentRecord(
             code=verify.new_code(), kind="form", subject=subject, content_hash=content.digest(),
             title=f"{content.heading}：{n.display_title}"[:250], facts=content.facts(),
-            state=form_state(form_key(n, blind, number)),
+            state=states[n.id],
             organisation=None if blind else n.organisation_id, nomination=n.id,
             list=n.list_id, domain=n.domain_id, generated_at=utcnow()))
     if fresh:
@@ -519,7 +519,7 @@ def prepare_forms(nominations: list[Nomination], blind: bool = False) -> dict[in
                     DocumentRecord.subject.in_([f.subject for f in fresh[i:i + 500]])):
                 known[(r.subject, r.content_hash)] = r
                 by_state[(r.subject, r.state)] = r
-    return {n.id: prepare_form(n, blind, known, contents.get(n.id), by_state)
+    return {n.id: prepare_form(n, blind, known, contents.get(n.id), by_state, states[n.id])
             for n in nominations}
 
 
